@@ -1,0 +1,1 @@
+"""Field after-sales dispatch backend."""

@@ -1,0 +1,30 @@
+"""Who is acting: a staff user, a technician, a customer through a link, or the system."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str  # "user" | "customer" | "system"
+    id: int | None = None
+    role: str | None = None
+    technician_id: int | None = None
+    region_ids: tuple[int, ...] = field(default_factory=tuple)
+    label: str = ""
+
+    @property
+    def is_technician(self) -> bool:
+        return self.role == "technician"
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+SYSTEM = Actor(kind="system", label="system")
+
+
+def customer_actor(customer_id: int) -> Actor:
+    """Return the actor for a customer acting through a link."""
+    return Actor(kind="customer", id=customer_id, role="customer", label=f"customer:{customer_id}")

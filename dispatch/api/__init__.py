@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every blueprint: the Api, error shape, transactions, auth."""

@@ -1,0 +1,103 @@
+"""Application factory: config → db → api → blueprints → errors → cli."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Flask, g, request
+from flask_babel import Babel
+from flask_jwt_extended import JWTManager
+
+from dispatch.api import errors as api_errors
+from dispatch.api.base import Api
+from dispatch.config import Config, activate, load_config
+from dispatch.db import db
+
+LANGUAGES = {"zh_CN": "zh-CN", "en": "en"}
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the Flask app for a configuration (the environment's when none is given)."""
+    config = config or load_config()
+    activate(config)
+    logging.basicConfig(level=logging.INFO)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    app = Flask(__name__)
+    app.config.update(
+        DISPATCH=config,
+        SECRET_KEY=config.secret_key,
+        TESTING=config.testing,
+        JWT_SECRET_KEY=config.secret_key,
+        JWT_ACCESS_TOKEN_EXPIRES=timedelta(minutes=config.access_token_minutes),
+        JWT_REFRESH_TOKEN_EXPIRES=timedelta(days=config.refresh_token_days),
+        API_TITLE="Field dispatch API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        BABEL_DEFAULT_LOCALE="zh_CN",
+        BABEL_TRANSLATION_DIRECTORIES="translations",
+    )
+    db.configure(config.effective_database_url)
+    app.teardown_appcontext(lambda _exc: db.session.remove())
+    _init_auth(app)
+    Babel(app, locale_selector=_select_locale)
+    app.context_processor(lambda: {"page_lang": _select_locale().replace("_", "-")})
+    _register_blueprints(app)
+    api_errors.register(app)
+    from dispatch.cli import register as register_cli
+
+    register_cli(app)
+    return app
+
+
+def _select_locale() -> str:
+    chosen = request.args.get("lang") or g.get("page_language", "")
+    chosen = chosen.replace("-", "_")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES)) or "zh_CN"
+
+
+def _init_auth(app: Flask) -> None:
+    jwt = JWTManager(app)
+
+    def reply(status: int, code: str, message: str):
+        return api_errors.error_response(status, message, code)
+
+    jwt.unauthorized_loader(lambda reason: reply(401, "unauthorized", reason))
+    jwt.invalid_token_loader(lambda reason: reply(401, "invalid_token", reason))
+    jwt.expired_token_loader(lambda _h, _p: reply(401, "token_expired", "Token has expired"))
+    jwt.revoked_token_loader(lambda _h, _p: reply(401, "token_revoked", "Token was revoked"))
+    jwt.needs_fresh_token_loader(
+        lambda _h, _p: reply(401, "fresh_token_required", "Fresh token required")
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from dispatch.customers.views import blp as customers
+    from dispatch.health.views import bp as health
+    from dispatch.intake.views import blp as intake
+    from dispatch.users.views import blp as users
+    from dispatch.visits.views import blp as visits
+    from dispatch.web.views import bp as web
+    from mobile_api.v1 import blp as mobile
+
+    api = Api(
+        app,
+        spec_kwargs={
+            "components": {
+                "securitySchemes": {
+                    "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                }
+            },
+            "security": [{"bearer": []}],
+        },
+    )
+    for blueprint in (users, customers, intake, visits, mobile):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(health)
+    app.register_blueprint(web)

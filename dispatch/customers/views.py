@@ -1,0 +1,87 @@
+"""Customer file endpoints for the back office."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from dispatch.api.base import (
+    STAFF_ROLES,
+    WRITE_ROLES,
+    app_config,
+    current_actor,
+    roles_required,
+    transactional,
+)
+from dispatch.customers import schemas, service
+from dispatch.customers.geocoding import geocoder_for
+from dispatch.db import db
+
+blp = Blueprint(
+    "customers",
+    __name__,
+    url_prefix="/api/v1/customers",
+    description="The customer file (客户档案)",
+)
+
+
+@blp.route("")
+class Customers(MethodView):
+    @blp.arguments(schemas.PhoneQuery, location="query")
+    @blp.response(200, schemas.CustomerOut(many=True))
+    @roles_required(*STAFF_ROLES)
+    def get(self, query):
+        """Find customers by phone number (any format; matched in E.164)."""
+        return service.find_by_phone(
+            session=db.session, phone=query["phone"], phone_region=app_config().default_phone_region
+        )
+
+    @blp.arguments(schemas.CustomerIn)
+    @blp.response(201, schemas.CustomerOut)
+    @roles_required(*WRITE_ROLES)
+    @transactional
+    def post(self, data):
+        """Register a customer with their consent."""
+        return service.create_customer(
+            session=db.session,
+            actor=current_actor(),
+            phone_region=app_config().default_phone_region,
+            **data,
+        )
+
+
+@blp.route("/<int:customer_id>")
+class CustomerById(MethodView):
+    @blp.response(200, schemas.CustomerOut)
+    @roles_required(*STAFF_ROLES)
+    def get(self, customer_id):
+        """Read one customer with sites and products."""
+        return service.get_customer(db.session, customer_id)
+
+
+@blp.route("/<int:customer_id>/sites")
+class Sites(MethodView):
+    @blp.arguments(schemas.SiteIn)
+    @blp.response(201, schemas.SiteOut)
+    @roles_required(*WRITE_ROLES)
+    @transactional
+    def post(self, data, customer_id):
+        """Add a service address; it is geocoded unless lat/lon are given."""
+        return service.add_site(
+            session=db.session,
+            actor=current_actor(),
+            geocoder=geocoder_for(app_config()),
+            customer_id=customer_id,
+            **data,
+        )
+
+
+@blp.route("/<int:customer_id>/assets")
+class Assets(MethodView):
+    @blp.arguments(schemas.AssetIn)
+    @blp.response(201, schemas.AssetOut)
+    @roles_required(*WRITE_ROLES)
+    @transactional
+    def post(self, data, customer_id):
+        """Record a product unit of the customer."""
+        return service.add_asset(
+            session=db.session, actor=current_actor(), customer_id=customer_id, **data
+        )

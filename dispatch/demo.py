@@ -1,0 +1,192 @@
+"""Demo data: one city (Shanghai) with two regions, 10 technicians, 50 customers, requests.
+
+Names and phone numbers are generated; none belongs to a real person (PRV-15).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatch.actors import SYSTEM, Actor
+from dispatch.clock import utcnow
+from dispatch.config import Config
+from dispatch.customers import service as customers
+from dispatch.customers.geocoding import FakeGeocoder
+from dispatch.intake import rules as intake_rules
+from dispatch.intake import service as intake
+from dispatch.regions.models import Region
+from dispatch.technicians.models import Technician
+from dispatch.users import service as users
+from dispatch.users.models import User
+from dispatch.visits import service as visits
+
+# West and east of the Huangpu river, as [lon, lat] rings.
+REGIONS = [
+    ("SH-PUXI", "上海浦西", [[121.30, 31.10], [121.49, 31.10], [121.49, 31.36], [121.30, 31.36]]),
+    ("SH-PUDONG", "上海浦东", [[121.49, 31.10], [121.68, 31.10], [121.68, 31.36], [121.49, 31.36]]),
+]
+DISTRICTS = {"SH-PUXI": ["徐汇区", "静安区", "长宁区", "普陀区"], "SH-PUDONG": ["浦东新区"]}
+FAMILY = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚"
+MODELS = ["KX-2200 洗衣机", "FR-450 冰箱", "AC-35 空调", "WH-60 热水器", "DW-12 洗碗机"]
+FAULTS = ["不制冷", "漏水", "无法开机", "噪音大", "显示错误代码 E4", "加热慢"]
+DEMO_PASSWORD = "demo-pass-123"
+
+
+def load(session: Session, config: Config, seed: int = 7) -> dict:
+    """Create the demo data once; return what exists."""
+    if session.scalars(select(User).where(User.username == "admin")).first():
+        return {"created": False}
+    rng = random.Random(seed)
+    regions = [
+        Region(code=c, name=n, timezone=config.default_timezone, polygon=p) for c, n, p in REGIONS
+    ]
+    session.add_all(regions)
+    session.flush()
+    admin = users.create_user(
+        session=session,
+        actor=SYSTEM,
+        username="admin",
+        password=DEMO_PASSWORD,
+        full_name="系统管理员",
+        role="admin",
+    )
+    users.create_user(
+        session=session,
+        actor=SYSTEM,
+        username="manager",
+        password=DEMO_PASSWORD,
+        full_name="服务经理",
+        role="manager",
+        region_ids=[r.id for r in regions],
+    )
+    dispatcher = users.create_user(
+        session=session,
+        actor=SYSTEM,
+        username="dispatcher",
+        password=DEMO_PASSWORD,
+        full_name="调度员",
+        role="dispatcher",
+        region_ids=[r.id for r in regions],
+    )
+    technicians = [_technician(session, rng, i, regions[i % 2]) for i in range(10)]
+    actor = Actor(kind="user", id=dispatcher.id, role="dispatcher")
+    requests = [_customer_with_request(session, rng, actor, config, i) for i in range(50)]
+    booked = _book_some(session, rng, actor, config, requests, technicians)
+    return {
+        "created": True,
+        "admin_id": admin.id,
+        "technicians": len(technicians),
+        "requests": len(requests),
+        "visits": booked,
+    }
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(FAMILY) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+
+
+def _technician(session, rng, index: int, region: Region) -> Technician:
+    user = users.create_user(
+        session=session,
+        actor=SYSTEM,
+        username=f"tech{index + 1:02d}",
+        password=DEMO_PASSWORD,
+        full_name=_name(rng),
+        role="technician",
+        region_ids=[region.id],
+    )
+    (lon0, lat0), (lon1, lat1) = region.polygon[0], region.polygon[2]
+    technician = Technician(
+        user_id=user.id,
+        name=user.full_name,
+        phone=f"+86139{index + 10:02d}00{index:04d}",
+        region_id=region.id,
+        home_lat=rng.uniform(lat0, lat1),
+        home_lon=rng.uniform(lon0, lon1),
+        skills=rng.sample(["washer", "fridge", "aircon", "heater", "dishwasher"], 3),
+    )
+    session.add(technician)
+    session.flush()
+    return technician
+
+
+def _customer_with_request(session, rng, actor, config, index: int):
+    customer = customers.create_customer(
+        session=session,
+        actor=actor,
+        phone_region="CN",
+        name=_name(rng),
+        phone=f"1380013{index:04d}",
+        consent={"channel": "phone", "notice_version": "2026-01"},
+        language="zh-CN" if index % 5 else "en",
+    )
+    code = rng.choice(list(DISTRICTS))
+    address = f"上海市{rng.choice(DISTRICTS[code])}演示路{rng.randint(1, 999)}号"
+    (lon0, lat0), (lon1, lat1) = dict((c, p) for c, _, p in REGIONS)[code][0::2]
+    site = customers.add_site(
+        session=session,
+        actor=actor,
+        geocoder=FakeGeocoder(),
+        customer_id=customer.id,
+        address=address,
+        lat=rng.uniform(lat0, lat1),
+        lon=rng.uniform(lon0, lon1),
+    )
+    model = rng.choice(MODELS)
+    asset = customers.add_asset(
+        session=session,
+        actor=actor,
+        customer_id=customer.id,
+        model=model,
+        serial=f"SN{rng.randint(10**7, 10**8)}",
+        site_id=site.id,
+    )
+    return intake.register_request(
+        session=session,
+        actor=actor,
+        timezone=config.default_timezone,
+        customer_id=customer.id,
+        site_id=site.id,
+        asset_id=asset.id,
+        request_type="repair",
+        channel=rng.choice(intake_rules.CHANNELS[:5]),
+        category="appliance",
+        service_class=rng.choice(intake_rules.SERVICE_CLASSES[:3]),
+        priority=rng.choice(intake_rules.PRIORITIES),
+        product_model=model,
+        fault_description=rng.choice(FAULTS),
+    )
+
+
+def _book_some(session, rng, actor, config, requests, technicians) -> int:
+    tz = ZoneInfo(config.default_timezone)
+    tomorrow = (utcnow().astimezone(tz) + timedelta(days=1)).date()
+    booked = 0
+    slots = {t.id: 0 for t in technicians}
+    for request in requests[:20]:
+        candidates = [t for t in technicians if t.region_id == request.site.region_id]
+        technician = min(candidates, key=lambda t: slots[t.id])
+        start = datetime.combine(tomorrow, datetime.min.time(), tz) + timedelta(
+            hours=9 + 2 * slots[technician.id]
+        )
+        if start.hour >= 17:
+            continue
+        visits.book(
+            session=session,
+            actor=actor,
+            config=config,
+            request_id=request.id,
+            technician_id=technician.id,
+            window_start=start,
+            window_end=start + timedelta(minutes=config.appointment_window_minutes),
+            duration_minutes=60,
+        )
+        slots[technician.id] += 1
+        booked += 1
+    return booked

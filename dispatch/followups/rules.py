@@ -1,0 +1,31 @@
+"""When the satisfaction follow-up (回访) goes out: FUP-1."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+def into_contact_window(moment: datetime, tz: str, start: time, end: time) -> datetime:
+    """Return the first instant at or after `moment` inside the local contact window."""
+    local = moment.astimezone(ZoneInfo(tz))
+    if local.time() < start:
+        local = datetime.combine(local.date(), start, local.tzinfo)
+    elif local.time() > end:
+        local = datetime.combine(local.date() + timedelta(days=1), start, local.tzinfo)
+    return local.astimezone(moment.tzinfo)
+
+
+def followup_times(
+    completed_at: datetime,
+    *,
+    delay: timedelta,
+    deadline: timedelta,
+    tz: str,
+    window_start: time,
+    window_end: time,
+) -> tuple[datetime, datetime]:
+    """Return (send at, deadline): completion + delay, moved into the window, never late."""
+    latest = completed_at + deadline
+    send_at = into_contact_window(completed_at + delay, tz, window_start, window_end)
+    return min(send_at, latest), latest

@@ -1,0 +1,47 @@
+"""The single intake API (一口对外)."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from dispatch.api.base import (
+    STAFF_ROLES,
+    WRITE_ROLES,
+    app_config,
+    current_actor,
+    roles_required,
+    transactional,
+)
+from dispatch.db import db
+from dispatch.intake import schemas, service
+
+blp = Blueprint(
+    "requests",
+    __name__,
+    url_prefix="/api/v1/requests",
+    description="Service requests from every channel",
+)
+
+
+@blp.route("")
+class Requests(MethodView):
+    @blp.arguments(schemas.RequestIn)
+    @blp.response(201, schemas.RequestOut)
+    @roles_required(*WRITE_ROLES)
+    @transactional
+    def post(self, data):
+        """Register a request; the server stamps the time and the registrar."""
+        return service.register_request(
+            session=db.session,
+            actor=current_actor(),
+            timezone=app_config().default_timezone,
+            **data,
+        )
+
+
+@blp.route("/<int:request_id>")
+class RequestById(MethodView):
+    @blp.response(200, schemas.RequestOut)
+    @roles_required(*STAFF_ROLES)
+    def get(self, request_id):
+        """Read one request."""
+        return service.get_request(db.session, request_id)

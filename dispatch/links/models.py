@@ -1,0 +1,30 @@
+"""Customer links: signed, single-purpose, expiring, revocable (PRV-11)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dispatch.clock import utcnow
+from dispatch.db import Base
+from dispatch.visits.models import Visit
+
+PURPOSES = ("appointment", "followup")
+
+
+class CustomerLink(Base):
+    __tablename__ = "customer_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jti: Mapped[str] = mapped_column(String(43), unique=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+    visit: Mapped[Visit] = relationship()

@@ -1,0 +1,77 @@
+"""Issue and check customer link tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from dispatch.clock import utcnow
+from dispatch.errors import LinkInvalid
+from dispatch.links.models import CustomerLink
+from dispatch.visits.models import Visit
+
+SALT = "customer-link-v1"
+
+
+def _serializer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=SALT)
+
+
+def issue(
+    session: Session, *, secret_key: str, purpose: str, visit: Visit, expires_at: datetime
+) -> str:
+    """Create a link for one purpose on one visit and return its signed token."""
+    link = CustomerLink(
+        jti=secrets.token_urlsafe(24),
+        purpose=purpose,
+        visit_id=visit.id,
+        customer_id=visit.request.customer_id,
+        expires_at=expires_at,
+    )
+    session.add(link)
+    session.flush()
+    return _serializer(secret_key).dumps({"j": link.jti, "p": purpose})
+
+
+def resolve(session: Session, *, secret_key: str, token: str, purpose: str) -> CustomerLink:
+    """Return the live link behind a token, or raise LinkInvalid saying why."""
+    try:
+        data = _serializer(secret_key).loads(token)
+    except BadSignature as exc:
+        raise LinkInvalid("This link is not valid", error_code="link_tampered") from exc
+    if data.get("p") != purpose:
+        raise LinkInvalid("This link is for something else", error_code="link_wrong_purpose")
+    link = session.scalars(select(CustomerLink).where(CustomerLink.jti == data.get("j"))).first()
+    if link is None or link.purpose != purpose:
+        raise LinkInvalid("This link is not valid", error_code="link_unknown")
+    if link.revoked_at is not None:
+        raise LinkInvalid("This link was withdrawn", error_code="link_revoked")
+    if link.expires_at <= utcnow():
+        raise LinkInvalid("This link has expired", error_code="link_expired")
+    link.last_used_at = utcnow()
+    return link
+
+
+def purpose_of(*, secret_key: str, token: str) -> str:
+    """Read the purpose a token was signed for (LinkInvalid if tampered)."""
+    try:
+        return _serializer(secret_key).loads(token)["p"]
+    except (BadSignature, KeyError, TypeError) as exc:
+        raise LinkInvalid("This link is not valid", error_code="link_tampered") from exc
+
+
+def revoke_for_visit(session: Session, visit_id: int, purpose: str) -> None:
+    """Withdraw every live link of a purpose on a visit."""
+    session.execute(
+        update(CustomerLink)
+        .where(
+            CustomerLink.visit_id == visit_id,
+            CustomerLink.purpose == purpose,
+            CustomerLink.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+    )

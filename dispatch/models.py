@@ -1,0 +1,36 @@
+"""Import every model so the metadata (Alembic, mappers) sees all tables."""
+
+from dispatch.audit import AuditEntry
+from dispatch.customers.models import Asset, Customer, Site
+from dispatch.db import Base
+from dispatch.followups.models import FollowUp
+from dispatch.intake.models import ServiceRequest
+from dispatch.links.models import CustomerLink
+from dispatch.notifications.models import SmsMessage
+from dispatch.numbering import NumberCounter
+from dispatch.outbox import OutboxMessage
+from dispatch.regions.models import Region
+from dispatch.technicians.models import Technician
+from dispatch.users.models import User
+from dispatch.visits.models import Visit
+from dispatch.vouchers.models import ServiceVoucher, VoucherSignature
+
+__all__ = [
+    "AuditEntry",
+    "Asset",
+    "Base",
+    "Customer",
+    "CustomerLink",
+    "FollowUp",
+    "NumberCounter",
+    "OutboxMessage",
+    "Region",
+    "ServiceRequest",
+    "ServiceVoucher",
+    "Site",
+    "SmsMessage",
+    "Technician",
+    "User",
+    "Visit",
+    "VoucherSignature",
+]

@@ -1,0 +1,20 @@
+"""Service regions: a time zone, a contact window and an area."""
+
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dispatch.db import Base
+
+
+class Region(Base):
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    # Area as a ring of [lon, lat] points; None means the region has no drawn area yet.
+    polygon: Mapped[list | None]
+    checkin_radius_m: Mapped[int] = mapped_column(default=300)

@@ -1,0 +1,29 @@
+"""Pure geometry for regions."""
+
+from __future__ import annotations
+
+
+def point_in_polygon(lon: float, lat: float, ring: list[list[float]]) -> bool:
+    """Return whether (lon, lat) lies inside the ring (ray casting; edges count as inside)."""
+    inside = False
+    count = len(ring)
+    for i in range(count):
+        x1, y1 = ring[i]
+        x2, y2 = ring[(i + 1) % count]
+        if (y1 > lat) != (y2 > lat):
+            cross = x1 + (lat - y1) * (x2 - x1) / (y2 - y1)
+            if lon == cross:
+                return True
+            if lon < cross:
+                inside = not inside
+        elif y1 == y2 == lat and min(x1, x2) <= lon <= max(x1, x2):
+            return True
+    return inside
+
+
+def region_containing(lon: float, lat: float, regions) -> object | None:
+    """Return the first region whose polygon holds the point, or None."""
+    for region in regions:
+        if region.polygon and point_in_polygon(lon, lat, region.polygon):
+            return region
+    return None

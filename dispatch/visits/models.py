@@ -1,0 +1,110 @@
+"""Visits: one trip of a technician to a site, with its appointment window."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dispatch.db import Base
+from dispatch.errors import InvalidTransition
+from dispatch.intake.models import ServiceRequest
+from dispatch.technicians.models import Technician
+
+VISIT_STATES = ("scheduled", "en_route", "on_site", "completed", "cancelled")
+APPOINTMENT_STATES = ("proposed", "confirmed", "completed", "cancelled", "missed")
+
+# state -> the states it may move to
+TRANSITIONS = {
+    "scheduled": {"en_route", "cancelled"},
+    "en_route": {"on_site", "cancelled"},
+    "on_site": {"completed"},
+    "completed": set(),
+    "cancelled": set(),
+}
+
+
+class Visit(Base):
+    __tablename__ = "visits"
+    __table_args__ = (CheckConstraint("window_start < window_end", name="window_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("technicians.id"), index=True)
+    window_start: Mapped[datetime]
+    window_end: Mapped[datetime]
+    duration_minutes: Mapped[int] = mapped_column(default=60)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    appointment_status: Mapped[str] = mapped_column(String(16), default="proposed")
+    confirmed_at: Mapped[datetime | None]
+    # Device times (what the phone says) beside the server's receipt times.
+    en_route_at: Mapped[datetime | None]
+    en_route_received_at: Mapped[datetime | None]
+    arrived_at: Mapped[datetime | None]
+    arrived_received_at: Mapped[datetime | None]
+    arrival_lat: Mapped[float | None]
+    arrival_lon: Mapped[float | None]
+    completed_at: Mapped[datetime | None]
+    completed_received_at: Mapped[datetime | None]
+    rating: Mapped[int | None]
+    rating_comment: Mapped[str | None] = mapped_column(String(1000))
+    version: Mapped[int] = mapped_column(default=1)
+
+    request: Mapped[ServiceRequest] = relationship()
+    technician: Mapped[Technician | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def _move(self, to: str) -> None:
+        if to not in TRANSITIONS[self.status]:
+            raise InvalidTransition(
+                f"Visit is {self.status}; it cannot become {to}",
+                details={"status": self.status, "requested": to},
+            )
+        self.status = to
+
+    def confirm(self, *, at: datetime) -> bool:
+        """Confirm the appointment; return False when it was already confirmed."""
+        if self.appointment_status == "confirmed":
+            return False
+        if self.appointment_status != "proposed" or self.status != "scheduled":
+            raise InvalidTransition(
+                f"Appointment is {self.appointment_status}; it cannot be confirmed",
+                details={"appointment_status": self.appointment_status},
+            )
+        self.appointment_status = "confirmed"
+        self.confirmed_at = at
+        return True
+
+    def depart(self, *, at: datetime, received_at: datetime) -> None:
+        self._move("en_route")
+        self.en_route_at, self.en_route_received_at = at, received_at
+
+    def arrive(self, *, at: datetime, received_at: datetime, lat=None, lon=None) -> None:
+        self._move("on_site")
+        self.arrived_at, self.arrived_received_at = at, received_at
+        self.arrival_lat, self.arrival_lon = lat, lon
+
+    def complete(self, *, at: datetime, received_at: datetime) -> None:
+        if self.arrived_at and at < self.arrived_at:
+            raise InvalidTransition(
+                "Completion time is before the arrival time",
+                error_code="time_order",
+                details={"device_time": ["before arrival"]},
+            )
+        self._move("completed")
+        self.completed_at, self.completed_received_at = at, received_at
+        self.appointment_status = "completed"
+
+    def record_rating(self, rating: int, comment: str | None) -> None:
+        self.rating, self.rating_comment = rating, comment
+
+    def snapshot(self) -> dict:
+        """Return the fields an audit row shows before and after a change."""
+        return {
+            "status": self.status,
+            "appointment_status": self.appointment_status,
+            "technician_id": self.technician_id,
+        }

