@@ -48,6 +48,7 @@ class Config:
     twilio_from_number: str = ""
     geocoder: str = "fake"
     geocoder_user_agent: str = "field-dispatch"
+    password_hash_method: str = "scrypt"
     access_token_minutes: int = 30
     refresh_token_days: int = 14
     relay_interval_seconds: float = 1.0

@@ -141,3 +141,29 @@ def png_bytes(width: int = 8, height: int = 4) -> bytes:
 
 def signature_b64() -> str:
     return base64.b64encode(png_bytes()).decode()
+
+
+def book_visit(client, world: World, tech: str = "tech_a", start=None, hours: int = 2) -> dict:
+    """Register a repair request and book it with a technician; return the visit."""
+    from datetime import UTC, datetime, timedelta
+
+    start = start or (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
+    request = repair_request(client, world)
+    response = client.post(
+        f"/api/v1/requests/{request['id']}/visits",
+        headers=world.auth("dispatcher"),
+        json={
+            "technician_id": world.technician_ids[tech],
+            "window_start": start.isoformat(),
+            "window_end": (start + timedelta(hours=hours)).isoformat(),
+        },
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def sms_link_token(body: str) -> str:
+    """Return the link token inside an SMS text."""
+    import re
+
+    return re.search(r"/l/(\S+)", body).group(1)

@@ -43,6 +43,7 @@ def _base_config(**overrides) -> Config:
         sms_gateway="recording",
         testing=True,
         public_base_url="http://testserver",
+        password_hash_method="pbkdf2:sha256:1000",  # fast hashing; tests log in often
         access_token_minutes=24 * 60,  # tests travel through a working day on one login
         **overrides,
     ).validate()

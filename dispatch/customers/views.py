@@ -25,18 +25,18 @@ blp = Blueprint(
 
 @blp.route("")
 class Customers(MethodView):
+    @roles_required(*STAFF_ROLES)
     @blp.arguments(schemas.PhoneQuery, location="query")
     @blp.response(200, schemas.CustomerOut(many=True))
-    @roles_required(*STAFF_ROLES)
     def get(self, query):
         """Find customers by phone number (any format; matched in E.164)."""
         return service.find_by_phone(
             session=db.session, phone=query["phone"], phone_region=app_config().default_phone_region
         )
 
+    @roles_required(*WRITE_ROLES)
     @blp.arguments(schemas.CustomerIn)
     @blp.response(201, schemas.CustomerOut)
-    @roles_required(*WRITE_ROLES)
     @transactional
     def post(self, data):
         """Register a customer with their consent."""
@@ -50,8 +50,8 @@ class Customers(MethodView):
 
 @blp.route("/<int:customer_id>")
 class CustomerById(MethodView):
-    @blp.response(200, schemas.CustomerOut)
     @roles_required(*STAFF_ROLES)
+    @blp.response(200, schemas.CustomerOut)
     def get(self, customer_id):
         """Read one customer with sites and products."""
         return service.get_customer(db.session, customer_id)
@@ -59,9 +59,9 @@ class CustomerById(MethodView):
 
 @blp.route("/<int:customer_id>/sites")
 class Sites(MethodView):
+    @roles_required(*WRITE_ROLES)
     @blp.arguments(schemas.SiteIn)
     @blp.response(201, schemas.SiteOut)
-    @roles_required(*WRITE_ROLES)
     @transactional
     def post(self, data, customer_id):
         """Add a service address; it is geocoded unless lat/lon are given."""
@@ -76,9 +76,9 @@ class Sites(MethodView):
 
 @blp.route("/<int:customer_id>/assets")
 class Assets(MethodView):
+    @roles_required(*WRITE_ROLES)
     @blp.arguments(schemas.AssetIn)
     @blp.response(201, schemas.AssetOut)
-    @roles_required(*WRITE_ROLES)
     @transactional
     def post(self, data, customer_id):
         """Record a product unit of the customer."""

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from dispatch.api.fields import UTCDateTime
 from dispatch.intake import rules
 
 
@@ -17,7 +18,7 @@ class RequestIn(Schema):
     product_model = fields.String(load_default=None, validate=validate.Length(max=120))
     fault_description = fields.String(required=True, validate=validate.Length(min=3, max=4000))
     expected_outcome = fields.String(load_default=None, validate=validate.Length(max=2000))
-    reported_at = fields.AwareDateTime(load_default=None)
+    reported_at = UTCDateTime(load_default=None)
 
     @validates_schema
     def repair_needs_product_and_address(self, data, **_):

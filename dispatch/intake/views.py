@@ -24,9 +24,9 @@ blp = Blueprint(
 
 @blp.route("")
 class Requests(MethodView):
+    @roles_required(*WRITE_ROLES)
     @blp.arguments(schemas.RequestIn)
     @blp.response(201, schemas.RequestOut)
-    @roles_required(*WRITE_ROLES)
     @transactional
     def post(self, data):
         """Register a request; the server stamps the time and the registrar."""
@@ -40,8 +40,8 @@ class Requests(MethodView):
 
 @blp.route("/<int:request_id>")
 class RequestById(MethodView):
-    @blp.response(200, schemas.RequestOut)
     @roles_required(*STAFF_ROLES)
+    @blp.response(200, schemas.RequestOut)
     def get(self, request_id):
         """Read one request."""
         return service.get_request(db.session, request_id)

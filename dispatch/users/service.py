@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from dispatch import audit
 from dispatch.actors import Actor
+from dispatch.config import active_config
 from dispatch.errors import AuthenticationFailed, Conflict, RuleViolation
 from dispatch.technicians.models import Technician
 from dispatch.users.models import ROLES, User
@@ -29,7 +30,7 @@ def create_user(
     if session.scalars(select(User).where(User.username == username)).first():
         raise Conflict(f"Username {username!r} is taken", error_code="username_taken")
     user = User(username=username, full_name=full_name, role=role, region_ids=region_ids or [])
-    user.set_password(password)
+    user.set_password(password, active_config().password_hash_method)
     session.add(user)
     session.flush()
     audit.record(

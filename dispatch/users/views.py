@@ -53,8 +53,8 @@ class Login(MethodView):
 
 @blp.route("/auth/refresh")
 class Refresh(MethodView):
-    @blp.response(200, TokensOut)
     @jwt_required(refresh=True)
+    @blp.response(200, TokensOut)
     def post(self):
         """Trade a refresh token for a new access token."""
         return service.refresh(db.session, int(get_jwt_identity()))
@@ -62,9 +62,9 @@ class Refresh(MethodView):
 
 @blp.route("/users")
 class Users(MethodView):
+    @roles_required("admin")
     @blp.arguments(UserIn)
     @blp.response(201, UserOut)
-    @roles_required("admin")
     @transactional
     def post(self, data):
         """Create a user (administrators only)."""

@@ -2,11 +2,13 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from dispatch.api.fields import UTCDateTime
+
 
 class BookIn(Schema):
     technician_id = fields.Integer(required=True)
-    window_start = fields.AwareDateTime(required=True)
-    window_end = fields.AwareDateTime(required=True)
+    window_start = UTCDateTime(required=True)
+    window_end = UTCDateTime(required=True)
     duration_minutes = fields.Integer(load_default=60, validate=validate.Range(5, 12 * 60))
 
     @validates_schema

