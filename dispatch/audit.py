@@ -64,3 +64,11 @@ def history(session: Session, entity: str, entity_id: int) -> list[AuditEntry]:
         .filter_by(entity=entity, entity_id=entity_id)
         .order_by(AuditEntry.id)
     )
+
+
+def add_created(session: Session, *, actor: Actor, obj, action: str, entity: str, after: dict):
+    """Add a new record, give it its id, and audit its creation; return it."""
+    session.add(obj)
+    session.flush()
+    record(session, actor=actor, action=action, entity=entity, entity_id=obj.id, after=after)
+    return obj

@@ -101,8 +101,9 @@ def build_world(client) -> World:
     return world
 
 
-def repair_request(client, world: World, **overrides) -> dict:
-    body = {
+def repair_body(world: World, **overrides) -> dict:
+    """Return a valid repair request body for the world's customer."""
+    return {
         "customer_id": world.customer_id,
         "site_id": world.site_id,
         "request_type": "repair",
@@ -111,9 +112,13 @@ def repair_request(client, world: World, **overrides) -> dict:
         "service_class": "A",
         "product_model": "KX-2200",
         "fault_description": "Drum does not spin",
-    }
+    } | overrides
+
+
+def repair_request(client, world: World, **overrides) -> dict:
+    """Register a repair request over HTTP and return it."""
     response = client.post(
-        "/api/v1/requests", headers=world.auth("dispatcher"), json=body | overrides
+        "/api/v1/requests", headers=world.auth("dispatcher"), json=repair_body(world, **overrides)
     )
     assert response.status_code == 201, response.get_json()
     return response.get_json()

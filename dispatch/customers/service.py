@@ -42,14 +42,12 @@ def create_customer(*, session: Session, actor: Actor, phone_region: str, **data
     ).first()
     if twin is not None:
         customer.possible_duplicate_of_id = twin.id
-    session.add(customer)
-    session.flush()
-    audit.record(
+    audit.add_created(
         session,
         actor=actor,
+        obj=customer,
         action="customer.created",
         entity="customer",
-        entity_id=customer.id,
         after={"name": customer.name, "phone": phone},
     )
     return customer
@@ -102,38 +100,41 @@ def add_site(
         geocoded_by=source,
         region_id=region.id if region else None,
     )
-    session.add(site)
-    session.flush()
-    audit.record(
+    audit.add_created(
         session,
         actor=actor,
+        obj=site,
         action="site.created",
         entity="site",
-        entity_id=site.id,
         after={"customer_id": customer.id, "region_id": site.region_id},
     )
     return site
 
 
+def check_belongs(session: Session, model, row_id: int | None, customer_id: int, field: str):
+    """Refuse a reference to a site or product of another customer, naming the field."""
+    if row_id is None:
+        return
+    row = session.get(model, row_id)
+    if row is None or row.customer_id != customer_id:
+        raise RuleViolation(
+            "Not a record of this customer",
+            error_code="record_mismatch",
+            details={field: ["does not belong to the customer"]},
+        )
+
+
 def add_asset(*, session: Session, actor: Actor, customer_id: int, **data) -> Asset:
     """Record a product unit the customer owns."""
     customer = get_customer(session, customer_id)
-    site_id = data.get("site_id")
-    if site_id is not None and session.get(Site, site_id) not in customer.sites:
-        raise RuleViolation(
-            "Site belongs to another customer",
-            error_code="site_mismatch",
-            details={"site_id": ["not a site of this customer"]},
-        )
+    check_belongs(session, Site, data.get("site_id"), customer.id, "site_id")
     asset = Asset(customer=customer, **data)
-    session.add(asset)
-    session.flush()
-    audit.record(
+    audit.add_created(
         session,
         actor=actor,
+        obj=asset,
         action="asset.created",
         entity="asset",
-        entity_id=asset.id,
         after={"model": asset.model, "serial": asset.serial},
     )
     return asset

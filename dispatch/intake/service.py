@@ -8,7 +8,7 @@ from dispatch import audit, numbering
 from dispatch.actors import Actor
 from dispatch.clock import utcnow
 from dispatch.customers.models import Asset, Site
-from dispatch.customers.service import get_customer
+from dispatch.customers.service import check_belongs, get_customer
 from dispatch.errors import NotFound, RuleViolation
 from dispatch.intake import rules
 from dispatch.intake.models import ServiceRequest
@@ -24,8 +24,8 @@ def register_request(*, session: Session, actor: Actor, timezone: str, **data) -
             error_code="site_required",
             details={"site_id": ["required for this request type"]},
         )
-    _check_belongs(session, Site, site_id, customer.id, "site_id")
-    _check_belongs(session, Asset, asset_id, customer.id, "asset_id")
+    check_belongs(session, Site, site_id, customer.id, "site_id")
+    check_belongs(session, Asset, asset_id, customer.id, "asset_id")
     now = utcnow()
     request = ServiceRequest(
         number=numbering.next_number(session, "SR", now, timezone),
@@ -35,29 +35,15 @@ def register_request(*, session: Session, actor: Actor, timezone: str, **data) -
         owner_id=actor.id,
         **data,
     )
-    session.add(request)
-    session.flush()
-    audit.record(
+    audit.add_created(
         session,
         actor=actor,
+        obj=request,
         action="request.registered",
         entity="service_request",
-        entity_id=request.id,
         after={"number": request.number, "status": request.status},
     )
     return request
-
-
-def _check_belongs(session: Session, model, row_id: int | None, customer_id: int, field: str):
-    if row_id is None:
-        return
-    row = session.get(model, row_id)
-    if row is None or row.customer_id != customer_id:
-        raise RuleViolation(
-            "Not a record of this customer",
-            error_code="record_mismatch",
-            details={field: ["does not belong to the customer"]},
-        )
 
 
 def get_request(session: Session, request_id: int) -> ServiceRequest:

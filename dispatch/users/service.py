@@ -31,14 +31,12 @@ def create_user(
         raise Conflict(f"Username {username!r} is taken", error_code="username_taken")
     user = User(username=username, full_name=full_name, role=role, region_ids=region_ids or [])
     user.set_password(password, active_config().password_hash_method)
-    session.add(user)
-    session.flush()
-    audit.record(
+    audit.add_created(
         session,
         actor=actor,
+        obj=user,
         action="user.created",
         entity="user",
-        entity_id=user.id,
         after={"username": username, "role": role},
     )
     return user

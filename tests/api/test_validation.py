@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from dispatch.app import create_app
 from dispatch.intake.models import ServiceRequest
-from tests.builders import repair_request
+from tests.builders import repair_body, repair_request
 
 ERROR_KEYS = {"code", "status", "message", "error_code", "details"}
 
@@ -20,45 +20,24 @@ def assert_error(response, status: int, error_code: str) -> dict:
 
 @pytest.mark.parametrize(
     "missing",
-    ["customer_id", "request_type", "channel", "category", "service_class", "fault_description"],
+    [
+        "customer_id",
+        "request_type",
+        "channel",
+        "category",
+        "service_class",
+        "fault_description",
+        "product_model",
+        "site_id",
+    ],
 )
-def test_int_2_request_missing_required_field_names_it(client, world, missing):
-    body = {
-        "customer_id": world.customer_id,
-        "site_id": world.site_id,
-        "request_type": "repair",
-        "channel": "phone",
-        "category": "appliance",
-        "service_class": "C",
-        "product_model": "X1",
-        "fault_description": "broken",
-    }
+def test_int_2_repair_missing_required_field_is_422_naming_it(client, world, missing):
+    body = repair_body(world)
     del body[missing]
     response = client.post("/api/v1/requests", headers=world.auth("dispatcher"), json=body)
     error = assert_error(response, 422, "validation_error")
     assert missing in error["details"]["fields"]["json"]
     assert missing in error["message"]
-
-
-@pytest.mark.parametrize("field", ["product_model", "site_id"])
-def test_int_2_repair_needs_product_model_and_address(client, world, field):
-    body = {
-        "customer_id": world.customer_id,
-        "site_id": world.site_id,
-        "request_type": "repair",
-        "channel": "phone",
-        "category": "appliance",
-        "service_class": "C",
-        "product_model": "X1",
-        "fault_description": "broken",
-    }
-    del body[field]
-    error = assert_error(
-        client.post("/api/v1/requests", headers=world.auth("dispatcher"), json=body),
-        422,
-        "validation_error",
-    )
-    assert field in error["details"]["fields"]["json"]
 
 
 @pytest.mark.parametrize(
@@ -74,17 +53,7 @@ def test_int_1_unknown_enumeration_value_is_422(client, world, field, value):
     response = client.post(
         "/api/v1/requests",
         headers=world.auth("dispatcher"),
-        json={
-            "customer_id": world.customer_id,
-            "site_id": world.site_id,
-            "request_type": "repair",
-            "channel": "phone",
-            "category": "appliance",
-            "service_class": "C",
-            "product_model": "X1",
-            "fault_description": "broken",
-            field: value,
-        },
+        json=repair_body(world, **{field: value}),
     )
     assert field in assert_error(response, 422, "validation_error")["details"]["fields"]["json"]
 
