@@ -81,6 +81,8 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.customers.views import blp as customers
     from dispatch.health.views import bp as health
     from dispatch.intake.views import blp as intake
+    from dispatch.routing.views import blp as routing
+    from dispatch.technicians.views import blp as technicians
     from dispatch.users.views import blp as users
     from dispatch.visits.views import blp as visits
     from dispatch.web.views import bp as web
@@ -97,7 +99,7 @@ def _register_blueprints(app: Flask) -> None:
             "security": [{"bearer": []}],
         },
     )
-    for blueprint in (users, customers, intake, visits, mobile):
+    for blueprint in (users, customers, intake, visits, technicians, routing, mobile):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)

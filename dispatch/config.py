@@ -51,6 +51,11 @@ class Config:
     password_hash_method: str = "scrypt"
     access_token_minutes: int = 30
     refresh_token_days: int = 14
+    travel_matrix: str = "geodesic"
+    osrm_url: str = ""
+    travel_speed_kmh: float = 25.0
+    travel_detour_factor: float = 1.3
+    plan_time_limit_seconds: float = 5.0
     relay_interval_seconds: float = 1.0
     queue_name: str = "dispatch"
     testing: bool = False
@@ -81,6 +86,10 @@ class Config:
             self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number
         ):
             raise ConfigError("SMS_GATEWAY=twilio needs TWILIO_ACCOUNT_SID/AUTH_TOKEN/FROM_NUMBER")
+        if self.travel_matrix not in {"geodesic", "osrm"} or (
+            self.travel_matrix == "osrm" and not self.osrm_url
+        ):
+            raise ConfigError("TRAVEL_MATRIX must be geodesic, or osrm with OSRM_URL set")
         if self.geocoder not in {"fake", "nominatim"}:
             raise ConfigError(f"unknown GEOCODER {self.geocoder!r}")
         if self.env == "production" and self.secret_key == Config.secret_key:

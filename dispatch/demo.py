@@ -33,6 +33,7 @@ REGIONS = [
 DISTRICTS = {"SH-PUXI": ["徐汇区", "静安区", "长宁区", "普陀区"], "SH-PUDONG": ["浦东新区"]}
 FAMILY = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚"
+SKILLS = ["washer", "fridge", "aircon", "heater", "dishwasher"]
 MODELS = ["KX-2200 洗衣机", "FR-450 冰箱", "AC-35 空调", "WH-60 热水器", "DW-12 洗碗机"]
 FAULTS = ["不制冷", "漏水", "无法开机", "噪音大", "显示错误代码 E4", "加热慢"]
 DEMO_PASSWORD = "demo-pass-123"
@@ -78,12 +79,14 @@ def load(session: Session, config: Config, seed: int = 7) -> dict:
     actor = Actor(kind="user", id=dispatcher.id, role="dispatcher")
     requests = [_customer_with_request(session, rng, actor, config, i) for i in range(50)]
     booked = _book_some(session, rng, actor, config, requests, technicians)
+    for_planner = _leave_to_planner(session, rng, actor, config, requests[20:35])
     return {
         "created": True,
         "admin_id": admin.id,
         "technicians": len(technicians),
         "requests": len(requests),
         "visits": booked,
+        "to_plan": for_planner,
     }
 
 
@@ -109,7 +112,7 @@ def _technician(session, rng, index: int, region: Region) -> Technician:
         region_id=region.id,
         home_lat=rng.uniform(lat0, lat1),
         home_lon=rng.uniform(lon0, lon1),
-        skills=rng.sample(["washer", "fridge", "aircon", "heater", "dishwasher"], 3),
+        skills={s: rng.randint(1, 3) for s in rng.sample(SKILLS, 3)},
     )
     session.add(technician)
     session.flush()
@@ -190,3 +193,25 @@ def _book_some(session, rng, actor, config, requests, technicians) -> int:
         slots[technician.id] += 1
         booked += 1
     return booked
+
+
+def _leave_to_planner(session, rng, actor, config, requests) -> int:
+    """Book windows the day after tomorrow with no technician: POST /api/v1/plans assigns them."""
+    tz = ZoneInfo(config.default_timezone)
+    day = (utcnow().astimezone(tz) + timedelta(days=2)).date()
+    for request in requests:
+        start = datetime.combine(day, datetime.min.time(), tz) + timedelta(
+            hours=rng.choice([9, 11, 13, 15])
+        )
+        visits.book(
+            session=session,
+            actor=actor,
+            config=config,
+            request_id=request.id,
+            window_start=start,
+            window_end=start + timedelta(hours=2),
+            duration_minutes=rng.choice([45, 60, 90]),
+            required_skill=rng.choice(SKILLS),
+            required_level=1,
+        )
+    return len(requests)

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 HANDLERS = {
     "sms.send": "dispatch.notifications.jobs:send_sms",
     "followup.send": "dispatch.followups.jobs:send_followup",
+    "routing.plan": "dispatch.routing.jobs:plan_region_day",
 }
 
 RETRY = Retry(max=5, interval=[5, 30, 120, 600, 1800])

@@ -10,12 +10,16 @@ from dispatch.notifications.models import SmsMessage
 from dispatch.numbering import NumberCounter
 from dispatch.outbox import OutboxMessage
 from dispatch.regions.models import Region
-from dispatch.technicians.models import Technician
+from dispatch.routing.models import RoutePlan
+from dispatch.technicians.models import Absence, Shift, Technician
 from dispatch.users.models import User
 from dispatch.visits.models import Visit
 from dispatch.vouchers.models import ServiceVoucher, VoucherSignature
 
 __all__ = [
+    "Absence",
+    "RoutePlan",
+    "Shift",
     "AuditEntry",
     "Asset",
     "Base",

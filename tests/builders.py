@@ -67,7 +67,7 @@ def build_world(client) -> World:
                 name=f"Tech {name[-1].upper()}",
                 phone="+8613900000000",
                 region_id=region.id,
-                skills=["washer"],
+                skills={"washer": 2},
                 home_lat=31.2,
                 home_lon=121.45,
             )

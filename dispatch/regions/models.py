@@ -18,3 +18,5 @@ class Region(Base):
     # Area as a ring of [lon, lat] points; None means the region has no drawn area yet.
     polygon: Mapped[list | None]
     checkin_radius_m: Mapped[int] = mapped_column(default=300)
+    # Regions whose technicians may help here when the dispatcher allows it.
+    neighbour_ids: Mapped[list] = mapped_column(default=list)

@@ -51,6 +51,16 @@ class Visit(Base):
     rating: Mapped[int | None]
     rating_comment: Mapped[str | None] = mapped_column(String(1000))
     version: Mapped[int] = mapped_column(default=1)
+    # --- Routing (issue 4): what the planner needs and what it decided ---
+    required_skill: Mapped[str | None] = mapped_column(String(48))
+    required_level: Mapped[int] = mapped_column(default=1)
+    priority: Mapped[str] = mapped_column(String(8), default="medium")
+    pinned_technician: Mapped[bool] = mapped_column(default=False)  # planner keeps technician
+    pinned_start: Mapped[datetime | None]  # planner keeps this start time
+    planned_start: Mapped[datetime | None]  # ETA from the accepted plan or insertion
+    route_position: Mapped[int | None]
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("route_plans.id"))
+    # --- end routing ---
 
     request: Mapped[ServiceRequest] = relationship()
     technician: Mapped[Technician | None] = relationship()

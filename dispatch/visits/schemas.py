@@ -6,7 +6,11 @@ from dispatch.api.fields import UTCDateTime
 
 
 class BookIn(Schema):
-    technician_id = fields.Integer(required=True)
+    technician_id = fields.Integer(
+        load_default=None, metadata={"description": "Leave out to let the planner choose"}
+    )
+    required_skill = fields.String(load_default=None, validate=validate.Length(max=48))
+    required_level = fields.Integer(load_default=1, validate=validate.Range(1, 5))
     window_start = UTCDateTime(required=True)
     window_end = UTCDateTime(required=True)
     duration_minutes = fields.Integer(load_default=60, validate=validate.Range(5, 12 * 60))
@@ -69,6 +73,13 @@ class VisitOut(Schema):
     rating = fields.Integer(allow_none=True)
     rating_comment = fields.String(allow_none=True)
     version = fields.Integer()
+    required_skill = fields.String(allow_none=True)
+    required_level = fields.Integer()
+    priority = fields.String()
+    pinned_technician = fields.Boolean()
+    pinned_start = fields.DateTime(allow_none=True)
+    planned_start = fields.DateTime(allow_none=True)
+    route_position = fields.Integer(allow_none=True)
 
 
 class VisitDetailOut(VisitOut):

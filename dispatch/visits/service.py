@@ -35,12 +35,14 @@ def book(
     actor: Actor,
     config: Config,
     request_id: int,
-    technician_id: int,
     window_start: datetime,
     window_end: datetime,
     duration_minutes: int,
+    technician_id: int | None = None,
+    required_skill: str | None = None,
+    required_level: int = 1,
 ) -> Visit:
-    """Book a window for a request with a technician and ask the customer to confirm."""
+    """Book an arrival window (with a technician, or for the planner) and ask to confirm."""
     request = intake.get_request(session, request_id)
     if not creates_job(request.request_type) or request.status != "registered":
         raise Conflict(
@@ -53,8 +55,12 @@ def book(
             error_code="bad_window",
             details={"window_end": ["not after start/now"]},
         )
-    technician = _bookable_technician(session, technician_id, request)
-    _refuse_overlap(session, technician.id, window_start, window_end)
+    technician = None
+    if technician_id is not None:
+        technician = bookable_technician(
+            session, technician_id, request, required_skill, required_level
+        )
+        _refuse_overlap(session, technician.id, window_start, window_end)
     visit = Visit(
         number=numbering.next_number(session, "V", utcnow(), timezone_of(request, config)),
         request=request,
@@ -62,60 +68,63 @@ def book(
         window_start=window_start,
         window_end=window_end,
         duration_minutes=duration_minutes,
+        priority=request.priority,
+        required_skill=required_skill,
+        required_level=required_level,
     )
-    session.add(visit)
-    session.flush()
-    intake.set_status(session, actor, request, "scheduled")
-    audit.record(
+    audit.add_created(
         session,
         actor=actor,
+        obj=visit,
         action="visit.booked",
         entity="visit",
-        entity_id=visit.id,
         after=visit.snapshot() | {"window_start": window_start.isoformat()},
     )
+    intake.set_status(session, actor, request, "scheduled")
+    _ask_to_confirm(session, config, visit)
+    return visit
+
+
+def _ask_to_confirm(session: Session, config: Config, visit: Visit) -> None:
     token = links.issue(
         session,
         secret_key=config.secret_key,
         purpose="appointment",
         visit=visit,
-        expires_at=window_end,
+        expires_at=visit.window_end,
     )
+    tz = ZoneInfo(timezone_of(visit.request, config))
     queue_sms(
         session,
-        customer=request.customer,
+        customer=visit.request.customer,
         template="appointment_confirm",
         visit_id=visit.id,
         number=visit.number,
-        technician=technician.name,
-        window=rules.format_window(
-            window_start, window_end, ZoneInfo(timezone_of(request, config))
-        ),
+        technician=visit.technician.name if visit.technician else "—",
+        window=rules.format_window(visit.window_start, visit.window_end, tz),
         link=f"{config.public_base_url}/l/{token}",
     )
-    return visit
 
 
-def _bookable_technician(session: Session, technician_id: int, request) -> Technician:
+def bookable_technician(
+    session: Session, technician_id: int, request, skill: str | None = None, level: int = 1
+) -> Technician:
+    """Load a technician who may take this request: active, certified, region and skill."""
     technician = session.get(Technician, technician_id)
+    problem = None
     if technician is None or not technician.active:
+        problem = ("technician_unknown", "unknown or inactive")
+    elif not technician.certified:
+        problem = ("technician_not_certified", "not certified for dispatch")
+    elif not technician.serves_region(request.site.region_id if request.site else None):
+        problem = ("technician_wrong_region", "does not serve the site's region")
+    elif skill and (technician.skills or {}).get(skill, 0) < level:
+        problem = ("technician_lacks_skill", f"needs {skill} at level {level}")
+    if problem:
         raise RuleViolation(
-            "No such active technician",
-            error_code="technician_unknown",
-            details={"technician_id": ["unknown or inactive"]},
-        )
-    if not technician.certified:
-        raise RuleViolation(
-            "Technician is not certified for dispatch",
-            error_code="technician_not_certified",
-            details={"technician_id": ["not certified"]},
-        )
-    site_region = request.site.region_id if request.site else None
-    if site_region is not None and technician.region_id != site_region:
-        raise RuleViolation(
-            "Technician does not serve the site's region",
-            error_code="technician_wrong_region",
-            details={"technician_id": ["serves another region"]},
+            f"Technician cannot take this visit: {problem[1]}",
+            error_code=problem[0],
+            details={"technician_id": [problem[1]]},
         )
     return technician
 

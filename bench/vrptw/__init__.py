@@ -1,0 +1,1 @@
+"""VRPTW quality benchmark on the Solomon and Gehring & Homberger instances."""

@@ -1,0 +1,377 @@
+"""Solver-neutral routing model, the Solver protocol and cheapest insertion of one visit.
+
+Times are integer seconds on one clock (e.g. seconds since local midnight of the planned day);
+locations are indices into the problem's matrices. Nothing here knows about the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+from typing import Protocol
+
+from dispatch.routing import rules
+from dispatch.routing.rules import TimeWindow
+
+__all__ = [
+    "Break",
+    "Insertion",
+    "Problem",
+    "Route",
+    "Skill",
+    "Solution",
+    "Solver",
+    "Step",
+    "StepKind",
+    "Task",
+    "TimeWindow",
+    "Unassigned",
+    "Vehicle",
+    "insert",
+    "route_items",
+    "timed_route",
+]
+
+Skill = int | tuple[int, int]  # a bare skill id, or (skill id, minimum level)
+
+
+@dataclass(frozen=True)
+class Break:
+    """A break the technician must take inside one of its windows, e.g. lunch."""
+
+    id: int
+    windows: tuple[TimeWindow, ...]
+    service: int
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    """A technician's working day: shift, home/depot locations, skills and limits."""
+
+    id: int
+    shift: TimeWindow
+    start_index: int | None = None  # None: the day starts at the first visit
+    end_index: int | None = None  # None: the day ends at the last visit
+    skills: frozenset[Skill] = frozenset()
+    breaks: tuple[Break, ...] = ()
+    capacity: int | None = None
+    max_tasks: int | None = None
+    max_travel_time: int | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    """One visit to plan: where, how long, who may do it and when it may start."""
+
+    id: int
+    location_index: int
+    service: int = 0
+    skills: frozenset[Skill] = frozenset()
+    windows: tuple[TimeWindow, ...] = ()  # allowed service starts; empty means any time
+    priority: int = 0  # 0..100, higher is planned first when not everything fits
+    demand: int = 0
+    pinned_vehicle_id: int | None = None
+    pinned_time: int | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Vehicles, tasks and the travel matrices between their locations."""
+
+    vehicles: tuple[Vehicle, ...]
+    tasks: tuple[Task, ...]
+    durations: Sequence[Sequence[int]]  # seconds, square, lists or a numpy array
+    distances: Sequence[Sequence[int]] | None = None  # metres, same shape, for reporting
+
+    @cached_property
+    def _duration_rows(self) -> list[list[int]]:
+        # Plain lists: scalar lookups on them are several times faster than on numpy arrays.
+        return [[int(x) for x in row] for row in self.durations]
+
+    @cached_property
+    def _distance_rows(self) -> list[list[int]] | None:
+        return None if self.distances is None else [[int(x) for x in r] for r in self.distances]
+
+    @cached_property
+    def task_by_id(self) -> dict[int, Task]:
+        return {t.id: t for t in self.tasks}
+
+    @cached_property
+    def vehicle_by_id(self) -> dict[int, Vehicle]:
+        return {v.id: v for v in self.vehicles}
+
+    def travel(self, origin: int | None, destination: int | None) -> int:
+        """Return the travel time; an open route end (None) costs nothing."""
+        if origin is None or destination is None:
+            return 0
+        return self._duration_rows[origin][destination]
+
+    def distance(self, origin: int | None, destination: int | None) -> int:
+        """Return the distance, or 0 when the problem has no distance matrix."""
+        rows = self._distance_rows
+        if rows is None or origin is None or destination is None:
+            return 0
+        return rows[origin][destination]
+
+
+class StepKind(StrEnum):
+    START = "start"
+    TASK = "task"
+    BREAK = "break"
+    END = "end"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stop of a route: arrival and service start (they differ by the waiting time)."""
+
+    kind: StepKind
+    id: int | None  # task or break id
+    location_index: int | None
+    arrival: int
+    start: int
+
+
+@dataclass(frozen=True)
+class Route:
+    vehicle_id: int
+    steps: tuple[Step, ...]
+    travel_time: int
+    distance: int = 0
+
+    @property
+    def task_ids(self) -> list[int]:
+        return [s.id for s in self.steps if s.kind is StepKind.TASK]
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    task_id: int
+    reason: str  # one of the reason constants in dispatch.routing.rules
+
+
+@dataclass(frozen=True)
+class Solution:
+    routes: tuple[Route, ...]
+    unassigned: tuple[Unassigned, ...]
+    solver: str = ""
+
+    @property
+    def travel_time(self) -> int:
+        return sum(r.travel_time for r in self.routes)
+
+
+class Solver(Protocol):
+    name: str
+
+    def solve(self, problem: Problem, time_limit_s: float) -> Solution:
+        """Plan all tasks on the vehicles within the time limit."""
+        ...
+
+
+@dataclass(frozen=True)
+class Insertion:
+    vehicle_id: int
+    position: int  # index of the new task in route.steps
+    extra_travel: int  # seconds of travel the insertion adds
+    route: Route
+
+
+Item = Task | Break  # what a route visits between its start and its end
+Times = list[tuple[int, int]]  # (arrival, start) per item, then the end
+
+
+def timed_route(problem: Problem, vehicle: Vehicle, items: Sequence[Item]) -> Route | None:
+    """Time a visiting order at the earliest, or return None when it breaks a hard rule."""
+    tasks = [i for i in items if isinstance(i, Task)]
+    travel = _travel(problem, vehicle, items)
+    if not _within_limits(vehicle, tasks) or not _travel_allowed(vehicle, travel):
+        return None
+    timed = _propagate(problem, vehicle, vehicle.start_index, vehicle.shift.start, items, None)
+    if timed is None:
+        return None
+    times = timed[0]
+    day_start = vehicle.shift.start
+    steps = [Step(StepKind.START, None, vehicle.start_index, day_start, day_start)]
+    for item, (arrival, start) in zip(items, times, strict=False):
+        if isinstance(item, Break):
+            steps.append(Step(StepKind.BREAK, item.id, None, arrival, start))
+        else:
+            steps.append(Step(StepKind.TASK, item.id, item.location_index, arrival, start))
+    steps.append(Step(StepKind.END, None, vehicle.end_index, times[-1][0], times[-1][1]))
+    return Route(
+        vehicle_id=vehicle.id,
+        steps=tuple(steps),
+        travel_time=travel,
+        distance=sum(problem.distance(a, b) for a, b in _legs(vehicle, items)),
+    )
+
+
+def insert(
+    problem: Problem, existing_routes: Sequence[Route], new_task: Task
+) -> Insertion | Unassigned:
+    """Find the feasible insertion of one task that adds the least travel time."""
+    reason = rules.diagnose(problem, new_task)
+    if reason is not None:
+        return Unassigned(new_task.id, reason)
+    routes = {r.vehicle_id: r for r in existing_routes}
+    candidates = []
+    for vehicle in problem.vehicles:
+        if not rules.serves(vehicle, new_task):
+            continue
+        items = _items(problem, vehicle, routes.get(vehicle.id))
+        candidates.extend(_positions(problem, vehicle, items, new_task))
+    # Cheapest first: the first feasible candidate is the answer, most are never timed.
+    candidates.sort(key=lambda c: c[0])
+    for extra, vehicle, items, position, base, travel in candidates:
+        if not _travel_allowed(vehicle, travel + extra):
+            continue
+        if _fits(problem, vehicle, items, position, base, new_task):
+            new_items = [*items[:position], new_task, *items[position:]]
+            route = timed_route(problem, vehicle, new_items)
+            if route is not None:
+                return Insertion(vehicle.id, position + 1, extra, route)
+    return Unassigned(new_task.id, rules.NO_FEASIBLE_SLOT)
+
+
+def route_items(problem: Problem, route: Route) -> list[Item]:
+    """Return the tasks and breaks a planned route visits, in order."""
+    breaks = {b.id: b for b in problem.vehicle_by_id[route.vehicle_id].breaks}
+    return [
+        problem.task_by_id[s.id] if s.kind is StepKind.TASK else breaks[s.id]
+        for s in route.steps
+        if s.kind in (StepKind.TASK, StepKind.BREAK)
+    ]
+
+
+def _items(problem: Problem, vehicle: Vehicle, route: Route | None) -> list[Item]:
+    if route is None:
+        # An idle technician still takes every break; place them in window order.
+        return sorted(vehicle.breaks, key=lambda b: min((w.start for w in b.windows), default=0))
+    return route_items(problem, route)
+
+
+def _positions(problem: Problem, vehicle: Vehicle, items: list[Item], new_task: Task) -> list:
+    """List (extra travel, vehicle, items, position, old starts, old travel) for each gap."""
+    if not _within_limits(vehicle, [*(i for i in items if isinstance(i, Task)), new_task]):
+        return []
+    timed = _propagate(problem, vehicle, vehicle.start_index, vehicle.shift.start, items, None)
+    if timed is None:
+        # The route as given already breaks a rule (e.g. it was edited by hand); adding a visit
+        # cannot repair it, so it offers no slot.
+        return []
+    base = [start for _, start in timed[0][: len(items)]]
+    travel = _travel(problem, vehicle, items)
+    places = _places(vehicle, items)  # start, each task's location, end
+    out = []
+    place = 0  # index in places of the last non-break location before the gap
+    for position in range(len(items) + 1):
+        before, after = places[place], places[place + 1]
+        extra = (
+            problem.travel(before, new_task.location_index)
+            + problem.travel(new_task.location_index, after)
+            - problem.travel(before, after)
+        )
+        out.append((extra, vehicle, items, position, base, travel))
+        if position < len(items) and isinstance(items[position], Task):
+            place += 1
+    return out
+
+
+def _fits(
+    problem: Problem,
+    vehicle: Vehicle,
+    items: list[Item],
+    position: int,
+    base: list[int],
+    new_task: Task,
+) -> bool:
+    """Propagate times from the gap onward, stopping as soon as the old schedule is met again."""
+    last = next((k for k in range(position - 1, -1, -1) if isinstance(items[k], Task)), None)
+    if last is None:
+        origin, depart = vehicle.start_index, vehicle.shift.start
+    else:
+        origin, depart = items[last].location_index, base[last] + items[last].service
+    first = 0 if last is None else last + 1
+    rest = [*items[first:position], new_task, *items[position:]]
+    rest_base = [None] * (position - first + 1) + base[position:]
+    return _propagate(problem, vehicle, origin, depart, rest, rest_base) is not None
+
+
+def _propagate(
+    problem: Problem,
+    vehicle: Vehicle,
+    origin: int | None,
+    depart: int,
+    items: Sequence[Item],
+    base: Sequence[int | None] | None,
+) -> tuple[Times, bool] | None:
+    """Time items after leaving origin at depart; (times, met old schedule) or None if late."""
+    times: Times = []
+    pending: list[Break] = []
+    now, place = depart, origin
+    for k, item in enumerate(items):
+        if isinstance(item, Break):
+            pending.append(item)
+            continue
+        arrival = _arrive(problem, now, place, item.location_index, pending, times)
+        if arrival is None:
+            return None
+        start = rules.earliest_start(rules.effective_windows(item), arrival)
+        if start is None or start + item.service > vehicle.shift.end:
+            return None
+        times.append((arrival, start))
+        if base is not None and base[k] == start:
+            return times, True  # same start as before, so everything after is unchanged
+        now, place, pending = start + item.service, item.location_index, []
+    arrival = _arrive(problem, now, place, vehicle.end_index, pending, times)
+    if arrival is None or arrival > vehicle.shift.end:
+        return None
+    times.append((arrival, arrival))
+    return times, False
+
+
+def _arrive(
+    problem: Problem,
+    now: int,
+    origin: int | None,
+    destination: int | None,
+    breaks: list[Break],
+    times: Times,
+) -> int | None:
+    """Drive one leg taking the pending breaks; record their times and return the arrival."""
+    travel = problem.travel(origin, destination)
+    timed = rules.travel_with_breaks(now, travel, [(b.windows, b.service) for b in breaks])
+    if timed is None:
+        return None
+    starts, arrival = timed
+    times.extend((s, s) for s in starts)
+    return arrival
+
+
+def _within_limits(vehicle: Vehicle, tasks: Sequence[Task]) -> bool:
+    if vehicle.max_tasks is not None and len(tasks) > vehicle.max_tasks:
+        return False
+    if vehicle.capacity is not None and sum(t.demand for t in tasks) > vehicle.capacity:
+        return False
+    return all(rules.serves(vehicle, t) for t in tasks)
+
+
+def _travel_allowed(vehicle: Vehicle, travel: int) -> bool:
+    return vehicle.max_travel_time is None or travel <= vehicle.max_travel_time
+
+
+def _travel(problem: Problem, vehicle: Vehicle, items: Sequence[Item]) -> int:
+    return sum(problem.travel(a, b) for a, b in _legs(vehicle, items))
+
+
+def _places(vehicle: Vehicle, items: Sequence[Item]) -> list[int | None]:
+    tasks = [i.location_index for i in items if isinstance(i, Task)]
+    return [vehicle.start_index, *tasks, vehicle.end_index]
+
+
+def _legs(vehicle: Vehicle, items: Sequence[Item]) -> list[tuple[int | None, int | None]]:
+    places = _places(vehicle, items)
+    return list(zip(places, places[1:], strict=False))

@@ -1,0 +1,259 @@
+"""Turn a region's day in the database into a solver Problem, and a Solution back into rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatch.customers.models import Site
+from dispatch.intake.models import ServiceRequest
+from dispatch.regions.models import Region
+from dispatch.routing.engine import Break, Problem, Solution, Task, Vehicle
+from dispatch.routing.rules import TimeWindow
+from dispatch.routing.travel import TravelMatrix
+from dispatch.technicians.models import WEEKDAYS, Absence, Shift, Technician
+from dispatch.visits.models import Visit
+
+PRIORITY_WEIGHT = {"high": 100, "medium": 50, "low": 10}
+LUNCH_BREAK_ID = 1
+
+
+@dataclass
+class DayProblem:
+    """A solver problem with the keys to map its numbers back to the day's rows."""
+
+    problem: Problem
+    day_start: datetime  # local midnight: second 0 of the problem's clock
+    technicians: dict[int, Technician]
+    visits: dict[int, Visit]
+    skill_ids: dict[str, int] = field(default_factory=dict)
+
+    def at(self, seconds: int) -> datetime:
+        """Return the instant of a problem second."""
+        return self.day_start + timedelta(seconds=seconds)
+
+    def seconds(self, moment: datetime) -> int:
+        """Return the problem second of an instant."""
+        return int((moment - self.day_start).total_seconds())
+
+
+def region_day_visits(session: Session, region: Region, day_start: datetime) -> list[Visit]:
+    """Return the not-yet-started visits of a region whose window opens that day."""
+    return list(
+        session.scalars(
+            select(Visit)
+            .join(ServiceRequest)
+            .join(Site, ServiceRequest.site_id == Site.id)
+            .where(
+                Site.region_id == region.id,
+                Visit.status == "scheduled",
+                Visit.window_start >= day_start,
+                Visit.window_start < day_start + timedelta(days=1),
+            )
+            .order_by(Visit.id)
+        )
+    )
+
+
+def region_technicians(session: Session, region: Region, allow_neighbours: bool):
+    """Return the dispatchable technicians serving a region (and its neighbours' if allowed)."""
+    neighbours = set(region.neighbour_ids or []) if allow_neighbours else set()
+    candidates = session.scalars(
+        select(Technician).where(Technician.active, Technician.certified).order_by(Technician.id)
+    )
+    return [t for t in candidates if t.serves_region(region.id) or t.region_id in neighbours]
+
+
+def build(
+    session: Session,
+    *,
+    region: Region,
+    day: date,
+    travel: TravelMatrix,
+    allow_neighbours: bool = False,
+    from_time: datetime | None = None,
+    visits: list[Visit] | None = None,
+) -> DayProblem:
+    """Build the problem of one region and day from the database."""
+    tz = ZoneInfo(region.timezone)
+    day_start = datetime.combine(day, time.min, tz)
+    visits = region_day_visits(session, region, day_start) if visits is None else visits
+    technicians = region_technicians(session, region, allow_neighbours)
+    absences = _absences(session, [t.id for t in technicians], day_start)
+    shifts = _shifts(session, [t.id for t in technicians], day)
+    points: list[tuple[float, float]] = []
+
+    def index(lat, lon) -> int | None:
+        if lat is None or lon is None:
+            return None
+        points.append((lat, lon))
+        return len(points) - 1
+
+    skill_ids = _skill_ids(technicians, visits)
+    result = DayProblem(None, day_start, {}, {v.id: v for v in visits}, skill_ids)  # type: ignore
+    vehicles = []
+    for tech in technicians:
+        vehicle = _vehicle(
+            result,
+            tech,
+            shifts.get(tech.id),
+            absences.get(tech.id, []),
+            from_time,
+            index,
+            skill_ids,
+        )
+        if vehicle is not None:
+            vehicles.append(vehicle)
+            result.technicians[tech.id] = tech
+    tasks = [
+        _task(result, v, index(v.request.site.lat, v.request.site.lon), skill_ids) for v in visits
+    ]
+    durations = travel.table(points) if points else None
+    result.problem = Problem(
+        vehicles=tuple(vehicles),
+        tasks=tuple(tasks),
+        durations=durations.durations if durations else [],
+        distances=durations.distances if durations else None,
+    )
+    return result
+
+
+def _skill_ids(technicians, visits) -> dict[str, int]:
+    names = {n for t in technicians for n in (t.skills or {})}
+    names |= {v.required_skill for v in visits if v.required_skill}
+    return {name: i for i, name in enumerate(sorted(names))}
+
+
+def _shifts(session, technician_ids, day: date) -> dict[int, Shift]:
+    rows = session.scalars(
+        select(Shift).where(Shift.technician_id.in_(technician_ids), Shift.day == day)
+    )
+    return {s.technician_id: s for s in rows}
+
+
+def _absences(session, technician_ids, day_start: datetime) -> dict[int, list[Absence]]:
+    rows = session.scalars(
+        select(Absence)
+        .where(
+            Absence.technician_id.in_(technician_ids),
+            Absence.starts_at < day_start + timedelta(1),
+            Absence.ends_at > day_start,
+        )
+        .order_by(Absence.starts_at)
+    )
+    found: dict[int, list[Absence]] = {}
+    for row in rows:
+        found.setdefault(row.technician_id, []).append(row)
+    return found
+
+
+def working_period(tech: Technician, shift: Shift | None, day_start: datetime):
+    """Return (start, end) of the technician's work that day, or None on a day off."""
+    if shift is not None:
+        return shift.starts_at, shift.ends_at
+    hours = (tech.working_hours or {}).get(WEEKDAYS[day_start.weekday()])
+    if not hours:
+        return None
+    start, end = (time.fromisoformat(h) for h in hours)
+    return (
+        datetime.combine(day_start.date(), start, day_start.tzinfo),
+        datetime.combine(day_start.date(), end, day_start.tzinfo),
+    )
+
+
+def _vehicle(day, tech, shift, absences, from_time, index, skill_ids) -> Vehicle | None:
+    period = working_period(tech, shift, day.day_start)
+    if period is None:
+        return None
+    start, end = period
+    if from_time is not None:
+        start = max(start, from_time)
+    breaks = []
+    for absence in absences:  # an absence at either end shortens the day, inside it is a break
+        if absence.starts_at <= start:
+            start = max(start, absence.ends_at)
+        elif absence.ends_at >= end:
+            end = min(end, absence.starts_at)
+        else:
+            at = day.seconds(absence.starts_at)
+            breaks.append(
+                Break(len(breaks) + 2, (TimeWindow(at, at),), day.seconds(absence.ends_at) - at)
+            )
+    if start >= end:
+        return None
+    lunch = _lunch(day, tech, start, end)
+    home = index(tech.home_lat, tech.home_lon)
+    end_place = index(tech.end_lat, tech.end_lon) if tech.end_lat is not None else home
+    return Vehicle(
+        id=tech.id,
+        shift=TimeWindow(day.seconds(start), day.seconds(end)),
+        start_index=home,
+        end_index=end_place,
+        skills=frozenset((skill_ids[n], int(lv)) for n, lv in (tech.skills or {}).items()),
+        breaks=tuple(([lunch] if lunch else []) + breaks),
+        max_tasks=tech.max_visits_per_day,
+        max_travel_time=tech.max_travel_minutes * 60 if tech.max_travel_minutes else None,
+    )
+
+
+def _lunch(day, tech, start: datetime, end: datetime) -> Break | None:
+    earliest = datetime.combine(day.day_start.date(), tech.lunch_earliest, day.day_start.tzinfo)
+    latest = datetime.combine(day.day_start.date(), tech.lunch_latest, day.day_start.tzinfo)
+    latest_start = latest - timedelta(minutes=tech.lunch_minutes)
+    if tech.lunch_minutes <= 0 or latest_start < max(earliest, start) or earliest >= end:
+        return None  # a shift that does not span lunch time takes no lunch break
+    window = TimeWindow(day.seconds(max(earliest, start)), day.seconds(latest_start))
+    return Break(LUNCH_BREAK_ID, (window,), tech.lunch_minutes * 60)
+
+
+def _task(day: DayProblem, visit: Visit, location: int, skill_ids) -> Task:
+    latest = visit.window_end  # lateness tolerance 0: service starts before the window ends
+    windows = (TimeWindow(max(day.seconds(visit.window_start), 0), day.seconds(latest)),)
+    skills = frozenset()
+    if visit.required_skill:
+        skills = frozenset({(skill_ids[visit.required_skill], visit.required_level)})
+    return Task(
+        id=visit.id,
+        location_index=location,
+        service=visit.duration_minutes * 60,
+        skills=skills,
+        windows=windows,
+        priority=PRIORITY_WEIGHT.get(visit.priority, 50),
+        pinned_vehicle_id=visit.technician_id if visit.pinned_technician else None,
+        pinned_time=day.seconds(visit.pinned_start) if visit.pinned_start else None,
+    )
+
+
+def solution_summary(day: DayProblem, solution: Solution) -> dict:
+    """Return a JSON-ready plan: ordered stops and breaks with times, and the unassigned."""
+    routes = []
+    for route in solution.routes:
+        stops = [_step(day, step, "visit_id") for step in route.steps if step.kind == "task"]
+        if stops:
+            routes.append(
+                {
+                    "technician_id": route.vehicle_id,
+                    "travel_seconds": route.travel_time,
+                    "distance_m": route.distance,
+                    "stops": stops,
+                    "breaks": [_step(day, s, "break_id") for s in route.steps if s.kind == "break"],
+                }
+            )
+    return {
+        "routes": routes,
+        "unassigned": [{"visit_id": u.task_id, "reason": u.reason} for u in solution.unassigned],
+        "travel_seconds": solution.travel_time,
+        "solver": solution.solver,
+    }
+
+
+def _step(day: DayProblem, step, key: str) -> dict:
+    return {
+        key: step.id,
+        "arrival": day.at(step.arrival).isoformat(),
+        "start": day.at(step.start).isoformat(),
+    }

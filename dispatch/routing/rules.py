@@ -1,0 +1,164 @@
+"""Pure routing rules: skill matching, effective windows, break timing and unassignment reasons.
+
+Everything here works on plain values so the solver adapters, the insertion check and the tests
+share one definition of "feasible".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dispatch.routing.engine import Problem, Skill, Task, Vehicle
+
+NO_VEHICLE_WITH_SKILL = "no_vehicle_with_skill"
+PINNED_VEHICLE_MISSING = "pinned_vehicle_missing"
+OUTSIDE_TIME_WINDOW = "outside_time_window"
+CAPACITY_OR_SHIFT = "capacity_or_shift"
+NO_FEASIBLE_SLOT = "no_feasible_slot"
+
+# A visit pinned to a time may start up to this late: technicians are told "around 10:00", and an
+# exact window would make one slow leg cancel the whole pinned appointment.
+PINNED_TIME_SLACK_S = 300
+
+# Reported by travel matrices for unreachable pairs; large enough to be infeasible in any shift,
+# small enough to fit the unsigned 32-bit matrices VROOM takes.
+UNREACHABLE = 10**9
+
+
+@dataclass(frozen=True, slots=True)
+class TimeWindow:
+    """Closed interval of seconds, e.g. the allowed service start of a visit."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"time window ends before it starts: {self.start}..{self.end}")
+
+
+def skill_level(skill: Skill) -> tuple[int, int]:
+    """Return a skill as (skill id, level); a bare id means level 0."""
+    return skill if isinstance(skill, tuple) else (skill, 0)
+
+
+def has_skills(owned: Iterable[Skill], required: Iterable[Skill]) -> bool:
+    """Tell whether owned skills cover every required skill at the required level or above."""
+    best: dict[int, int] = {}
+    for skill in owned:
+        sid, level = skill_level(skill)
+        best[sid] = max(level, best.get(sid, level))
+    return all(best.get(sid, -1) >= level for sid, level in map(skill_level, required))
+
+
+def serves(vehicle: Vehicle, task: Task) -> bool:
+    """Tell whether the vehicle may take the task at all: pin and skills."""
+    if task.pinned_vehicle_id is not None and task.pinned_vehicle_id != vehicle.id:
+        return False
+    return has_skills(vehicle.skills, task.skills)
+
+
+def skill_codes(problem: Problem) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Encode levelled skills and vehicle pins as the flat integer skills VROOM understands.
+
+    Each required (skill, level) pair becomes one code that every vehicle at that level or above
+    owns; each pinned vehicle owns one extra code that only its pinned tasks require.
+    """
+    pair_code: dict[tuple[int, int], int] = {}
+    for task in problem.tasks:
+        for pair in map(skill_level, task.skills):
+            pair_code.setdefault(pair, len(pair_code))
+    pin_code = {v.id: len(pair_code) + i for i, v in enumerate(problem.vehicles)}
+    vehicle_codes = {
+        v.id: {code for pair, code in pair_code.items() if has_skills(v.skills, [pair])}
+        | {pin_code[v.id]}
+        for v in problem.vehicles
+    }
+    task_codes = {}
+    for task in problem.tasks:
+        codes = {pair_code[pair] for pair in map(skill_level, task.skills)}
+        if task.pinned_vehicle_id is not None:
+            # An unknown vehicle gets a code nobody owns, so the task stays unassigned.
+            codes.add(pin_code.get(task.pinned_vehicle_id, len(pair_code) + len(pin_code)))
+        task_codes[task.id] = codes
+    return vehicle_codes, task_codes
+
+
+def effective_windows(task: Task) -> tuple[TimeWindow, ...]:
+    """Return the windows the service must start in; a pinned time overrides the task's own."""
+    if task.pinned_time is not None:
+        return (TimeWindow(task.pinned_time, task.pinned_time + PINNED_TIME_SLACK_S),)
+    return task.windows
+
+
+def earliest_start(windows: Sequence[TimeWindow], ready: int) -> int | None:
+    """Return the earliest start at or after `ready` inside a window, or None if all have closed."""
+    if not windows:
+        return ready
+    best = None
+    for w in windows:
+        if w.end >= ready:
+            start = max(ready, w.start)
+            if best is None or start < best:
+                best = start
+    return best
+
+
+def travel_with_breaks(
+    depart: int, travel: int, breaks: Sequence[tuple[Sequence[TimeWindow], int]]
+) -> tuple[list[int], int] | None:
+    """Time the breaks taken on one leg and return (break starts, arrival), or None if one misses.
+
+    Follows VROOM's model: the technician keeps driving while waiting for a break window to open,
+    takes the break, then drives the rest of the leg.
+    """
+    now, remaining, starts = depart, travel, []
+    for windows, service in breaks:
+        start = earliest_start(windows, now)
+        if start is None:
+            return None
+        remaining -= min(remaining, start - now)
+        starts.append(start)
+        now = start + service
+    return starts, now + remaining
+
+
+def diagnose(problem: Problem, task: Task) -> str | None:
+    """Name the simple reason a task cannot be planned, or None when none of them applies."""
+    vehicle_ids = {v.id for v in problem.vehicles}
+    if task.pinned_vehicle_id is not None and task.pinned_vehicle_id not in vehicle_ids:
+        return PINNED_VEHICLE_MISSING
+    able = [v for v in problem.vehicles if serves(v, task)]
+    if not able:
+        return NO_VEHICLE_WITH_SKILL
+    windows = effective_windows(task)
+    in_shift = [v for v in able if _window_meets_shift(windows, v, task.service)]
+    if not in_shift:
+        return OUTSIDE_TIME_WINDOW
+    if not any(_round_trip_fits(problem, v, task) for v in in_shift):
+        return CAPACITY_OR_SHIFT
+    return None
+
+
+def _window_meets_shift(windows: Sequence[TimeWindow], vehicle: Vehicle, service: int) -> bool:
+    shift = vehicle.shift
+    if not windows:
+        return shift.end - shift.start >= service
+    return any(w.start <= shift.end - service and w.end >= shift.start for w in windows)
+
+
+def _round_trip_fits(problem: Problem, vehicle: Vehicle, task: Task) -> bool:
+    """Tell whether the vehicle could do this task alone: load, task count, travel and shift."""
+    if vehicle.capacity is not None and task.demand > vehicle.capacity:
+        return False
+    if vehicle.max_tasks is not None and vehicle.max_tasks < 1:
+        return False
+    there = problem.travel(vehicle.start_index, task.location_index)
+    back = problem.travel(task.location_index, vehicle.end_index)
+    if vehicle.max_travel_time is not None and there + back > vehicle.max_travel_time:
+        return False
+    start = earliest_start(effective_windows(task), vehicle.shift.start + there)
+    return start is not None and start + task.service + back <= vehicle.shift.end

@@ -1,0 +1,258 @@
+"""Use cases of routing: plan a region-day on the queue, accept or discard it, re-plan."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from dispatch import audit, outbox
+from dispatch.actors import Actor
+from dispatch.clock import utcnow
+from dispatch.config import Config
+from dispatch.db import session_scope
+from dispatch.errors import InvalidTransition, NotFound, RuleViolation
+from dispatch.regions.models import Region
+from dispatch.routing import problem as day_problem
+from dispatch.routing.models import RoutePlan
+from dispatch.routing.travel import GeodesicTravelMatrix, OsrmTravelMatrix, TravelMatrix
+from dispatch.routing.vroom_engine import VroomSolver
+from dispatch.visits.models import Visit
+from dispatch.visits.service import bookable_technician, get_visit
+
+# Cheapest exploration first, so a usable plan and its cost show up early in the progress.
+ROUNDS = (1, 3, 5)
+
+
+def travel_matrix_for(config: Config) -> TravelMatrix:
+    """Return the travel-time source the configuration names."""
+    if config.travel_matrix == "osrm":
+        return OsrmTravelMatrix(config.osrm_url)
+    return GeodesicTravelMatrix(config.travel_speed_kmh, config.travel_detour_factor)
+
+
+def get_plan(session: Session, plan_id: int) -> RoutePlan:
+    """Load a plan or raise NotFound."""
+    plan = session.get(RoutePlan, plan_id)
+    if plan is None:
+        raise NotFound(f"Plan {plan_id} not found")
+    return plan
+
+
+def request_plan(
+    *,
+    session: Session,
+    actor: Actor,
+    region_id: int,
+    day: date,
+    time_limit_s: float,
+    allow_neighbours: bool = False,
+    from_time: datetime | None = None,
+) -> RoutePlan:
+    """Queue a planner run for a region and day; the worker fills in progress and result."""
+    if session.get(Region, region_id) is None:
+        raise RuleViolation("Unknown region", details={"region_id": ["no such region"]})
+    plan = RoutePlan(
+        region_id=region_id,
+        day=day,
+        time_limit_s=time_limit_s,
+        allow_neighbours=allow_neighbours,
+        from_time=from_time,
+        requested_by=actor.id,
+    )
+    audit.add_created(
+        session,
+        actor=actor,
+        obj=plan,
+        action="plan.requested",
+        entity="plan",
+        after={"region_id": region_id, "day": day.isoformat()},
+    )
+    outbox.add(session, "routing.plan", plan_id=plan.id)
+    return plan
+
+
+def _save(plan_id: int, **values) -> None:
+    # Progress is committed on its own so dispatchers can watch it while the job runs.
+    with session_scope() as progress:
+        plan = progress.get(RoutePlan, plan_id)
+        for key, value in values.items():
+            setattr(plan, key, value)
+
+
+def run_plan(session: Session, *, config: Config, plan_id: int) -> str:
+    """Solve a queued plan in rounds, reporting progress and the best cost after each."""
+    plan = get_plan(session, plan_id)
+    if plan.status != "queued":
+        return f"skipped:{plan.status}"
+    _save(plan_id, status="running", progress=5)
+    try:
+        day = day_problem.build(
+            session,
+            region=plan.region,
+            day=plan.day,
+            travel=travel_matrix_for(config),
+            allow_neighbours=plan.allow_neighbours,
+            from_time=plan.from_time,
+        )
+        _save(plan_id, progress=15)
+        best = None
+        for number, level in enumerate(ROUNDS, start=1):
+            solution = VroomSolver(exploration_level=level).solve(
+                day.problem, plan.time_limit_s / len(ROUNDS)
+            )
+            if best is None or _score(solution) < _score(best):
+                best = solution
+            _save(plan_id, progress=15 + 80 * number // len(ROUNDS), best_cost=best.travel_time)
+    except Exception as exc:  # a failed plan says why; the dispatcher can plan again
+        _save(plan_id, status="failed", error=str(exc)[:500], finished_at=utcnow())
+        raise
+    _save(
+        plan_id,
+        status="ready",
+        progress=100,
+        solver=best.solver,
+        finished_at=utcnow(),
+        result=day_problem.solution_summary(day, best),
+    )
+    return "ready"
+
+
+def _score(solution) -> tuple[int, int]:
+    return len(solution.unassigned), solution.travel_time
+
+
+def accept_plan(*, session: Session, actor: Actor, plan_id: int) -> RoutePlan:
+    """Write the plan's assignments and ordered stops with ETAs onto its visits."""
+    plan = get_plan(session, plan_id)
+    plan.decide("accepted", utcnow())
+    for route in plan.result["routes"]:
+        for position, stop in enumerate(route["stops"], start=1):
+            assign(
+                session,
+                actor=actor,
+                visit=session.get(Visit, stop["visit_id"]),
+                technician_id=route["technician_id"],
+                position=position,
+                plan_id=plan.id,
+                planned_start=datetime.fromisoformat(stop["start"]),
+            )
+    for item in plan.result["unassigned"]:
+        visit = session.get(Visit, item["visit_id"])
+        if visit.status == "scheduled" and not visit.pinned_technician:
+            assign(
+                session,
+                actor=actor,
+                visit=visit,
+                technician_id=None,
+                position=None,
+                plan_id=plan.id,
+                planned_start=None,
+            )
+    audit.record(
+        session,
+        actor=actor,
+        action="plan.accepted",
+        entity="plan",
+        entity_id=plan.id,
+        before={"status": "ready"},
+        after={"status": "accepted"},
+    )
+    return plan
+
+
+def discard_plan(*, session: Session, actor: Actor, plan_id: int) -> RoutePlan:
+    """Throw a finished plan away without touching any visit."""
+    plan = get_plan(session, plan_id)
+    plan.decide("discarded", utcnow())
+    audit.record(
+        session,
+        actor=actor,
+        action="plan.discarded",
+        entity="plan",
+        entity_id=plan.id,
+        before={"status": "ready"},
+        after={"status": "discarded"},
+    )
+    return plan
+
+
+def assign(
+    session: Session, *, actor: Actor, visit: Visit, technician_id, position, plan_id, planned_start
+) -> None:
+    """Put a not-yet-started visit on a technician's route (or off every route), audited."""
+    if visit.status != "scheduled":
+        return  # started since the plan was made: the field wins over the plan
+    before = visit.snapshot() | {"planned_start": _iso(visit.planned_start)}
+    visit.technician_id, visit.route_position = technician_id, position
+    visit.plan_id, visit.planned_start = plan_id, planned_start
+    after = visit.snapshot() | {"planned_start": _iso(planned_start)}
+    if before != after:
+        audit.record(
+            session,
+            actor=actor,
+            action="visit.routed",
+            entity="visit",
+            entity_id=visit.id,
+            before=before,
+            after=after,
+        )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def pin(
+    *,
+    session: Session,
+    actor: Actor,
+    visit_id: int,
+    pin_technician: bool,
+    technician_id: int | None = None,
+    pinned_start: datetime | None = None,
+) -> Visit:
+    """Dispatcher override: set the technician and/or start time the planner must keep."""
+    visit = get_visit(session, visit_id)
+    if visit.status != "scheduled":
+        raise InvalidTransition(f"Visit is {visit.status}; only a scheduled visit can be pinned")
+    if pinned_start and not visit.window_start <= pinned_start <= visit.window_end:
+        raise RuleViolation(
+            "The pinned start must lie in the arrival window",
+            error_code="pin_outside_window",
+            details={"pinned_start": ["outside the window"]},
+        )
+    if technician_id is not None:
+        bookable_technician(
+            session, technician_id, visit.request, visit.required_skill, visit.required_level
+        )
+        assign(
+            session,
+            actor=actor,
+            visit=visit,
+            technician_id=technician_id,
+            position=None,
+            plan_id=visit.plan_id,
+            planned_start=pinned_start,
+        )
+    if pin_technician and visit.technician_id is None:
+        raise RuleViolation(
+            "Choose a technician to pin",
+            error_code="pin_needs_technician",
+            details={"technician_id": ["required to pin"]},
+        )
+    before = {
+        "pinned_technician": visit.pinned_technician,
+        "pinned_start": _iso(visit.pinned_start),
+    }
+    visit.pinned_technician, visit.pinned_start = pin_technician, pinned_start
+    audit.record(
+        session,
+        actor=actor,
+        action="visit.pinned",
+        entity="visit",
+        entity_id=visit.id,
+        before=before,
+        after={"pinned_technician": pin_technician, "pinned_start": _iso(pinned_start)},
+    )
+    return visit

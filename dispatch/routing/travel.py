@@ -1,0 +1,96 @@
+"""Travel matrices between (lat, lon) points: geodesic estimate offline, OSRM table when set up."""
+
+from __future__ import annotations
+
+import json
+import math
+import urllib.request
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geopy.distance import geodesic
+
+from dispatch.routing.rules import UNREACHABLE
+
+Point = tuple[float, float]  # (latitude, longitude)
+
+
+@dataclass(frozen=True)
+class TravelTable:
+    """Square matrices in the order of the points asked for."""
+
+    durations: list[list[int]]  # seconds
+    distances: list[list[int]]  # metres
+
+
+class TravelMatrixError(RuntimeError):
+    """The travel service failed or answered something unusable."""
+
+
+class TravelMatrix(ABC):
+    """Compute travel tables, remembering each answer for the life of this object (one plan)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[Point, ...], TravelTable] = {}
+
+    def table(self, points: Sequence[Point]) -> TravelTable:
+        """Return durations and distances between every pair of points."""
+        key = tuple((float(lat), float(lon)) for lat, lon in points)
+        if key not in self._memo:
+            self._memo[key] = self._compute(key)
+        return self._memo[key]
+
+    @abstractmethod
+    def _compute(self, points: tuple[Point, ...]) -> TravelTable: ...
+
+
+class GeodesicTravelMatrix(TravelMatrix):
+    """Estimate road travel from the geodesic distance, a detour factor and an average speed."""
+
+    def __init__(self, speed_kmh: float = 25.0, detour_factor: float = 1.3) -> None:
+        super().__init__()
+        if speed_kmh <= 0 or detour_factor < 1:
+            raise ValueError("speed must be positive and the detour factor at least 1")
+        self.metres_per_second = speed_kmh / 3.6
+        self.detour_factor = detour_factor
+
+    def _compute(self, points: tuple[Point, ...]) -> TravelTable:
+        size = len(points)
+        distances = [[0] * size for _ in range(size)]
+        durations = [[0] * size for _ in range(size)]
+        for i in range(size):
+            for j in range(i + 1, size):
+                # Geodesic distance is symmetric; only the upper triangle is computed.
+                metres = geodesic(points[i], points[j]).meters * self.detour_factor
+                distances[i][j] = distances[j][i] = round(metres)
+                durations[i][j] = durations[j][i] = math.ceil(metres / self.metres_per_second)
+        return TravelTable(durations=durations, distances=distances)
+
+
+class OsrmTravelMatrix(TravelMatrix):
+    """Ask an OSRM-compatible /table service, e.g. http://osrm.internal:5000."""
+
+    def __init__(self, base_url: str, profile: str = "driving", timeout_s: float = 10.0) -> None:
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+        self.profile = profile
+        self.timeout_s = timeout_s
+
+    def _compute(self, points: tuple[Point, ...]) -> TravelTable:
+        # OSRM wants lon,lat pairs.
+        coordinates = ";".join(f"{lon:.6f},{lat:.6f}" for lat, lon in points)
+        url = f"{self.base_url}/table/v1/{self.profile}/{coordinates}?annotations=duration,distance"
+        try:
+            with urllib.request.urlopen(url, timeout=self.timeout_s) as response:
+                body = json.load(response)
+        except (OSError, ValueError) as exc:
+            raise TravelMatrixError(f"travel table request failed: {exc}") from exc
+        if body.get("code") != "Ok" or "durations" not in body or "distances" not in body:
+            raise TravelMatrixError(f"travel table refused: {body.get('code')}")
+        return TravelTable(durations=_whole(body["durations"]), distances=_whole(body["distances"]))
+
+
+def _whole(matrix: list[list[float | None]]) -> list[list[int]]:
+    """Round to integers; OSRM gives null for pairs it cannot route between."""
+    return [[UNREACHABLE if x is None else round(x) for x in row] for row in matrix]

@@ -1,0 +1,98 @@
+"""Use cases of technician administration: hire, shifts, absences."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatch import audit
+from dispatch.actors import Actor
+from dispatch.customers.service import phone_or_422
+from dispatch.errors import NotFound, RuleViolation
+from dispatch.regions.models import Region
+from dispatch.technicians.models import DEFAULT_HOURS, Absence, Shift, Technician
+from dispatch.users.service import create_user
+
+
+def create_technician(
+    *, session: Session, actor: Actor, phone_region: str, username: str, password: str, **data
+) -> Technician:
+    """Create a technician with the login the phone app uses."""
+    regions = {data["region_id"], *data["extra_region_ids"]}
+    known = set(session.scalars(select(Region.id).where(Region.id.in_(regions))))
+    if known != regions:
+        raise RuleViolation("Unknown region", details={"region_id": sorted(regions - known)})
+    user = create_user(
+        session=session,
+        actor=actor,
+        username=username,
+        password=password,
+        full_name=data["name"],
+        role="technician",
+        region_ids=sorted(regions),
+    )
+    data["phone"] = phone_or_422(data["phone"], phone_region)
+    data["working_hours"] = data["working_hours"] or dict(DEFAULT_HOURS)
+    technician = Technician(user_id=user.id, **data)
+    return audit.add_created(
+        session,
+        actor=actor,
+        obj=technician,
+        action="technician.created",
+        entity="technician",
+        after={"name": technician.name, "region_id": technician.region_id},
+    )
+
+
+def get_technician(session: Session, technician_id: int) -> Technician:
+    """Load a technician or raise NotFound."""
+    technician = session.get(Technician, technician_id)
+    if technician is None:
+        raise NotFound(f"Technician {technician_id} not found")
+    return technician
+
+
+def list_technicians(session: Session, region_id: int | None) -> list[Technician]:
+    """Return technicians, optionally those serving one region."""
+    technicians = session.scalars(select(Technician).order_by(Technician.id))
+    return [t for t in technicians if region_id is None or t.serves_region(region_id)]
+
+
+def _checked_period(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise RuleViolation(
+            "The period must end after it starts", details={"ends_at": ["not after starts_at"]}
+        )
+
+
+def add_absence(*, session: Session, actor: Actor, technician_id: int, **data) -> Absence:
+    """Record time a technician cannot work; re-plan to move their visits."""
+    technician = get_technician(session, technician_id)
+    _checked_period(data["starts_at"], data["ends_at"])
+    return audit.add_created(
+        session,
+        actor=actor,
+        obj=Absence(technician=technician, **data),
+        action="technician.absent",
+        entity="absence",
+        after={"technician_id": technician.id, "reason": data["reason"]},
+    )
+
+
+def add_shift(*, session: Session, actor: Actor, technician_id: int, **data) -> Shift:
+    """Set a technician's working period for one day (replaces the weekly hours)."""
+    technician = get_technician(session, technician_id)
+    _checked_period(data["starts_at"], data["ends_at"])
+    day = data["starts_at"].astimezone(ZoneInfo(technician.region.timezone)).date()
+    shift = Shift(technician_id=technician.id, day=day, **data)
+    return audit.add_created(
+        session,
+        actor=actor,
+        obj=shift,
+        action="technician.shift",
+        entity="shift",
+        after={"technician_id": technician.id, "day": day.isoformat()},
+    )

@@ -1,0 +1,76 @@
+"""Technician administration endpoints."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from dispatch.api.base import (
+    STAFF_ROLES,
+    app_config,
+    current_actor,
+    roles_required,
+    transactional,
+)
+from dispatch.db import db
+from dispatch.technicians import schemas, service
+
+blp = Blueprint(
+    "technicians",
+    __name__,
+    url_prefix="/api/v1/technicians",
+    description="Technicians, shifts and absences",
+)
+MANAGERS = ("manager", "admin")
+
+
+class RegionQuery(Schema):
+    region_id = fields.Integer(load_default=None)
+
+
+@blp.route("")
+class Technicians(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.arguments(RegionQuery, location="query")
+    @blp.response(200, schemas.TechnicianOut(many=True))
+    def get(self, query):
+        """List technicians, optionally those serving a region."""
+        return service.list_technicians(db.session, query["region_id"])
+
+    @roles_required(*MANAGERS)
+    @blp.arguments(schemas.TechnicianIn)
+    @blp.response(201, schemas.TechnicianOut)
+    @transactional
+    def post(self, data):
+        """Create a technician with their app login, skills, hours and home base."""
+        return service.create_technician(
+            session=db.session,
+            actor=current_actor(),
+            phone_region=app_config().default_phone_region,
+            **data,
+        )
+
+
+@blp.route("/<int:technician_id>/absences")
+class Absences(MethodView):
+    @roles_required("dispatcher", *MANAGERS)
+    @blp.arguments(schemas.AbsenceIn)
+    @blp.response(201, schemas.PeriodOut)
+    @transactional
+    def post(self, data, technician_id):
+        """Record an absence (sick, leave); re-plan the day to move the visits."""
+        return service.add_absence(
+            session=db.session, actor=current_actor(), technician_id=technician_id, **data
+        )
+
+
+@blp.route("/<int:technician_id>/shifts")
+class Shifts(MethodView):
+    @roles_required("dispatcher", *MANAGERS)
+    @blp.arguments(schemas.PeriodIn)
+    @blp.response(201, schemas.PeriodOut)
+    @transactional
+    def post(self, data, technician_id):
+        """Set the working period of one day."""
+        return service.add_shift(
+            session=db.session, actor=current_actor(), technician_id=technician_id, **data
+        )
