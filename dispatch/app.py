@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.technicians.views import blp as technicians
     from dispatch.users.views import blp as users
     from dispatch.visits.views import blp as visits
+    from dispatch.web.console import bp as console
     from dispatch.web.views import bp as web
     from mobile_api.v1 import blp as mobile
 
@@ -103,3 +104,4 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)
+    app.register_blueprint(console)

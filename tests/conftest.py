@@ -6,11 +6,15 @@ TEST_DATABASE_URL and TEST_REDIS_URL override the local defaults.
 from __future__ import annotations
 
 import os
+import shutil
+import threading
+from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
 
 from dispatch import jobs, schema
 from dispatch.app import create_app
@@ -131,3 +135,74 @@ def run_worker(config):
         worker.work(burst=True, with_scheduler=True, logging_level="WARNING")
 
     return run
+
+
+# --- A live HTTP server of the test app and a real headless Chromium (Debian's package) ---
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser():
+    """A headless Debian Chromium; `browser(width, height, mobile)` opens a page."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian chromium missing: bin/test installs it"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
+
+        def open_page(width: int, height: int, mobile: bool):
+            context = chromium.new_context(
+                viewport={"width": width, "height": height},
+                device_scale_factor=2 if mobile else 1,
+                is_mobile=mobile,
+            )
+            return context.new_page()
+
+        yield open_page
+        chromium.close()
+
+
+@pytest.fixture
+def browser_page(browser):
+    """A phone-sized page, as customers open their SMS links."""
+    return browser(390, 844, True)
+
+
+@pytest.fixture
+def desktop_page(browser):
+    """A desk-sized page, as dispatchers use the console."""
+    return browser(1280, 800, False)
+
+
+@pytest.fixture
+def screenshot():
+    """Save a screenshot under test-artifacts/ and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

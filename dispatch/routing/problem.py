@@ -237,6 +237,8 @@ def solution_summary(day: DayProblem, solution: Solution) -> dict:
             routes.append(
                 {
                     "technician_id": route.vehicle_id,
+                    "technician": day.technicians[route.vehicle_id].name,
+                    "home": _home(day.technicians[route.vehicle_id]),
                     "travel_seconds": route.travel_time,
                     "distance_m": route.distance,
                     "stops": stops,
@@ -245,15 +247,31 @@ def solution_summary(day: DayProblem, solution: Solution) -> dict:
             )
     return {
         "routes": routes,
-        "unassigned": [{"visit_id": u.task_id, "reason": u.reason} for u in solution.unassigned],
+        "unassigned": [
+            {
+                "visit_id": u.task_id,
+                "reason": u.reason,
+                "lat": day.visits[u.task_id].request.site.lat,
+                "lon": day.visits[u.task_id].request.site.lon,
+            }
+            for u in solution.unassigned
+        ],
         "travel_seconds": solution.travel_time,
         "solver": solution.solver,
     }
 
 
 def _step(day: DayProblem, step, key: str) -> dict:
-    return {
+    found = {
         key: step.id,
         "arrival": day.at(step.arrival).isoformat(),
         "start": day.at(step.start).isoformat(),
     }
+    if key == "visit_id":  # where, so the console can draw the route on a map
+        site = day.visits[step.id].request.site
+        found |= {"lat": site.lat, "lon": site.lon}
+    return found
+
+
+def _home(tech) -> list[float] | None:
+    return [tech.home_lat, tech.home_lon] if tech.home_lat is not None else None

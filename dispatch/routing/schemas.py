@@ -19,6 +19,8 @@ class StopOut(Schema):
     visit_id = fields.Integer()
     arrival = fields.String()
     start = fields.String()
+    lat = fields.Float()
+    lon = fields.Float()
 
 
 class BreakOut(Schema):
@@ -28,6 +30,8 @@ class BreakOut(Schema):
 
 class RouteOut(Schema):
     technician_id = fields.Integer()
+    technician = fields.String()
+    home = fields.List(fields.Float(), allow_none=True)
     travel_seconds = fields.Integer()
     distance_m = fields.Integer()
     stops = fields.List(fields.Nested(StopOut))
@@ -37,6 +41,8 @@ class RouteOut(Schema):
 class UnassignedOut(Schema):
     visit_id = fields.Integer()
     reason = fields.String()
+    lat = fields.Float()
+    lon = fields.Float()
 
 
 class PlanResultOut(Schema):

@@ -1,0 +1,11 @@
+"""Dispatcher console pages: they call the JSON API with the dispatcher's own token."""
+
+from flask import Blueprint, render_template
+
+bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
+
+
+@bp.get("/plans/<int:plan_id>")
+def plan(plan_id: int):
+    """Watch a plan's progress, then see its routes on a map and accept or discard it."""
+    return render_template("console_plan.html", plan_id=plan_id)

@@ -1,0 +1,3 @@
+"""Fixtures of the routing tests."""
+
+from tests.routing.day import day  # noqa: F401  (the planned-day fixture)
