@@ -121,3 +121,21 @@ def test_osrm_matrix_raises_when_the_service_refuses(osrm):
 def test_osrm_matrix_raises_when_the_service_is_down():
     with pytest.raises(TravelMatrixError):
         OsrmTravelMatrix("http://127.0.0.1:9", timeout_s=1).table([PEOPLES_SQUARE, LUJIAZUI])
+
+
+def test_vectorised_distances_agree_with_geopy_geodesic():
+    import random
+
+    from geopy.distance import geodesic
+
+    from dispatch.routing.travel import ellipsoid_distances
+
+    rng = random.Random(3)
+    city = [(31.2 + rng.uniform(-0.3, 0.3), 121.45 + rng.uniform(-0.3, 0.3)) for _ in range(30)]
+    country = [(rng.uniform(20, 45), rng.uniform(100, 125)) for _ in range(30)]
+    for points, tolerance in ((city, 1e-6), (country, 1e-4)):
+        ours = ellipsoid_distances(points)
+        for i in range(len(points)):
+            for j in range(i + 1, len(points)):
+                exact = geodesic(points[i], points[j]).meters
+                assert ours[i][j] == pytest.approx(exact, rel=tolerance)
