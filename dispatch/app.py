@@ -10,6 +10,7 @@ from flask_babel import Babel
 from flask_jwt_extended import JWTManager
 
 from dispatch.api import errors as api_errors
+from dispatch.api import limits
 from dispatch.api.base import Api
 from dispatch.config import Config, activate, load_config
 from dispatch.db import db
@@ -47,6 +48,7 @@ def create_app(config: Config | None = None) -> Flask:
     Babel(app, locale_selector=_select_locale)
     app.context_processor(lambda: {"page_lang": _select_locale().replace("_", "-")})
     _register_blueprints(app)
+    limits.init(app, config)
     api_errors.register(app)
     from dispatch.cli import register as register_cli
 
@@ -78,7 +80,12 @@ def _init_auth(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from dispatch.alerts.views import blp as alerts
+    from dispatch.backlog.views import blp as backlog
+    from dispatch.booking.views import blp as booking
+    from dispatch.complaints.views import blp as complaints
     from dispatch.customers.views import blp as customers
+    from dispatch.followups.views import blp as followups
     from dispatch.health.views import bp as health
     from dispatch.intake.views import blp as intake
     from dispatch.routing.views import blp as routing
@@ -100,7 +107,9 @@ def _register_blueprints(app: Flask) -> None:
             "security": [{"bearer": []}],
         },
     )
-    for blueprint in (users, customers, intake, visits, technicians, routing, mobile):
+    for blueprint in (users, customers, intake, booking, visits, technicians, routing, mobile):
+        api.register_blueprint(blueprint)
+    for blueprint in (followups, complaints, alerts, backlog):  # after the visit (issue 6)
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)

@@ -41,7 +41,19 @@ class Config:
     followup_deadline_hours: int = 24
     followup_link_days: int = 7
     unsatisfied_rating_max: int = 2
+    # --- After the visit (issue 6) ---
+    followup_phone_task_hours: int = 24  # unanswered survey link becomes a phone task (FUP-4)
+    sweep_interval_seconds: float = 20.0  # backstop sweeps: lost follow-ups, SLA clocks, carry-over
+    working_day_end: time = time(17, 30)  # H22; requests not dispatched by then carry over (DSP-8)
+    # CMP-7 clocks in minutes, "clock.nature[.priority]=minutes"; the most specific key wins.
+    complaint_sla_minutes: str = (
+        "first_response.soft=15,verification.soft=30,first_response.hard=60,"
+        "second_response.hard=180,forwarding=30,followup=1440"
+    )
+    complaint_escalation_roles: str = "manager,admin"  # CMP-16/17: the levels above the handler
+    # --- end after the visit ---
     appointment_window_minutes: int = 120
+    reminder_time: time = time(16, 0)  # the day before the visit, region time
     sms_gateway: str = "console"
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""
@@ -49,6 +61,8 @@ class Config:
     geocoder: str = "fake"
     geocoder_user_agent: str = "field-dispatch"
     password_hash_method: str = "scrypt"
+    link_rate_limit: str = "60/minute;600/hour"  # per client address, customer link pages
+    login_rate_limit: str = "20/minute"
     access_token_minutes: int = 30
     refresh_token_days: int = 14
     travel_matrix: str = "geodesic"
@@ -96,7 +110,25 @@ class Config:
             raise ConfigError("SECRET_KEY must be set in production")
         if self.followup_delay_minutes < 0 or self.followup_deadline_hours <= 0:
             raise ConfigError("follow-up delay must be >= 0 and deadline > 0")
+        self._validate_aftercare()
         return self
+
+    def _validate_aftercare(self) -> None:
+        from dispatch.complaints.rules import parse_clock_minutes
+
+        try:
+            parse_clock_minutes(self.complaint_sla_minutes)
+        except ValueError as exc:
+            raise ConfigError(f"COMPLAINT_SLA_MINUTES: {exc}") from exc
+        if not self.escalation_roles:
+            raise ConfigError("COMPLAINT_ESCALATION_ROLES needs at least one role")
+        if self.followup_phone_task_hours <= 0 or self.sweep_interval_seconds <= 0:
+            raise ConfigError("phone-task hours and sweep interval must be positive")
+
+    @property
+    def escalation_roles(self) -> tuple[str, ...]:
+        """Return the roles above the handler, lowest first (CMP-16)."""
+        return tuple(r.strip() for r in self.complaint_escalation_roles.split(",") if r.strip())
 
     def with_overrides(self, **overrides) -> Config:
         """Return a copy with some settings replaced (tests, CLI)."""

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch.actors import SYSTEM, Actor
+from dispatch.booking import service as booking
 from dispatch.clock import utcnow
 from dispatch.config import Config
 from dispatch.customers import service as customers
@@ -23,7 +24,6 @@ from dispatch.regions.models import Region
 from dispatch.technicians.models import Technician
 from dispatch.users import service as users
 from dispatch.users.models import User
-from dispatch.visits import service as visits
 
 # West and east of the Huangpu river, as [lon, lat] rings.
 REGIONS = [
@@ -169,7 +169,7 @@ def _customer_with_request(session, rng, actor, config, index: int):
 
 def _book_some(session, rng, actor, config, requests, technicians) -> int:
     tz = ZoneInfo(config.default_timezone)
-    tomorrow = (utcnow().astimezone(tz) + timedelta(days=1)).date()
+    tomorrow = _workday_after(utcnow().astimezone(tz).date())
     booked = 0
     slots = {t.id: 0 for t in technicians}
     for request in requests[:20]:
@@ -180,7 +180,7 @@ def _book_some(session, rng, actor, config, requests, technicians) -> int:
         )
         if start.hour >= 17:
             continue
-        visits.book(
+        booking.book(
             session=session,
             actor=actor,
             config=config,
@@ -198,12 +198,12 @@ def _book_some(session, rng, actor, config, requests, technicians) -> int:
 def _leave_to_planner(session, rng, actor, config, requests) -> int:
     """Book windows the day after tomorrow with no technician: POST /api/v1/plans assigns them."""
     tz = ZoneInfo(config.default_timezone)
-    day = (utcnow().astimezone(tz) + timedelta(days=2)).date()
+    day = _workday_after(_workday_after(utcnow().astimezone(tz).date()))
     for request in requests:
         start = datetime.combine(day, datetime.min.time(), tz) + timedelta(
             hours=rng.choice([9, 11, 13, 15])
         )
-        visits.book(
+        booking.book(
             session=session,
             actor=actor,
             config=config,
@@ -213,5 +213,14 @@ def _leave_to_planner(session, rng, actor, config, requests) -> int:
             duration_minutes=rng.choice([45, 60, 90]),
             required_skill=rng.choice(SKILLS),
             required_level=1,
+            auto_assign=False,
         )
     return len(requests)
+
+
+def _workday_after(day):
+    """Return the next Monday-to-Friday date after `day` (technicians' default hours)."""
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day

@@ -22,6 +22,7 @@ HANDLERS = {
     "sms.send": "dispatch.notifications.jobs:send_sms",
     "followup.send": "dispatch.followups.jobs:send_followup",
     "routing.plan": "dispatch.routing.jobs:plan_region_day",
+    "booking.reminder": "dispatch.booking.jobs:send_reminder",
 }
 
 RETRY = Retry(max=5, interval=[5, 30, 120, 600, 1800])

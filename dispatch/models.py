@@ -1,6 +1,13 @@
 """Import every model so the metadata (Alembic, mappers) sees all tables."""
 
+from dispatch.alerts.models import StaffAlert
 from dispatch.audit import AuditEntry
+from dispatch.complaints.models import (
+    Complaint,
+    ComplaintClock,
+    ComplaintEscalation,
+    ComplaintTransfer,
+)
 from dispatch.customers.models import Asset, Customer, Site
 from dispatch.db import Base
 from dispatch.followups.models import FollowUp
@@ -23,6 +30,10 @@ __all__ = [
     "AuditEntry",
     "Asset",
     "Base",
+    "Complaint",
+    "ComplaintClock",
+    "ComplaintEscalation",
+    "ComplaintTransfer",
     "Customer",
     "CustomerLink",
     "FollowUp",
@@ -33,6 +44,7 @@ __all__ = [
     "ServiceVoucher",
     "Site",
     "SmsMessage",
+    "StaffAlert",
     "Technician",
     "User",
     "Visit",

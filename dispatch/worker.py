@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
 
 from rq import Worker
 
-from dispatch import jobs
+from dispatch import jobs, sweeps
 from dispatch.config import activate, load_config
 
 log = logging.getLogger("dispatch.worker")
 
 
-def _relay_forever(config) -> None:
+def _forever(task, interval: float, what: str) -> None:
+    """Run `task` every `interval` seconds, surviving database or Redis hiccups."""
     while True:
         try:
-            jobs.relay_pending(config)
-        except Exception:  # keep relaying through database or Redis hiccups
-            log.exception("outbox relay failed; retrying")
-        time.sleep(config.relay_interval_seconds)
+            task()
+        except Exception:
+            log.exception("%s failed; retrying", what)
+        time.sleep(interval)
+
+
+def _background(target, *args) -> None:
+    threading.Thread(target=target, args=args, daemon=True).start()
 
 
 def main() -> None:
@@ -29,7 +35,11 @@ def main() -> None:
     config = load_config()
     activate(config)
     jobs.ensure_configured(config)
-    threading.Thread(target=_relay_forever, args=(config,), daemon=True).start()
+    relay = functools.partial(jobs.relay_pending, config)
+    _background(_forever, relay, config.relay_interval_seconds, "outbox relay")
+    # Backstop for lost timed jobs, SLA clocks and the day-end carry-over (issue 6).
+    sweep = functools.partial(sweeps.run_all, config)
+    _background(_forever, sweep, config.sweep_interval_seconds, "sweeps")
     worker = Worker([jobs.queue_for(config)], connection=jobs.redis_connection(config))
     worker.work(with_scheduler=True)
 

@@ -148,11 +148,25 @@ def signature_b64() -> str:
     return base64.b64encode(png_bytes()).decode()
 
 
-def book_visit(client, world: World, tech: str = "tech_a", start=None, hours: int = 2) -> dict:
-    """Register a repair request and book it with a technician; return the visit."""
-    from datetime import UTC, datetime, timedelta
+def next_workday_at(hour: int, days_ahead: int = 1):
+    """Return hour:00 Shanghai time on the first weekday at least `days_ahead` days from now."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
 
-    start = start or (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
+    zone = ZoneInfo("Asia/Shanghai")
+    day = datetime.now(zone).date() + timedelta(days=days_ahead)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=zone)
+
+
+def book_visit(
+    client, world: World, tech: str = "tech_a", start=None, hours: int = 2, minutes: int = 60
+) -> dict:
+    """Register a repair request and book it with a technician; return the visit."""
+    from datetime import timedelta
+
+    start = start or next_workday_at(10)
     request = repair_request(client, world)
     response = client.post(
         f"/api/v1/requests/{request['id']}/visits",
@@ -161,6 +175,7 @@ def book_visit(client, world: World, tech: str = "tech_a", start=None, hours: in
             "technician_id": world.technician_ids[tech],
             "window_start": start.isoformat(),
             "window_end": (start + timedelta(hours=hours)).isoformat(),
+            "duration_minutes": minutes,
         },
     )
     assert response.status_code == 201, response.get_json()

@@ -6,6 +6,7 @@ import logging
 from http import HTTPStatus
 
 from flask import jsonify
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from dispatch import errors
@@ -97,6 +98,15 @@ def register(app) -> None:
         response = jsonify(body)
         response.status_code = body["code"]
         return response
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(error: IntegrityError):
+        # A database guard (unique, exclusion, foreign key) caught a race the services could
+        # not see; the transaction was rolled back and the client may retry.
+        log.info("integrity conflict: %s", error.orig)
+        return error_response(
+            409, "The data changed meanwhile; nothing was saved", "integrity_conflict"
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

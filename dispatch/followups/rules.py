@@ -29,3 +29,20 @@ def followup_times(
     latest = completed_at + deadline
     send_at = into_contact_window(completed_at + delay, tz, window_start, window_end)
     return min(send_at, latest), latest
+
+
+# Why a customer was unhappy (FUP-3); the survey page offers these as check boxes.
+SURVEY_REASONS = (
+    "late_arrival",
+    "problem_not_fixed",
+    "unfriendly",
+    "too_expensive",
+    "left_a_mess",
+    "took_too_long",
+    "other",
+)
+
+
+def unsatisfied(rating: int | None, problem_solved: bool | None, threshold: int) -> bool:
+    """Return whether an answer opens a complaint: a low rating or "not solved" (FUP-5)."""
+    return problem_solved is False or (rating is not None and rating <= threshold)

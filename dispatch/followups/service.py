@@ -10,7 +10,10 @@ from sqlalchemy.orm import Session
 from dispatch import audit, outbox
 from dispatch.actors import SYSTEM, Actor
 from dispatch.clock import utcnow
+from dispatch.complaints import rules as complaint_rules
+from dispatch.complaints import service as complaints
 from dispatch.config import Config
+from dispatch.errors import NotFound, PermissionDenied
 from dispatch.followups import rules
 from dispatch.followups.models import FollowUp
 from dispatch.links import service as links
@@ -60,6 +63,8 @@ def send(session: Session, *, config: Config, followup_id: int) -> str:
         expires_at=now + timedelta(days=config.followup_link_days),
     )
     followup.mark_sent(now)
+    if now > followup.deadline_at and followup.overdue_at is None:
+        followup.overdue_at = followup.deadline_at
     queue_sms(
         session,
         customer=visit.request.customer,
@@ -81,21 +86,91 @@ def send(session: Session, *, config: Config, followup_id: int) -> str:
 
 
 def answer(
-    session: Session, *, actor: Actor, visit: Visit, rating: int, comment: str | None
+    session: Session, *, actor: Actor, config: Config, visit: Visit, survey: dict, via="link"
 ) -> FollowUp:
-    """Store the customer's rating on the follow-up and on the visit."""
+    """Store a survey answer (link or phone); act on an unhappy one (FUP-3, FUP-5)."""
     followup = session.scalars(
         select(FollowUp).where(FollowUp.visit_id == visit.id).with_for_update()
     ).one()
-    if followup.answer(rating=rating, comment=comment, at=utcnow()):
-        visit.record_rating(rating, comment)
+    before = followup.status
+    if followup.answer(survey, via=via, at=utcnow()):
+        visit.record_rating(followup.rating, followup.comment)
         audit.record(
             session,
             actor=actor,
-            action="followup.answered",
+            action=f"followup.answered_by_{via}",
             entity="followup",
             entity_id=followup.id,
-            before={"status": "sent"},
-            after={"status": "answered", "rating": rating},
+            before={"status": before},
+            after={"status": followup.status, "rating": followup.rating},
         )
+        _act_on_answer(session, actor, config, followup)
     return followup
+
+
+def _act_on_answer(session: Session, actor: Actor, config: Config, followup: FollowUp) -> None:
+    if not rules.unsatisfied(
+        followup.rating, followup.problem_solved, config.unsatisfied_rating_max
+    ):
+        return
+    request = followup.visit.request
+    category, nature = complaint_rules.complaint_from_survey(
+        {n: getattr(followup, n) for n in ("quality", "timeliness", "attitude")},
+        followup.problem_solved,
+    )
+    complaints.open_complaint(
+        session=session,
+        actor=actor,
+        config=config,
+        customer_id=request.customer_id,
+        owner_id=followup.phone_task_owner_id or request.owner_id,
+        visit_id=followup.visit_id,
+        followup_id=followup.id,
+        channel="sms_link" if followup.answered_via == "link" else "phone",
+        category=category,
+        nature=nature,
+        priority=request.priority,
+        description=f"Follow-up answer {followup.rating}/5: {followup.comment or '-'}",
+    )
+    if followup.problem_solved is False:
+        reopen_request(session, actor, request)
+
+
+def reopen_request(session: Session, actor: Actor, request) -> None:
+    """Put a completed request back in the dispatch queue for a return visit (FUP-5)."""
+    if request.status != "completed":
+        return
+    request.status = "registered"
+    audit.record(
+        session,
+        actor=actor,
+        action="request.reopened",
+        entity="service_request",
+        entity_id=request.id,
+        before={"status": "completed"},
+        after={"status": "registered"},
+    )
+
+
+def record_phone_outcome(
+    session: Session, *, actor: Actor, config: Config, followup_id: int, survey: dict
+) -> FollowUp:
+    """Enter the answers a customer gave on the phone task's call (FUP-4)."""
+    followup = session.get(FollowUp, followup_id)
+    if followup is None:
+        raise NotFound(f"Follow-up {followup_id} not found")
+    if actor.role == "dispatcher" and followup.phone_task_owner_id not in (None, actor.id):
+        raise PermissionDenied("This phone task belongs to another handler")
+    answered = answer(
+        session, actor=actor, config=config, visit=followup.visit, survey=survey, via="phone"
+    )
+    answered.outcome_by_id = actor.id
+    return answered
+
+
+def list_followups(session: Session, *, status: str | None, overdue: bool | None) -> list:
+    """List follow-ups, newest first, filtered by status and the overdue flag (SLA report)."""
+    query = select(FollowUp).order_by(FollowUp.id.desc())
+    if status:
+        query = query.where(FollowUp.status == status)
+    return [f for f in session.scalars(query) if overdue is None or f.overdue == overdue]

@@ -35,6 +35,8 @@ class ServiceRequest(Base):
     # 首问负责: the first person responsible; set once at intake and never overwritten.
     first_owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Set by the day-end sweep when the request was not dispatched that day (DSP-8, issue 6).
+    carried_over_at: Mapped[datetime | None]
 
     customer: Mapped[Customer] = relationship()
     site: Mapped[Site | None] = relationship()

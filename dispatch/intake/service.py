@@ -12,6 +12,7 @@ from dispatch.customers.service import check_belongs, get_customer
 from dispatch.errors import NotFound, RuleViolation
 from dispatch.intake import rules
 from dispatch.intake.models import ServiceRequest
+from dispatch.notifications.service import queue_sms
 
 
 def register_request(*, session: Session, actor: Actor, timezone: str, **data) -> ServiceRequest:
@@ -43,6 +44,8 @@ def register_request(*, session: Session, actor: Actor, timezone: str, **data) -
         entity="service_request",
         after={"number": request.number, "status": request.status},
     )
+    if rules.creates_job(request.request_type):  # acceptance notice (受理通知)
+        queue_sms(session, customer=customer, template="request_received", number=request.number)
     return request
 
 

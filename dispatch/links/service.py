@@ -15,6 +15,8 @@ from dispatch.links.models import CustomerLink
 from dispatch.visits.models import Visit
 
 SALT = "customer-link-v1"
+# One link per action, each single-purpose: view/confirm/track, reschedule, cancel.
+APPOINTMENT_PURPOSES = ("appointment", "reschedule", "cancel")
 
 
 def _serializer(secret_key: str) -> URLSafeSerializer:
@@ -64,14 +66,58 @@ def purpose_of(*, secret_key: str, token: str) -> str:
         raise LinkInvalid("This link is not valid", error_code="link_tampered") from exc
 
 
-def revoke_for_visit(session: Session, visit_id: int, purpose: str) -> None:
-    """Withdraw every live link of a purpose on a visit."""
+def revoke_for_visit(session: Session, visit_id: int, *purposes: str) -> None:
+    """Withdraw every live link of these purposes on a visit."""
     session.execute(
         update(CustomerLink)
         .where(
             CustomerLink.visit_id == visit_id,
-            CustomerLink.purpose == purpose,
+            CustomerLink.purpose.in_(purposes),
             CustomerLink.revoked_at.is_(None),
         )
         .values(revoked_at=utcnow())
+    )
+
+
+def issue_appointment_links(session: Session, *, secret_key: str, visit: Visit) -> str:
+    """Issue the view, reschedule and cancel links of an appointment; return the view token."""
+    tokens = [
+        issue(
+            session,
+            secret_key=secret_key,
+            purpose=purpose,
+            visit=visit,
+            expires_at=visit.window_end,
+        )
+        for purpose in APPOINTMENT_PURPOSES
+    ]
+    return tokens[0]
+
+
+def live_tokens(session: Session, *, secret_key: str, visit_id: int) -> dict[str, str]:
+    """Return the token of each live link of a visit, by purpose (for the page's buttons)."""
+    rows = session.scalars(
+        select(CustomerLink)
+        .where(
+            CustomerLink.visit_id == visit_id,
+            CustomerLink.revoked_at.is_(None),
+            CustomerLink.expires_at > utcnow(),
+        )
+        .order_by(CustomerLink.id)
+    )
+    return {
+        row.purpose: _serializer(secret_key).dumps({"j": row.jti, "p": row.purpose}) for row in rows
+    }
+
+
+def extend_for_visit(session: Session, visit_id: int, purposes, expires_at: datetime) -> None:
+    """Keep a moved visit's live links working until its new window ends."""
+    session.execute(
+        update(CustomerLink)
+        .where(
+            CustomerLink.visit_id == visit_id,
+            CustomerLink.purpose.in_(purposes),
+            CustomerLink.revoked_at.is_(None),
+        )
+        .values(expires_at=expires_at)
     )

@@ -1,6 +1,27 @@
 """SMS texts per language. Only service messages exist here (PRV-2)."""
 
 TEMPLATES = {
+    "complaint_received": {
+        "zh-CN": "【售后服务】已收到您的投诉，编号{number}。我们将尽快回复处理进展。",
+        "en": "[Service] We received your complaint {number} and will reply with the next steps "
+        "shortly.",
+    },
+    "request_received": {
+        "zh-CN": "【售后服务】已受理您的服务申请，单号{number}。"
+        "我们将在1个工作日内与您约定上门时间。",
+        "en": "[Service] We received your request {number}. We will agree a visit time with you "
+        "within one working day.",
+    },
+    "appointment_reminder": {
+        "zh-CN": "【售后服务】提醒：明天{window}技师上门（{number}）。"
+        "确认：{link} 改约：{reschedule}",
+        "en": "[Service] Reminder: your visit {number} is tomorrow, {window}. Confirm: {link} "
+        "Change: {reschedule}",
+    },
+    "appointment_cancelled": {
+        "zh-CN": "【售后服务】您的预约{number}（{window}）已取消。",
+        "en": "[Service] Your visit {number} ({window}) is cancelled.",
+    },
     "appointment_confirm": {
         "zh-CN": "【售后服务】您的{number}维修预约：{window}，技师{technician}。请点击确认：{link}",
         "en": "[Service] Your repair visit {number}: {window}, technician {technician}. "

@@ -74,7 +74,11 @@ def propose(
         )
     tz_day = visit.window_start.astimezone(ZoneInfo(site.region.timezone)).date()
     day = day_problem.build(
-        session, region=site.region, day=tz_day, travel=travel_matrix_for(config)
+        session,
+        region=site.region,
+        day=tz_day,
+        travel=travel_matrix_for(config),
+        keep_booked_times=True,
     )
     routes, broken = current_routes(day, leave_out=visit.id)
     problem = replace(

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import time
 
-from dispatch.routing import pyvrp_engine
+from dispatch.routing import pyvrp_engine, rules
 from dispatch.routing.engine import Problem, Solution, Solver
 from dispatch.routing.vroom_engine import VroomSolver
 
 
 def choose_solver(problem: Problem) -> Solver:
-    """Return PyVRP when installed and able to express the problem, else VROOM."""
-    if pyvrp_engine.available() and pyvrp_engine.expresses(problem):
+    """Return PyVRP when installed, able to express the problem and likely to fit it all."""
+    if (
+        pyvrp_engine.available()
+        and pyvrp_engine.expresses(problem)
+        and not _some_task_cannot_fit(problem)
+    ):
         return pyvrp_engine.PyvrpSolver()
     return VroomSolver()
+
+
+def _some_task_cannot_fit(problem: Problem) -> bool:
+    # PyVRP must visit every task and would spend the whole budget proving it cannot.
+    capacities = [v.capacity for v in problem.vehicles]
+    if None not in capacities and sum(t.demand for t in problem.tasks) > sum(capacities):
+        return True
+    return any(rules.diagnose(problem, t) is not None for t in problem.tasks)
 
 
 class Planner:

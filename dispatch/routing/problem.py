@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ class DayProblem:
     technicians: dict[int, Technician]
     visits: dict[int, Visit]
     skill_ids: dict[str, int] = field(default_factory=dict)
+    extra_indices: list[int] = field(default_factory=list)
 
     def at(self, seconds: int) -> datetime:
         """Return the instant of a problem second."""
@@ -39,6 +41,29 @@ class DayProblem:
     def seconds(self, moment: datetime) -> int:
         """Return the problem second of an instant."""
         return int((moment - self.day_start).total_seconds())
+
+    def candidate(
+        self,
+        *,
+        location: int,
+        minutes: int,
+        skill: str | None,
+        level: int,
+        window: tuple[datetime, datetime],
+        pinned_technician_id: int | None = None,
+    ) -> Task:
+        """Return the task of a visit that is not booked yet (id 0), for slot search."""
+        skills = frozenset()
+        if skill:  # a skill nobody has gets a fresh id, so the visit is reported unplaceable
+            skills = frozenset({(self.skill_ids.setdefault(skill, len(self.skill_ids)), level)})
+        return Task(
+            id=0,
+            location_index=location,
+            service=minutes * 60,
+            skills=skills,
+            windows=(TimeWindow(self.seconds(window[0]), self.seconds(window[1])),),
+            pinned_vehicle_id=pinned_technician_id,
+        )
 
 
 def region_day_visits(session: Session, region: Region, day_start: datetime) -> list[Visit]:
@@ -77,8 +102,15 @@ def build(
     allow_neighbours: bool = False,
     from_time: datetime | None = None,
     visits: list[Visit] | None = None,
+    extra_points: Sequence[tuple[float, float]] = (),
+    keep_booked_times: bool = False,
 ) -> DayProblem:
-    """Build the problem of one region and day from the database."""
+    """Build the problem of one region and day from the database.
+
+    `extra_points` are places of visits not booked yet (slot search); their matrix indices are
+    in `extra_indices`. With `keep_booked_times`, visits already given a start keep it (slot
+    search must not move what customers were promised); the planner may move them.
+    """
     tz = ZoneInfo(region.timezone)
     day_start = datetime.combine(day, time.min, tz)
     visits = region_day_visits(session, region, day_start) if visits is None else visits
@@ -110,8 +142,12 @@ def build(
             vehicles.append(vehicle)
             result.technicians[tech.id] = tech
     tasks = [
-        _task(result, v, index(v.request.site.lat, v.request.site.lon), skill_ids) for v in visits
+        _task(
+            result, v, index(v.request.site.lat, v.request.site.lon), skill_ids, keep_booked_times
+        )
+        for v in visits
     ]
+    result.extra_indices = [index(lat, lon) for lat, lon in extra_points]
     durations = travel.table(points) if points else None
     result.problem = Problem(
         vehicles=tuple(vehicles),
@@ -210,7 +246,7 @@ def _lunch(day, tech, start: datetime, end: datetime) -> Break | None:
     return Break(LUNCH_BREAK_ID, (window,), tech.lunch_minutes * 60)
 
 
-def _task(day: DayProblem, visit: Visit, location: int, skill_ids) -> Task:
+def _task(day: DayProblem, visit: Visit, location: int, skill_ids, keep_booked: bool) -> Task:
     latest = visit.window_end  # lateness tolerance 0: service starts before the window ends
     windows = (TimeWindow(max(day.seconds(visit.window_start), 0), day.seconds(latest)),)
     skills = frozenset()
@@ -224,8 +260,16 @@ def _task(day: DayProblem, visit: Visit, location: int, skill_ids) -> Task:
         windows=windows,
         priority=PRIORITY_WEIGHT.get(visit.priority, 50),
         pinned_vehicle_id=visit.technician_id if visit.pinned_technician else None,
-        pinned_time=day.seconds(visit.pinned_start) if visit.pinned_start else None,
+        pinned_time=day.seconds(fixed) if (fixed := _fixed_start(visit, keep_booked)) else None,
     )
+
+
+def _fixed_start(visit: Visit, keep_booked: bool) -> datetime | None:
+    if visit.pinned_start:
+        return visit.pinned_start
+    if keep_booked and visit.technician_id is not None:
+        return visit.planned_start
+    return None
 
 
 def solution_summary(day: DayProblem, solution: Solution) -> dict:

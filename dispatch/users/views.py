@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from dispatch.api.base import current_actor, roles_required, transactional
+from dispatch.api.limits import login_limit
 from dispatch.db import db
 from dispatch.users import service
 from dispatch.users.models import ROLES
@@ -43,6 +44,7 @@ class UserOut(Schema):
 
 @blp.route("/auth/login")
 class Login(MethodView):
+    @login_limit
     @blp.arguments(LoginIn)
     @blp.response(200, TokensOut)
     def post(self, data):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -61,6 +61,13 @@ class Visit(Base):
     route_position: Mapped[int | None]
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("route_plans.id"))
     # --- end routing ---
+    # --- Booking (issue 5): the technician time this visit holds; PostgreSQL keeps two of one
+    # technician's reserved spans from overlapping (exclusion constraint, migration 0005).
+    reserved_start: Mapped[datetime | None]
+    reserved_end: Mapped[datetime | None]
+    reschedule_count: Mapped[int] = mapped_column(default=0)
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    # --- end booking ---
 
     request: Mapped[ServiceRequest] = relationship()
     technician: Mapped[Technician | None] = relationship()
@@ -87,6 +94,30 @@ class Visit(Base):
         self.appointment_status = "confirmed"
         self.confirmed_at = at
         return True
+
+    def move_window(self, start: datetime, end: datetime) -> None:
+        """Give a not-yet-started visit a new arrival window (a reschedule)."""
+        if self.status != "scheduled" or self.appointment_status not in ("proposed", "confirmed"):
+            raise InvalidTransition(
+                f"Visit is {self.status}/{self.appointment_status}; it cannot be rescheduled"
+            )
+        self.window_start, self.window_end = start, end
+        self.reschedule_count += 1
+
+    def cancel(self, reason: str) -> None:
+        """Cancel the visit before anyone set off (side exit of the job states)."""
+        self._move("cancelled")
+        self.appointment_status, self.cancel_reason = "cancelled", reason
+        self.reserved_start = self.reserved_end = None
+
+    def hold(self, technician_id: int | None, start: datetime | None) -> None:
+        """Put the visit on a technician's day at `start` (or take it off every day)."""
+        self.technician_id, self.planned_start = technician_id, start
+        if technician_id is None or start is None:
+            self.reserved_start = self.reserved_end = None
+        else:
+            self.reserved_start = start
+            self.reserved_end = start + timedelta(minutes=self.duration_minutes)
 
     def depart(self, *, at: datetime, received_at: datetime) -> None:
         self._move("en_route")

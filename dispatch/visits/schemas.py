@@ -1,24 +1,8 @@
 """Back-office visit schemas."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields
 
-from dispatch.api.fields import UTCDateTime
-
-
-class BookIn(Schema):
-    technician_id = fields.Integer(
-        load_default=None, metadata={"description": "Leave out to let the planner choose"}
-    )
-    required_skill = fields.String(load_default=None, validate=validate.Length(max=48))
-    required_level = fields.Integer(load_default=1, validate=validate.Range(1, 5))
-    window_start = UTCDateTime(required=True)
-    window_end = UTCDateTime(required=True)
-    duration_minutes = fields.Integer(load_default=60, validate=validate.Range(5, 12 * 60))
-
-    @validates_schema
-    def window_in_order(self, data, **_):
-        if data["window_end"] <= data["window_start"]:
-            raise ValidationError({"window_end": ["must be after window_start"]})
+from dispatch.followups.schemas import FollowUpRecordOut as FollowUpOut
 
 
 class SignatureOut(Schema):
@@ -43,17 +27,6 @@ class VoucherOut(Schema):
     content_hash = fields.Function(lambda v: v.content_hash())
     customer_signature_valid = fields.Function(lambda v: v.has_valid_signature("customer"))
     signatures = fields.List(fields.Nested(SignatureOut))
-
-
-class FollowUpOut(Schema):
-    status = fields.String()
-    due_at = fields.DateTime()
-    deadline_at = fields.DateTime()
-    sent_at = fields.DateTime(allow_none=True)
-    answered_at = fields.DateTime(allow_none=True)
-    rating = fields.Integer(allow_none=True)
-    comment = fields.String(allow_none=True)
-    overdue = fields.Boolean()
 
 
 class VisitOut(Schema):

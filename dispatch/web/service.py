@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from dispatch.actors import customer_actor
+from dispatch.booking import service as booking
 from dispatch.config import Config
 from dispatch.customers.rules import mask_address, mask_name, mask_phone
 from dispatch.followups import service as followups
@@ -58,19 +59,19 @@ def appointment_view(link: CustomerLink, config: Config) -> AppointmentView:
 def confirm(session: Session, config: Config, token: str) -> CustomerLink:
     """Confirm the appointment behind an appointment link."""
     link = open_link(session, config, token, "appointment")
-    visits.confirm_by_customer(
+    booking.confirm_by_customer(
         session=session, actor=customer_actor(link.customer_id), visit=link.visit, config=config
     )
     return link
 
 
-def rate(session: Session, config: Config, token: str, rating: int, comment: str | None):
-    """Store the customer's follow-up answer behind a follow-up link."""
+def rate(session: Session, config: Config, token: str, survey: dict):
+    """Store the customer's survey answer behind a follow-up link."""
     link = open_link(session, config, token, "followup")
     return followups.answer(
         session,
         actor=customer_actor(link.customer_id),
+        config=config,
         visit=link.visit,
-        rating=rating,
-        comment=comment,
+        survey=survey,
     )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from dispatch.api.base import app_config, transactional
+from dispatch.api.errors import status_for
+from dispatch.api.limits import link_limit
 from dispatch.db import db
-from dispatch.errors import DomainError, LinkInvalid
+from dispatch.errors import DomainError
 from dispatch.links.service import purpose_of
-from dispatch.web import service
+from dispatch.web import appointment, service
+from dispatch.web.survey import read_survey, reason_labels
 
 bp = Blueprint(
     "web",
@@ -18,18 +21,18 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/static/web",
 )
+link_limit(bp)
 
 
 @bp.errorhandler(DomainError)
 def _page_error(error: DomainError):
-    status = (
-        410
-        if error.error_code == "link_expired"
-        else 403
-        if isinstance(error, LinkInvalid)
-        else 409
-    )
+    status = 410 if error.error_code == "link_expired" else status_for(error)
     return render_template("error.html", message=_(error.message)), status
+
+
+@bp.errorhandler(429)
+def _too_many(_error):
+    return render_template("error.html", message=_("Too many tries; please wait a minute.")), 429
 
 
 @bp.get("/l/<token>")
@@ -42,9 +45,24 @@ def show(token: str):
     g.page_language = view.language
     if purpose == "followup":
         return render_template(
-            "followup.html", view=view, token=token, followup=link.visit.followup
+            "followup.html",
+            view=view,
+            token=token,
+            followup=link.visit.followup,
+            reasons=reason_labels(),
         )
-    return render_template("appointment.html", view=view, token=token)
+    if purpose == "reschedule":
+        choices = appointment.free_choices(db.session, app_config(), link)
+        return render_template("reschedule.html", view=view, token=token, choices=choices)
+    if purpose == "cancel":
+        return render_template("cancel.html", view=view, token=token)
+    return render_template(
+        "appointment.html",
+        view=view,
+        token=token,
+        actions=appointment.actions(db.session, app_config(), link),
+        eta=appointment.eta_text(link, app_config()),
+    )
 
 
 @bp.post("/l/<token>/confirm")
@@ -58,13 +76,39 @@ def confirm(token: str):
 @bp.post("/l/<token>/rate")
 @transactional
 def rate(token: str):
-    """Store the satisfaction rating."""
-    try:
-        rating = int(request.form.get("rating", ""))
-    except ValueError:
-        rating = 0
-    if not 1 <= rating <= 5:
+    """Store the satisfaction survey."""
+    survey = read_survey(request.form)
+    if survey is None:
         return render_template("error.html", message=_("Please choose 1 to 5 stars.")), 422
-    comment = (request.form.get("comment") or "").strip()[:1000] or None
-    service.rate(db.session, app_config(), token, rating, comment)
+    service.rate(db.session, app_config(), token, survey)
     return redirect(url_for("web.show", token=token, done="rated"), code=303)
+
+
+@bp.post("/l/<token>/reschedule")
+@transactional
+def reschedule(token: str):
+    """Move the appointment to the window the customer picked."""
+    tokens = appointment.reschedule(db.session, app_config(), token, request.form.get("window", ""))
+    return redirect(url_for("web.show", token=tokens["appointment"], done="rescheduled"), code=303)
+
+
+@bp.post("/l/<token>/cancel")
+@transactional
+def cancel(token: str):
+    """Cancel the appointment with the customer's reason."""
+    appointment.cancel(db.session, app_config(), token, request.form.get("reason", ""))
+    return render_template(
+        "error.html", message=_("Your appointment is cancelled."), title=_("Cancelled")
+    )
+
+
+@bp.get("/l/<token>/calendar.ics")
+def calendar(token: str):
+    """Download the appointment for the phone's calendar."""
+    link = service.open_link(db.session, app_config(), token, "appointment")
+    view = service.appointment_view(link, app_config())
+    return Response(
+        appointment.calendar_file(link, view.address),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f"attachment; filename={view.number}.ics"},
+    )

@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from dispatch.api.limits import login_limit
 from dispatch.db import db
 from dispatch.errors import PermissionDenied
 from dispatch.users import service as users
@@ -11,6 +12,7 @@ from mobile_api.v1.schemas import MobileLoginIn, MobileTokensOut
 
 @blp.route("/auth/login")
 class MobileLogin(MethodView):
+    @login_limit
     @blp.arguments(MobileLoginIn)
     @blp.response(200, MobileTokensOut)
     def post(self, data):

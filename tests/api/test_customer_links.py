@@ -14,7 +14,9 @@ from tests.builders import book_visit, sms_link_token
 
 def appointment_token(session, run_worker) -> str:
     run_worker()
-    body = session.scalars(select(SmsMessage.body).order_by(SmsMessage.id)).first()
+    body = session.scalars(
+        select(SmsMessage.body).where(SmsMessage.template == "appointment_confirm")
+    ).first()
     return sms_link_token(body)
 
 
@@ -42,7 +44,7 @@ def test_tampered_link_is_refused_and_changes_nothing(client, world, session, ru
 def test_expired_link_is_410(client, world, session, run_worker):
     book_visit(client, world)
     token = appointment_token(session, run_worker)
-    with time_machine.travel(utcnow() + timedelta(days=3)):
+    with time_machine.travel(utcnow() + timedelta(days=7)):
         page = client.get(f"/l/{token}?lang=en")
         assert page.status_code == 410 and "expired" in page.get_data(as_text=True)
         assert "此链接已过期" in client.get(f"/l/{token}?lang=zh_CN").get_data(as_text=True)

@@ -52,9 +52,10 @@ def test_service_loop_end_to_end_fup_1_vch_binding(client, session, sms, run_wor
 
         # 2. The customer gets an SMS link, sees a masked page and confirms (twice is fine).
         run_worker()
-        assert [m.to for m in sms.sent] == ["+8613800138000"]
-        assert "14:00–16:00" in sms.sent[0].body
-        token = sms_link_token(sms.sent[0].body)
+        assert [m.to for m in sms.sent] == ["+8613800138000"] * 2
+        assert "We received your request" in sms.sent[0].body  # acceptance notice
+        assert "14:00–16:00" in sms.sent[1].body
+        token = sms_link_token(sms.sent[1].body)
         page = client.get(f"/l/{token}")
         assert page.status_code == 200
         html = page.get_data(as_text=True)
@@ -62,7 +63,7 @@ def test_service_loop_end_to_end_fup_1_vch_binding(client, session, sms, run_wor
         for _ in range(2):
             assert client.post(f"/l/{token}/confirm").status_code == 303
         run_worker()
-        assert [m.body.startswith("[Service] Your visit") for m in sms.sent[1:]] == [True]
+        assert [m.body.startswith("[Service] Your visit") for m in sms.sent[2:]] == [True]
         detail = client.get(f"/api/v1/visits/{visit['id']}", headers=world.auth("dispatcher"))
         assert detail.get_json()["appointment_status"] == "confirmed"
 
@@ -121,19 +122,20 @@ def test_service_loop_end_to_end_fup_1_vch_binding(client, session, sms, run_wor
             m.template for m in session.scalars(select(SmsMessage).order_by(SmsMessage.id))
         ]
         assert templates == [
+            "request_received",
             "appointment_confirm",
             "appointment_confirmed",
             "technician_en_route",
             "visit_completed",
         ]
-        assert len(sms.sent) == 4
+        assert len(sms.sent) == 5
 
         # 5. At the due time the scheduler sends the 回访 link; the customer rates.
         clock.move_to(local(17, 31))
         run_worker()
-        assert len(sms.sent) == 5 and "Rate us" in sms.sent[-1].body
+        assert len(sms.sent) == 6 and "Rate us" in sms.sent[-1].body
         run_worker()  # running again sends nothing twice
-        assert len(sms.sent) == 5
+        assert len(sms.sent) == 6
         token = sms_link_token(sms.sent[-1].body)
         assert client.get(f"/l/{token}").status_code == 200
         rated = client.post(f"/l/{token}/rate", data={"rating": "4", "comment": "Quick fix"})

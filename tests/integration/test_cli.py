@@ -17,7 +17,9 @@ def test_demo_data_loads_once_with_a_city_of_technicians_and_customers(
     assert (count(Technician), count(Customer), count(ServiceRequest)) == (10, 50, 50)
     assert count(Visit) >= 10
     run_worker()
-    assert len(sms.sent) == count(Visit)  # each booking asked its customer to confirm
+    confirm_requests = [m for m in sms.sent if "Please confirm" in m.body or "请点击确认" in m.body]
+    assert len(confirm_requests) == count(Visit)  # each booking asked its customer to confirm
+    assert len(sms.sent) == count(Visit) + 50  # and each request was acknowledged
 
 
 def test_create_user_command(app, session):

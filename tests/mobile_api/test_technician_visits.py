@@ -108,22 +108,3 @@ def test_bad_signature_rolls_back_the_completion(client, world, session):
         ).status_code
         == 200
     )
-
-
-def test_booking_an_overlapping_window_is_a_409(client, world):
-    visit = book_visit(client, world)
-    start = datetime.fromisoformat(visit["window_start"]) + timedelta(hours=1)
-    from tests.builders import repair_request
-
-    request = repair_request(client, world)
-    response = client.post(
-        f"/api/v1/requests/{request['id']}/visits",
-        headers=world.auth("dispatcher"),
-        json={
-            "technician_id": world.technician_ids["tech_a"],
-            "window_start": start.isoformat(),
-            "window_end": (start + timedelta(hours=2)).isoformat(),
-        },
-    )
-    assert response.status_code == 409
-    assert response.get_json()["error_code"] == "window_taken"

@@ -60,6 +60,7 @@ def visit_at(client, world, lat, lon, start_h, end_h, skill="washer", level=1, m
             "duration_minutes": minutes,
             "required_skill": skill,
             "required_level": level,
+            "auto_assign": False,
         },
     )
     assert response.status_code == 201, response.get_json()

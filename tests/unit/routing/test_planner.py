@@ -67,15 +67,30 @@ def test_pyvrp_plans_every_task_within_windows_and_capacity():
     assert_routes_keep_rules(problem, solution.routes)
 
 
-@needs_pyvrp
-@pytest.mark.filterwarnings("ignore::pyvrp.exceptions.PenaltyBoundWarning")  # expected: no fit
-def test_planner_falls_back_to_vroom_when_pyvrp_cannot_fit_every_task():
+def test_planner_uses_vroom_when_the_vans_cannot_carry_every_task():
     problem = _pure(capacity=2)  # 9 visits, 3 vans of 2
 
     solution = Planner().solve(problem, time_limit_s=0.5)
 
     assert solution.solver == "vroom"
     assert len(solution.unassigned) == 3
+    assert_routes_keep_rules(problem, solution.routes)
+
+
+@needs_pyvrp
+@pytest.mark.filterwarnings("ignore::pyvrp.exceptions.PenaltyBoundWarning")  # expected: no fit
+def test_planner_falls_back_to_vroom_when_pyvrp_cannot_fit_every_task():
+    # Each task fits alone and the loads fit in total, but the windows cannot all be met.
+    vehicles = (day_vehicle(1),)
+    tasks = tuple(
+        task(k, k, service=2 * HOUR, windows=(TimeWindow(9 * HOUR, 9 * HOUR + 60),)) for k in (1, 2)
+    )
+    problem = Problem(vehicles, tasks, grid_durations(POINTS))
+
+    solution = Planner().solve(problem, time_limit_s=0.3)
+
+    assert solution.solver == "vroom"
+    assert [u.reason for u in solution.unassigned] == ["no_feasible_slot"]
     assert_routes_keep_rules(problem, solution.routes)
 
 

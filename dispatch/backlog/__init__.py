@@ -1,0 +1,1 @@
+"""Dispatch backlog: requests waiting for a visit, carried over at day end."""

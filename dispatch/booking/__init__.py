@@ -1,0 +1,1 @@
+"""Booking: free windows, no double booking, customer self-service."""

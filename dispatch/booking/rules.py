@@ -1,0 +1,32 @@
+"""Pure booking rules: which windows to offer, and the contact deadline (APT-1)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+CONTACT_DEADLINE = timedelta(hours=24)  # H6: agree a date within 1 day of registration
+
+
+def candidate_windows(
+    day: date, tz: str, opens: time, closes: time, minutes: int
+) -> list[tuple[datetime, datetime]]:
+    """Return back-to-back arrival windows of `minutes` between opening and closing time."""
+    zone = ZoneInfo(tz)
+    start = datetime.combine(day, opens, zone)
+    last = datetime.combine(day, closes, zone)
+    windows = []
+    while start + timedelta(minutes=minutes) <= last:
+        windows.append((start, start + timedelta(minutes=minutes)))
+        start += timedelta(minutes=minutes)
+    return windows
+
+
+def contact_due(registered_at: datetime) -> datetime:
+    """Return when the customer must have been contacted to agree a date (APT-1)."""
+    return registered_at + CONTACT_DEADLINE
+
+
+def reserved_span(start: datetime, minutes: int) -> tuple[datetime, datetime]:
+    """Return the technician time a visit holds: its planned start plus its duration."""
+    return start, start + timedelta(minutes=minutes)

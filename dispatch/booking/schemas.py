@@ -1,0 +1,55 @@
+"""Booking API schemas."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from dispatch.api.fields import UTCDateTime
+from dispatch.booking.rules import contact_due
+
+
+class WindowIn(Schema):
+    window_start = UTCDateTime(required=True)
+    window_end = UTCDateTime(required=True)
+
+    @validates_schema
+    def window_in_order(self, data, **_):
+        if data["window_end"] <= data["window_start"]:
+            raise ValidationError({"window_end": ["must be after window_start"]})
+
+
+class BookIn(WindowIn):
+    technician_id = fields.Integer(
+        load_default=None, metadata={"description": "Leave out to let the planner choose"}
+    )
+    required_skill = fields.String(load_default=None, validate=validate.Length(max=48))
+    required_level = fields.Integer(load_default=1, validate=validate.Range(1, 5))
+    duration_minutes = fields.Integer(load_default=60, validate=validate.Range(5, 12 * 60))
+    auto_assign = fields.Boolean(
+        load_default=True,
+        metadata={"description": "Find a technician who can keep the window (else: planner)"},
+    )
+
+
+class SlotQuery(Schema):
+    days = fields.Integer(load_default=5, validate=validate.Range(1, 14))
+    duration_minutes = fields.Integer(load_default=60, validate=validate.Range(5, 12 * 60))
+    required_skill = fields.String(load_default=None, validate=validate.Length(max=48))
+    required_level = fields.Integer(load_default=1, validate=validate.Range(1, 5))
+
+
+class SlotOut(Schema):
+    window_start = fields.DateTime()
+    window_end = fields.DateTime()
+    technician_id = fields.Integer()
+    planned_start = fields.DateTime()
+
+
+class CancelIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
+class ContactDueOut(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    registered_at = fields.DateTime()
+    contact_due = fields.Function(lambda r: contact_due(r.registered_at).isoformat())
+    priority = fields.String()

@@ -1,0 +1,359 @@
+"""Use cases of booking: book a free window, confirm, reschedule, cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from dispatch import audit, numbering, outbox
+from dispatch.actors import Actor
+from dispatch.booking.rules import CONTACT_DEADLINE
+from dispatch.booking.slots import Need, Placement, free_windows, place
+from dispatch.clock import utcnow
+from dispatch.config import Config
+from dispatch.errors import Conflict, RuleViolation
+from dispatch.intake import service as intake
+from dispatch.intake.models import ServiceRequest
+from dispatch.intake.rules import JOB_REQUEST_TYPES, creates_job
+from dispatch.links import service as links
+from dispatch.notifications.service import queue_sms
+from dispatch.technicians.models import Technician
+from dispatch.visits.models import Visit
+from dispatch.visits.rules import format_window
+from dispatch.visits.service import bookable_technician, timezone_of
+
+ALTERNATIVES_DAYS = 5
+ALTERNATIVES_SHOWN = 6
+
+
+def book(
+    *,
+    session: Session,
+    actor: Actor,
+    config: Config,
+    request_id: int,
+    window_start: datetime,
+    window_end: datetime,
+    duration_minutes: int,
+    technician_id: int | None = None,
+    required_skill: str | None = None,
+    required_level: int = 1,
+    auto_assign: bool = True,
+) -> Visit:
+    """Book an arrival window a technician can really keep, and ask the customer to confirm.
+
+    With `auto_assign` off and no technician, the visit waits for the planner.
+    """
+    request = intake.get_request(session, request_id)
+    if not creates_job(request.request_type) or request.status != "registered":
+        raise Conflict(
+            f"Request {request.number} cannot be booked ({request.status})",
+            error_code="request_not_bookable",
+        )
+    _check_window(window_start, window_end)
+    if technician_id is not None:
+        bookable_technician(session, technician_id, request, required_skill, required_level)
+    visit = Visit(
+        number=numbering.next_number(session, "V", utcnow(), timezone_of(request, config)),
+        request=request,
+        window_start=window_start,
+        window_end=window_end,
+        duration_minutes=duration_minutes,
+        priority=request.priority,
+        required_skill=required_skill,
+        required_level=required_level,
+        pinned_technician=technician_id is not None,
+    )
+    need = None
+    if technician_id is not None or auto_assign:
+        need = _need(visit, technician_id)
+        _hold(session, config, visit, need)
+    save_held(
+        session,
+        config,
+        visit,
+        need,
+        lambda: audit.add_created(
+            session,
+            actor=actor,
+            obj=visit,
+            action="visit.booked",
+            entity="visit",
+            after=visit.snapshot() | {"window_start": window_start.isoformat()},
+        ),
+    )
+    intake.set_status(session, actor, request, "scheduled")
+    _ask_to_confirm(session, config, visit)
+    _schedule_reminder(session, config, visit)
+    return visit
+
+
+def _check_window(start: datetime, end: datetime) -> None:
+    if end <= start or end <= utcnow():
+        raise RuleViolation(
+            "The window must end after it starts and lie in the future",
+            error_code="bad_window",
+            details={"window_end": ["not after start/now"]},
+        )
+
+
+def _need(visit: Visit, technician_id: int | None = None) -> Need:
+    return Need(
+        site=visit.request.site,
+        minutes=visit.duration_minutes,
+        skill=visit.required_skill,
+        level=visit.required_level,
+        technician_id=technician_id,
+        moving_visit_id=visit.id,
+    )
+
+
+def _hold(session: Session, config: Config, visit: Visit, need: Need) -> Placement:
+    """Place the visit in its window on a technician's day, or refuse with alternatives."""
+    placement = place(
+        session, config=config, need=need, window=(visit.window_start, visit.window_end)
+    )
+    if placement is None or not _still_free(session, visit, placement):
+        raise Conflict(
+            "No technician can keep that window",
+            error_code="window_taken",
+            details={"alternatives": alternatives(session, config, need)},
+        )
+    visit.hold(placement.technician_id, placement.planned_start)
+    return placement
+
+
+def _still_free(session: Session, visit: Visit, placement: Placement) -> bool:
+    # The technician row lock serialises bookings of one person; the exclusion constraint
+    # on PostgreSQL is the last word if two requests still race past this check.
+    session.scalars(
+        select(Technician).where(Technician.id == placement.technician_id).with_for_update()
+    ).one()
+    start = placement.planned_start
+    end = start + timedelta(minutes=visit.duration_minutes)
+    conditions = [
+        Visit.technician_id == placement.technician_id,
+        Visit.status != "cancelled",
+        Visit.reserved_start < end,
+        Visit.reserved_end > start,
+    ]
+    if visit.id is not None:
+        conditions.append(Visit.id != visit.id)
+    return session.scalars(select(Visit.id).where(*conditions)).first() is None
+
+
+def alternatives(session: Session, config: Config, need: Need) -> list[dict]:
+    """Return some free windows to offer instead of a taken one."""
+    found = free_windows(session, config=config, need=need, days=ALTERNATIVES_DAYS)
+    return [
+        {"window_start": p.window_start.isoformat(), "window_end": p.window_end.isoformat()}
+        for p in found[:ALTERNATIVES_SHOWN]
+    ]
+
+
+def save_held(session: Session, config: Config, visit: Visit, need: Need | None, save) -> None:
+    """Run `save` (which flushes) so a race lost on the exclusion constraint becomes a 409."""
+    try:
+        with session.begin_nested():
+            save()
+    except IntegrityError as exc:
+        raise Conflict(
+            "That time was just taken; please pick another window",
+            error_code="window_taken",
+            details={"alternatives": alternatives(session, config, need) if need else []},
+        ) from exc
+
+
+def _ask_to_confirm(session: Session, config: Config, visit: Visit) -> None:
+    token = links.issue_appointment_links(session, secret_key=config.secret_key, visit=visit)
+    queue_sms(
+        session,
+        customer=visit.request.customer,
+        template="appointment_confirm",
+        visit_id=visit.id,
+        number=visit.number,
+        technician=visit.technician.name if visit.technician else "—",
+        window=_window_text(visit, config),
+        link=f"{config.public_base_url}/l/{token}",
+    )
+
+
+def _schedule_reminder(session: Session, config: Config, visit: Visit) -> None:
+    """Queue the day-before reminder; a moved or cancelled visit makes it stand down."""
+    tz = ZoneInfo(timezone_of(visit.request, config))
+    day_before = visit.window_start.astimezone(tz).date() - timedelta(days=1)
+    run_at = datetime.combine(day_before, config.reminder_time, tz)
+    if run_at > utcnow():
+        outbox.add(
+            session,
+            "booking.reminder",
+            run_at=run_at,
+            dedupe_key=f"reminder:{visit.id}:{visit.window_start.isoformat()}",
+            visit_id=visit.id,
+            window_start=visit.window_start.isoformat(),
+        )
+
+
+def send_reminder(session: Session, *, config: Config, visit_id: int, window_start: str) -> str:
+    """Send the reminder with confirm and reschedule links, unless the visit changed."""
+    visit = session.get(Visit, visit_id)
+    if (
+        visit is None
+        or visit.status != "scheduled"
+        or (visit.window_start.isoformat() != window_start)
+    ):
+        return "skipped"
+    tokens = links.live_tokens(session, secret_key=config.secret_key, visit_id=visit.id)
+    queue_sms(
+        session,
+        customer=visit.request.customer,
+        template="appointment_reminder",
+        visit_id=visit.id,
+        number=visit.number,
+        window=_window_text(visit, config),
+        link=f"{config.public_base_url}/l/{tokens.get('appointment', '')}",
+        reschedule=f"{config.public_base_url}/l/{tokens.get('reschedule', '')}",
+    )
+    return "sent"
+
+
+def _window_text(visit: Visit, config: Config) -> str:
+    return format_window(
+        visit.window_start, visit.window_end, ZoneInfo(timezone_of(visit.request, config))
+    )
+
+
+def confirm_by_customer(*, session: Session, actor: Actor, visit: Visit, config: Config) -> Visit:
+    """Confirm the appointment from the customer's link (idempotent)."""
+    if visit.confirm(at=utcnow()):
+        audit.record(
+            session,
+            actor=actor,
+            action="appointment.confirmed",
+            entity="visit",
+            entity_id=visit.id,
+            before={"appointment_status": "proposed"},
+            after={"appointment_status": "confirmed"},
+        )
+        queue_sms(
+            session,
+            customer=visit.request.customer,
+            template="appointment_confirmed",
+            visit_id=visit.id,
+            number=visit.number,
+            window=_window_text(visit, config),
+        )
+    return visit
+
+
+def reschedule(
+    *,
+    session: Session,
+    actor: Actor,
+    config: Config,
+    visit: Visit,
+    window_start: datetime,
+    window_end: datetime,
+) -> Visit:
+    """Move a visit to another window a technician can keep; by the customer it is confirmed."""
+    _check_window(window_start, window_end)
+    before = {"window_start": visit.window_start.isoformat(), **visit.snapshot()}
+    visit.move_window(window_start, window_end)
+    need = _need(visit, visit.technician_id if visit.pinned_technician else None)
+    _hold(session, config, visit, need)
+    by_customer = actor.kind == "customer"
+    visit.appointment_status = "confirmed" if by_customer else "proposed"
+    visit.confirmed_at = utcnow() if by_customer else None
+    save_held(session, config, visit, need, session.flush)
+    audit.record(
+        session,
+        actor=actor,
+        action="appointment.rescheduled",
+        entity="visit",
+        entity_id=visit.id,
+        before=before,
+        after={"window_start": window_start.isoformat(), **visit.snapshot()},
+    )
+    links.extend_for_visit(session, visit.id, links.APPOINTMENT_PURPOSES, visit.window_end)
+    if by_customer:
+        _tell(session, config, visit, "appointment_confirmed")
+    else:
+        _ask_to_confirm(session, config, visit)
+    _schedule_reminder(session, config, visit)
+    return visit
+
+
+def cancel(*, session: Session, actor: Actor, config: Config, visit: Visit, reason: str) -> Visit:
+    """Cancel a visit that has not started, freeing the technician's time."""
+    before = visit.snapshot()
+    visit.cancel(reason)
+    intake.set_status(session, actor, visit.request, "cancelled")
+    audit.record(
+        session,
+        actor=actor,
+        action="appointment.cancelled",
+        entity="visit",
+        entity_id=visit.id,
+        before=before,
+        after=visit.snapshot() | {"reason": reason},
+    )
+    links.revoke_for_visit(session, visit.id, *links.APPOINTMENT_PURPOSES)
+    _tell(session, config, visit, "appointment_cancelled")
+    return visit
+
+
+def _tell(session: Session, config: Config, visit: Visit, template: str) -> None:
+    queue_sms(
+        session,
+        customer=visit.request.customer,
+        template=template,
+        visit_id=visit.id,
+        number=visit.number,
+        window=_window_text(visit, config),
+    )
+
+
+def slots_for_request(
+    *,
+    session: Session,
+    config: Config,
+    request_id: int,
+    days: int,
+    duration_minutes: int,
+    required_skill: str | None = None,
+    required_level: int = 1,
+) -> list[Placement]:
+    """Return the windows of the next days in which the request's visit can really be kept."""
+    request = intake.get_request(session, request_id)
+    if request.site is None:
+        raise RuleViolation("The request has no service address", error_code="site_required")
+    need = Need(
+        site=request.site, minutes=duration_minutes, skill=required_skill, level=required_level
+    )
+    return free_windows(session, config=config, need=need, days=days)
+
+
+def slots_for_visit(session: Session, config: Config, visit: Visit, days: int = 5):
+    """Return the windows a booked visit could move to (its own time counts as free)."""
+    need = _need(visit, visit.technician_id if visit.pinned_technician else None)
+    return free_windows(session, config=config, need=need, days=days)
+
+
+def contact_overdue(session: Session) -> list:
+    """Return requests nobody agreed a date for within a day of registration (APT-1)."""
+    deadline = utcnow() - CONTACT_DEADLINE
+    return list(
+        session.scalars(
+            select(ServiceRequest)
+            .where(
+                ServiceRequest.status == "registered",
+                ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
+                ServiceRequest.registered_at <= deadline,
+            )
+            .order_by(ServiceRequest.registered_at)
+        )
+    )

@@ -1,0 +1,139 @@
+"""Complaints with a first-responsible owner, SLA clocks, transfers and escalations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dispatch.clock import utcnow
+from dispatch.complaints.rules import OPEN_STATES, TRANSITIONS
+from dispatch.customers.models import Customer
+from dispatch.db import Base
+from dispatch.errors import InvalidTransition
+from dispatch.users.models import User
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    # One complaint per bad follow-up answer, whatever retries the answer goes through.
+    followup_id: Mapped[int | None] = mapped_column(ForeignKey("followups.id"), unique=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    timezone: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str] = mapped_column(String(32))
+    nature: Mapped[str] = mapped_column(String(8))
+    severity: Mapped[str] = mapped_column(String(8), default="general")
+    priority: Mapped[str] = mapped_column(String(8), default="medium")
+    description: Mapped[str] = mapped_column(Text)
+    expected_resolution: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(24), default="received")
+    received_at: Mapped[datetime]  # when the customer complained (CMP-1)
+    registered_at: Mapped[datetime]  # when the server stored it
+    received_outside_cs: Mapped[bool] = mapped_column(default=False)  # forwarding clock (CMP-5)
+    # 首问负责: set once at intake and never overwritten by transfers (CMP-2).
+    first_owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    escalation_level: Mapped[int] = mapped_column(default=0)
+    authentic: Mapped[bool | None]
+    cause: Mapped[str | None] = mapped_column(Text)
+    plan_steps: Mapped[str | None] = mapped_column(Text)
+    plan_deadline: Mapped[datetime | None]
+    plan_remedies: Mapped[list | None]
+    plan_responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    plan_accepted_at: Mapped[datetime | None]
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[datetime | None]
+    followup_satisfied: Mapped[bool | None]
+    followup_note: Mapped[str | None] = mapped_column(Text)
+    followed_up_at: Mapped[datetime | None]
+    customer_feedback: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None]
+
+    customer: Mapped[Customer] = relationship()
+    first_owner: Mapped[User] = relationship(foreign_keys=[first_owner_id])
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    clocks: Mapped[list[ComplaintClock]] = relationship(
+        back_populates="complaint", order_by="ComplaintClock.id"
+    )
+    transfers: Mapped[list[ComplaintTransfer]] = relationship(order_by="ComplaintTransfer.id")
+    escalations: Mapped[list[ComplaintEscalation]] = relationship(order_by="ComplaintEscalation.id")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
+    @property
+    def overdue(self) -> bool:
+        """Any clock breached and still unmet (CMP-8)."""
+        return any(c.breached_at and not c.met_at for c in self.clocks)
+
+    def move(self, to: str) -> str:
+        """Change state along TRANSITIONS; return the state it left."""
+        if to not in TRANSITIONS[self.status]:
+            raise InvalidTransition(
+                f"Complaint is {self.status}; it cannot become {to}",
+                details={"status": self.status, "requested": to},
+            )
+        before, self.status = self.status, to
+        return before
+
+    def clock(self, name: str) -> ComplaintClock | None:
+        return next((c for c in self.clocks if c.name == name), None)
+
+    def snapshot(self) -> dict:
+        return {"status": self.status, "owner_id": self.owner_id, "level": self.escalation_level}
+
+
+class ComplaintClock(Base):
+    """One SLA timer of a complaint: due, met, breached (CMP-7)."""
+
+    __tablename__ = "complaint_clocks"
+    __table_args__ = (UniqueConstraint("complaint_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    name: Mapped[str] = mapped_column(String(24))
+    started_at: Mapped[datetime]
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    met_at: Mapped[datetime | None]
+    breached_at: Mapped[datetime | None]
+
+    complaint: Mapped[Complaint] = relationship(back_populates="clocks")
+
+    def meet(self, at: datetime) -> None:
+        if self.met_at is None:
+            self.met_at = at
+
+
+class ComplaintTransfer(Base):
+    """A change of handler, always with a reason (CMP-3, CMP-4)."""
+
+    __tablename__ = "complaint_transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    from_owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    to_owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(String(500))
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ComplaintEscalation(Base):
+    """One step up the ladder: level, target, reason, time (CMP-16)."""
+
+    __tablename__ = "complaint_escalations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    level: Mapped[int]
+    target_role: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,43 @@
+"""Follow-up schemas: the survey (FUP-3) and the staff listing."""
+
+from marshmallow import Schema, fields, validate
+
+from dispatch.followups.models import FOLLOWUP_STATES
+from dispatch.followups.rules import SURVEY_REASONS
+
+SCORE = validate.Range(1, 5)
+
+
+class SurveyIn(Schema):
+    rating = fields.Integer(required=True, validate=SCORE)
+    quality = fields.Integer(load_default=None, validate=SCORE)
+    timeliness = fields.Integer(load_default=None, validate=SCORE)
+    attitude = fields.Integer(load_default=None, validate=SCORE)
+    reasons = fields.List(fields.String(validate=validate.OneOf(SURVEY_REASONS)), load_default=list)
+    problem_solved = fields.Boolean(load_default=None)
+    comment = fields.String(load_default=None, validate=validate.Length(max=1000))
+
+
+class FollowUpListArgs(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(FOLLOWUP_STATES))
+    overdue = fields.Boolean(load_default=None)
+
+
+class FollowUpRecordOut(Schema):
+    id = fields.Integer()
+    visit_id = fields.Integer()
+    status = fields.String()
+    due_at = fields.DateTime()
+    deadline_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)
+    answered_via = fields.String(allow_none=True)
+    rating = fields.Integer(allow_none=True)
+    quality = fields.Integer(allow_none=True)
+    timeliness = fields.Integer(allow_none=True)
+    attitude = fields.Integer(allow_none=True)
+    reasons = fields.List(fields.String(), allow_none=True)
+    problem_solved = fields.Boolean(allow_none=True)
+    comment = fields.String(allow_none=True)
+    overdue = fields.Boolean()
+    phone_task_owner_id = fields.Integer(allow_none=True)

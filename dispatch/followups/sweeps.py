@@ -1,0 +1,99 @@
+"""Follow-up sweeps: lost sends, missed deadlines, unanswered links (FUP-1, FUP-4)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatch import audit
+from dispatch.actors import SYSTEM
+from dispatch.alerts import service as alerts
+from dispatch.config import Config
+from dispatch.followups.models import FollowUp
+from dispatch.followups.service import send
+
+
+def due_unsent(session: Session, *, config: Config, now: datetime) -> list[int]:
+    """Return follow-ups past their send time that never went out (lost job, flushed Redis)."""
+    return list(
+        session.scalars(
+            select(FollowUp.id).where(FollowUp.status == "scheduled", FollowUp.due_at <= now)
+        )
+    )
+
+
+def send_late(session: Session, *, config: Config, item_id: int, now: datetime) -> str:
+    """Send one lost follow-up; the send itself skips one that went out meanwhile."""
+    return send(session, config=config, followup_id=item_id)
+
+
+def past_deadline(session: Session, *, config: Config, now: datetime) -> list[int]:
+    """Return unsent follow-ups whose 24-hour deadline has passed and are not yet flagged."""
+    return list(
+        session.scalars(
+            select(FollowUp.id).where(
+                FollowUp.status == "scheduled",
+                FollowUp.deadline_at < now,
+                FollowUp.overdue_at.is_(None),
+            )
+        )
+    )
+
+
+def flag_overdue(session: Session, *, config: Config, item_id: int, now: datetime) -> str:
+    """Flag a follow-up that missed its deadline; it shows on the SLA report."""
+    followup = session.scalars(
+        select(FollowUp).where(FollowUp.id == item_id).with_for_update()
+    ).one()
+    if followup.overdue_at is not None or followup.sent_at is not None:
+        return "skipped"
+    followup.overdue_at = followup.deadline_at
+    audit.record(
+        session,
+        actor=SYSTEM,
+        action="followup.overdue",
+        entity="followup",
+        entity_id=followup.id,
+        after={"deadline_at": followup.deadline_at.isoformat()},
+    )
+    return "flagged"
+
+
+def unanswered(session: Session, *, config: Config, now: datetime) -> list[int]:
+    """Return sent follow-ups whose link went unanswered for the configured time (FUP-4)."""
+    cutoff = now - timedelta(hours=config.followup_phone_task_hours)
+    return list(
+        session.scalars(
+            select(FollowUp.id).where(FollowUp.status == "sent", FollowUp.sent_at <= cutoff)
+        )
+    )
+
+
+def to_phone_task(session: Session, *, config: Config, item_id: int, now: datetime) -> str:
+    """Turn an unanswered follow-up into a phone task for the request's handler (FUP-6)."""
+    followup = session.scalars(
+        select(FollowUp).where(FollowUp.id == item_id).with_for_update()
+    ).one()
+    if followup.status != "sent":
+        return "skipped"
+    owner_id = followup.visit.request.owner_id
+    followup.to_phone_task(owner_id=owner_id, at=now)
+    audit.record(
+        session,
+        actor=SYSTEM,
+        action="followup.phone_task",
+        entity="followup",
+        entity_id=followup.id,
+        before={"status": "sent"},
+        after={"status": "phone_task", "owner_id": owner_id},
+    )
+    alerts.alert(
+        session,
+        [owner_id],
+        kind="followup.phone_task",
+        message=f"Call the customer of visit {followup.visit.number} for the follow-up",
+        followup_id=followup.id,
+    )
+    return "phone_task"

@@ -1,0 +1,46 @@
+"""Staff follow-up endpoints: the list (with overdue ones) and phone-task outcomes."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from dispatch.api.base import (
+    STAFF_ROLES,
+    WRITE_ROLES,
+    app_config,
+    current_actor,
+    roles_required,
+    transactional,
+)
+from dispatch.db import db
+from dispatch.followups import schemas, service
+
+blp = Blueprint(
+    "followups", __name__, url_prefix="/api/v1/followups", description="Satisfaction follow-ups"
+)
+
+
+@blp.route("")
+class FollowUps(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.arguments(schemas.FollowUpListArgs, location="query")
+    @blp.response(200, schemas.FollowUpRecordOut(many=True))
+    def get(self, args):
+        """List follow-ups; `overdue=true` lists those not sent by their deadline (FUP-1)."""
+        return service.list_followups(db.session, **args)
+
+
+@blp.route("/<int:followup_id>/phone-outcome")
+class PhoneOutcome(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.SurveyIn)
+    @blp.response(200, schemas.FollowUpRecordOut)
+    @transactional
+    def post(self, data, followup_id):
+        """Enter the answers given on the phone-task call (FUP-4)."""
+        return service.record_phone_outcome(
+            db.session,
+            actor=current_actor(),
+            config=app_config(),
+            followup_id=followup_id,
+            survey=data,
+        )
