@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.followups.views import blp as followups
     from dispatch.health.views import bp as health
     from dispatch.intake.views import blp as intake
+    from dispatch.reports.views import blp as reports
     from dispatch.routing.views import blp as routing
     from dispatch.technicians.views import blp as technicians
     from dispatch.users.views import blp as users
@@ -109,7 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     for blueprint in (users, customers, intake, booking, visits, technicians, routing, mobile):
         api.register_blueprint(blueprint)
-    for blueprint in (followups, complaints, alerts, backlog):  # after the visit (issue 6)
+    for blueprint in (followups, complaints, alerts, backlog, reports):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)

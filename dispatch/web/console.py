@@ -9,3 +9,9 @@ bp = Blueprint("console", __name__, url_prefix="/console", template_folder="temp
 def plan(plan_id: int):
     """Watch a plan's progress, then see its routes on a map and accept or discard it."""
     return render_template("console_plan.html", plan_id=plan_id)
+
+
+@bp.get("/reports/sla")
+def sla():
+    """See how often each SLA promise was broken, as a bar chart (CSV to download)."""
+    return render_template("console_sla.html")

@@ -1,0 +1,92 @@
+"""The SLA report (RPT-1): each timed promise of the service, how often it was broken."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dispatch.audit import AuditEntry
+from dispatch.clock import utcnow
+from dispatch.complaints.models import ComplaintClock
+from dispatch.followups.models import FollowUp
+from dispatch.intake.models import ServiceRequest
+from dispatch.intake.rules import JOB_REQUEST_TYPES
+from dispatch.reports.rules import SlaLine, breached, summarise
+from dispatch.visits.models import Visit
+
+BOOKING_DEADLINE = timedelta(hours=24)  # H6 / APT-1
+
+
+def report(session: Session, *, start: datetime, end: datetime) -> list[SlaLine]:
+    """Return one line per promise whose due time falls in [start, end)."""
+    now = utcnow()
+    return [
+        _followups(session, start, end, now),
+        _booking(session, start, end, now),
+        _arrival(session, start, end, now),
+        *_complaint_clocks(session, start, end, now),
+    ]
+
+
+def _followups(session, start, end, now) -> SlaLine:
+    rows = session.scalars(
+        select(FollowUp).where(FollowUp.deadline_at >= start, FollowUp.deadline_at < end)
+    )
+    return summarise(
+        "followup_24h",
+        [True if f.overdue_at else breached(f.deadline_at, f.sent_at, now) for f in rows],
+    )
+
+
+def _booking(session, start, end, now) -> SlaLine:
+    booked_at = (
+        select(Visit.request_id, func.min(AuditEntry.server_time).label("at"))
+        .join(
+            AuditEntry,
+            (AuditEntry.entity == "visit")
+            & (AuditEntry.entity_id == Visit.id)
+            & (AuditEntry.action == "visit.booked"),
+        )
+        .group_by(Visit.request_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ServiceRequest.registered_at, booked_at.c.at)
+        .outerjoin(booked_at, booked_at.c.request_id == ServiceRequest.id)
+        .where(
+            ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
+            ServiceRequest.registered_at >= start - BOOKING_DEADLINE,
+            ServiceRequest.registered_at < end - BOOKING_DEADLINE,
+        )
+    )
+    return summarise(
+        "booking_1_day",
+        [breached(registered + BOOKING_DEADLINE, _aware(at), now) for registered, at in rows],
+    )
+
+
+def _arrival(session, start, end, now) -> SlaLine:
+    rows = session.scalars(
+        select(Visit).where(
+            Visit.window_end >= start, Visit.window_end < end, Visit.status != "cancelled"
+        )
+    )
+    return summarise("on_time_arrival", [breached(v.window_end, v.arrived_at, now) for v in rows])
+
+
+def _complaint_clocks(session, start, end, now) -> list[SlaLine]:
+    rows = session.scalars(
+        select(ComplaintClock).where(ComplaintClock.due_at >= start, ComplaintClock.due_at < end)
+    )
+    by_name: dict[str, list] = {}
+    for clock in rows:
+        outcome = True if clock.breached_at else breached(clock.due_at, clock.met_at, now)
+        by_name.setdefault(f"complaint_{clock.name}", []).append(outcome)
+    return [summarise(name, outcomes) for name, outcomes in sorted(by_name.items())]
+
+
+def _aware(moment):
+    # Aggregates bypass the column type on SQLite and come back naive; they are UTC.
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment

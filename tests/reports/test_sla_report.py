@@ -1,0 +1,66 @@
+"""RPT-1: every timed promise in one report — kept, broken, open — as JSON, CSV and a chart."""
+
+import time_machine
+
+from dispatch import sweeps
+from tests.aftercare.helpers import complete_visit, local, relogin
+from tests.aftercare.test_complaints import file_complaint
+from tests.builders import PASSWORD, build_world, repair_request
+
+
+def line(report: list[dict], metric: str) -> dict:
+    return next(item for item in report if item["metric"] == metric)
+
+
+def test_rpt_1_breaches_of_followup_booking_arrival_and_complaint_clocks(client, config):
+    with time_machine.travel(local(1, 9), tick=True) as clock:
+        world = build_world(client)
+        complete_visit(client, world, clock, finished=local(1, 11))  # booked, on time
+        repair_request(client, world)  # never booked: breaks the one-day booking promise
+        file_complaint(client, world)  # soft: 15 min to respond, nobody does
+        clock.move_to(local(3, 9))  # the worker was down for two days
+        sweeps.run_all(config)
+        relogin(client, world, "quality")
+        period = {"start": local(1, 0).isoformat(), "end": local(4, 0).isoformat()}
+        response = client.get(
+            "/api/v1/reports/sla", headers=world.auth("quality"), query_string=period
+        )
+        assert response.status_code == 200, response.get_json()
+        report = response.get_json()
+        followup = line(report, "followup_24h")
+        assert (followup["total"], followup["breached"], followup["rate"]) == (1, 1, 100.0)
+        booking = line(report, "booking_1_day")
+        assert (booking["total"], booking["breached"]) == (2, 1)
+        assert booking["rate"] == 50.0
+        arrival = line(report, "on_time_arrival")
+        assert (arrival["total"], arrival["breached"]) == (1, 0)
+        first_response = line(report, "complaint_first_response")
+        assert first_response["breached"] == 1
+        csv = client.get(
+            "/api/v1/reports/sla",
+            headers=world.auth("quality"),
+            query_string=period | {"format": "csv"},
+        )
+        assert csv.mimetype == "text/csv"
+        rows = csv.get_data(as_text=True).splitlines()
+        assert rows[0] == "metric,total,breached,open,breach_rate_percent"
+        assert "followup_24h,1,1,0,100.0" in rows
+
+
+def test_rpt_1_period_must_be_in_order_and_staff_only(client, world):
+    bad = client.get(
+        "/api/v1/reports/sla",
+        headers=world.auth("quality"),
+        query_string={"start": "2026-12-02T00:00:00+08:00", "end": "2026-12-01T00:00:00+08:00"},
+    )
+    assert bad.status_code == 422 and "end" in bad.get_json()["details"]["fields"]["query"]
+    assert client.get("/api/v1/reports/sla", headers=world.auth("tech_a")).status_code == 403
+
+
+def test_sla_chart_draws_one_bar_per_promise(client, world, live_server, desktop_page):
+    desktop_page.goto(f"{live_server}/console/reports/sla")
+    desktop_page.fill("input[name=username]", "quality")
+    desktop_page.fill("input[name=password]", PASSWORD)
+    desktop_page.click("#login button[type=submit]")
+    desktop_page.wait_for_selector("rect.bar")
+    assert desktop_page.locator("rect.bar").count() >= 3
