@@ -32,8 +32,8 @@ TEMPLATES = {
         "en": "[Service] Your visit {number} is confirmed for {window}.",
     },
     "technician_en_route": {
-        "zh-CN": "【售后服务】技师{technician}已出发前往您处（{number}）。",
-        "en": "[Service] Technician {technician} is on the way ({number}).",
+        "zh-CN": "【售后服务】技师{technician}已出发前往您处（{number}），预计{eta}到达。",
+        "en": "[Service] Technician {technician} is on the way ({number}), expected at {eta}.",
     },
     "visit_completed": {
         "zh-CN": "【售后服务】{number}服务已完成，凭证号{voucher}。感谢您的支持。",

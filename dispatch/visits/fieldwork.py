@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from dispatch import audit
 from dispatch.actors import Actor
+from dispatch.booking.eta import eta
 from dispatch.clock import utcnow
 from dispatch.config import Config
 from dispatch.followups import service as followups
@@ -34,8 +36,10 @@ def _change(session: Session, actor: Actor, visit: Visit, action: str, device_ti
     )
 
 
-def depart(*, session: Session, actor: Actor, visit_id: int, device_time: datetime) -> Visit:
-    """Set off to the site; the customer is told the technician is on the way."""
+def depart(
+    *, session: Session, actor: Actor, config: Config, visit_id: int, device_time: datetime
+) -> Visit:
+    """Set off to the site; the customer is told the technician is on the way, with an ETA."""
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
     _change(
@@ -53,8 +57,15 @@ def depart(*, session: Session, actor: Actor, visit_id: int, device_time: dateti
         visit_id=visit.id,
         number=visit.number,
         technician=visit.technician.name,
+        eta=_local_clock(eta(visit, config), visit, config),
     )
     return visit
+
+
+def _local_clock(moment: datetime | None, visit: Visit, config: Config) -> str:
+    if moment is None:
+        return "—"
+    return moment.astimezone(ZoneInfo(timezone_of(visit, config))).strftime("%H:%M")
 
 
 def arrive(

