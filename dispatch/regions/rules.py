@@ -27,3 +27,17 @@ def region_containing(lon: float, lat: float, regions) -> object | None:
         if region.polygon and point_in_polygon(lon, lat, region.polygon):
             return region
     return None
+
+
+def polygon_problem(ring: list[list[float]]) -> str | None:
+    """Return why a ring of [lon, lat] points cannot be a region's area, or None."""
+    if len(ring) < 3:
+        return "needs at least 3 points"
+    for point in ring:
+        if len(point) != 2 or not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90):
+            return "each point is [lon, lat] within range"
+    twice_area = sum(
+        ring[i][0] * ring[(i + 1) % len(ring)][1] - ring[(i + 1) % len(ring)][0] * ring[i][1]
+        for i in range(len(ring))
+    )
+    return "the points enclose no area" if twice_area == 0 else None

@@ -1,0 +1,43 @@
+"""Region schemas."""
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from dispatch.regions.rules import polygon_problem
+
+
+class RegionIn(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    timezone = fields.String(load_default="Asia/Shanghai")
+    polygon = fields.List(
+        fields.List(fields.Float()),
+        required=True,
+        metadata={"description": "ring of [lon, lat] points"},
+    )
+    neighbour_ids = fields.List(fields.Integer(), load_default=list)
+    checkin_radius_m = fields.Integer(load_default=300, validate=validate.Range(10, 10_000))
+
+    @validates("timezone")
+    def known_zone(self, value, **_):
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValidationError("unknown IANA time zone") from exc
+
+    @validates("polygon")
+    def usable_ring(self, value, **_):
+        problem = polygon_problem(value)
+        if problem:
+            raise ValidationError(problem)
+
+
+class RegionOut(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    timezone = fields.String()
+    polygon = fields.List(fields.List(fields.Float()))
+    neighbour_ids = fields.List(fields.Integer())
+    checkin_radius_m = fields.Integer()

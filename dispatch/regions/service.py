@@ -1,0 +1,36 @@
+"""Use cases of regions."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatch import audit
+from dispatch.actors import Actor
+from dispatch.errors import Conflict, RuleViolation
+from dispatch.regions.models import Region
+
+
+def create_region(*, session: Session, actor: Actor, **data) -> Region:
+    """Create a service region with its area, zone and neighbours."""
+    if session.scalars(select(Region).where(Region.code == data["code"])).first():
+        raise Conflict(f"Region {data['code']!r} exists", error_code="region_exists")
+    neighbours = set(data["neighbour_ids"])
+    known = set(session.scalars(select(Region.id).where(Region.id.in_(neighbours))))
+    if known != neighbours:
+        raise RuleViolation(
+            "Unknown neighbour region", details={"neighbour_ids": sorted(neighbours - known)}
+        )
+    return audit.add_created(
+        session,
+        actor=actor,
+        obj=Region(**data),
+        action="region.created",
+        entity="region",
+        after={"code": data["code"]},
+    )
+
+
+def list_regions(session: Session) -> list[Region]:
+    """Return every region."""
+    return list(session.scalars(select(Region).order_by(Region.id)))

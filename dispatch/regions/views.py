@@ -1,0 +1,32 @@
+"""Region endpoints."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from dispatch.api.base import STAFF_ROLES, current_actor, roles_required, transactional
+from dispatch.db import db
+from dispatch.regions import schemas, service
+
+blp = Blueprint(
+    "regions",
+    __name__,
+    url_prefix="/api/v1/regions",
+    description="Service regions: area, time zone, neighbours",
+)
+
+
+@blp.route("")
+class Regions(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.response(200, schemas.RegionOut(many=True))
+    def get(self):
+        """List regions."""
+        return service.list_regions(db.session)
+
+    @roles_required("manager", "admin")
+    @blp.arguments(schemas.RegionIn)
+    @blp.response(201, schemas.RegionOut)
+    @transactional
+    def post(self, data):
+        """Create a region; sites inside its polygon belong to it."""
+        return service.create_region(session=db.session, actor=current_actor(), **data)
