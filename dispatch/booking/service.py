@@ -357,3 +357,22 @@ def contact_overdue(session: Session) -> list:
             .order_by(ServiceRequest.registered_at)
         )
     )
+
+
+def no_show(*, session: Session, actor: Actor, config: Config, visit: Visit, reason: str) -> Visit:
+    """Record a missed appointment; the request goes back to be booked again."""
+    before = visit.snapshot()
+    visit.miss(reason)
+    intake.set_status(session, actor, visit.request, "registered")
+    audit.record(
+        session,
+        actor=actor,
+        action="appointment.missed",
+        entity="visit",
+        entity_id=visit.id,
+        before=before,
+        after=visit.snapshot() | {"reason": reason},
+    )
+    links.revoke_for_visit(session, visit.id, *links.APPOINTMENT_PURPOSES)
+    _tell(session, config, visit, "appointment_missed")
+    return visit

@@ -82,6 +82,23 @@ class Cancel(MethodView):
         )
 
 
+@blp.route("/visits/<int:visit_id>/no-show")
+class NoShow(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.CancelIn)
+    @blp.response(200, VisitOut)
+    @transactional
+    def post(self, data, visit_id):
+        """Record that the customer was not there; the request is to be booked again."""
+        return service.no_show(
+            session=db.session,
+            actor=current_actor(),
+            config=app_config(),
+            visit=get_visit(db.session, visit_id),
+            **data,
+        )
+
+
 @blp.route("/requests/contact-overdue")
 class ContactOverdue(MethodView):
     @roles_required(*STAFF_ROLES)

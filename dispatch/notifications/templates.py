@@ -18,6 +18,11 @@ TEMPLATES = {
         "en": "[Service] Reminder: your visit {number} is tomorrow, {window}. Confirm: {link} "
         "Change: {reschedule}",
     },
+    "appointment_missed": {
+        "zh-CN": "【售后服务】技师未能在{window}见到您（{number}），我们将尽快与您另约时间。",
+        "en": "[Service] We missed you for visit {number} ({window}); we will call to book "
+        "a new time.",
+    },
     "appointment_cancelled": {
         "zh-CN": "【售后服务】您的预约{number}（{window}）已取消。",
         "en": "[Service] Your visit {number} ({window}) is cancelled.",

@@ -110,6 +110,11 @@ class Visit(Base):
         self.appointment_status, self.cancel_reason = "cancelled", reason
         self.reserved_start = self.reserved_end = None
 
+    def miss(self, reason: str) -> None:
+        """Record that the customer was not there (no-show); the technician's time is freed."""
+        self.cancel(reason)
+        self.appointment_status = "missed"
+
     def hold(self, technician_id: int | None, start: datetime | None) -> None:
         """Put the visit on a technician's day at `start` (or take it off every day)."""
         self.technician_id, self.planned_start = technician_id, start

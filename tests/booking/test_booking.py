@@ -233,3 +233,31 @@ def test_apt_1_requests_without_an_agreed_date_after_a_day_are_listed(client, mo
     ).get_json()
     assert [r["number"] for r in listed] == [waiting["number"]]
     assert listed[0]["contact_due"].startswith("2026-12-01T23:0")  # registered + 24 h (UTC)
+
+
+def test_no_show_frees_the_time_and_sends_the_request_back_to_booking(client, morning, session):
+    visit = book(client, morning, local(14, 30), local(16, 30)).get_json()
+    missed = client.post(
+        f"/api/v1/visits/{visit['id']}/no-show",
+        headers=morning.auth("dispatcher"),
+        json={"reason": "nobody home"},
+    )
+    assert missed.status_code == 200, missed.get_json()
+    assert (missed.get_json()["status"], missed.get_json()["appointment_status"]) == (
+        "cancelled",
+        "missed",
+    )
+    stored = session.get(Visit, visit["id"])
+    assert stored.reserved_start is None and stored.request.status == "registered"
+    again = client.post(
+        f"/api/v1/visits/{visit['id']}/no-show",
+        headers=morning.auth("dispatcher"),
+        json={"reason": "twice"},
+    )
+    assert again.status_code == 409
+    rebooked = client.post(
+        f"/api/v1/requests/{stored.request_id}/visits",
+        headers=morning.auth("dispatcher"),
+        json={"window_start": local(14, 30).isoformat(), "window_end": local(16, 30).isoformat()},
+    )
+    assert rebooked.status_code == 201
