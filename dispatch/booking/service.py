@@ -289,20 +289,29 @@ def reschedule(
 
 def cancel(*, session: Session, actor: Actor, config: Config, visit: Visit, reason: str) -> Visit:
     """Cancel a visit that has not started, freeing the technician's time."""
+    return _end(session, actor, config, visit, reason, missed=False)
+
+
+def no_show(*, session: Session, actor: Actor, config: Config, visit: Visit, reason: str) -> Visit:
+    """Record a missed appointment; the request goes back to be booked again."""
+    return _end(session, actor, config, visit, reason, missed=True)
+
+
+def _end(session, actor, config, visit: Visit, reason: str, *, missed: bool) -> Visit:
     before = visit.snapshot()
-    visit.cancel(reason)
-    intake.set_status(session, actor, visit.request, "cancelled")
+    (visit.miss if missed else visit.cancel)(reason)
+    intake.set_status(session, actor, visit.request, "registered" if missed else "cancelled")
     audit.record(
         session,
         actor=actor,
-        action="appointment.cancelled",
+        action=f"appointment.{'missed' if missed else 'cancelled'}",
         entity="visit",
         entity_id=visit.id,
         before=before,
         after=visit.snapshot() | {"reason": reason},
     )
     links.revoke_for_visit(session, visit.id, *links.APPOINTMENT_PURPOSES)
-    _tell(session, config, visit, "appointment_cancelled")
+    _tell(session, config, visit, "appointment_missed" if missed else "appointment_cancelled")
     return visit
 
 
@@ -357,22 +366,3 @@ def contact_overdue(session: Session) -> list:
             .order_by(ServiceRequest.registered_at)
         )
     )
-
-
-def no_show(*, session: Session, actor: Actor, config: Config, visit: Visit, reason: str) -> Visit:
-    """Record a missed appointment; the request goes back to be booked again."""
-    before = visit.snapshot()
-    visit.miss(reason)
-    intake.set_status(session, actor, visit.request, "registered")
-    audit.record(
-        session,
-        actor=actor,
-        action="appointment.missed",
-        entity="visit",
-        entity_id=visit.id,
-        before=before,
-        after=visit.snapshot() | {"reason": reason},
-    )
-    links.revoke_for_visit(session, visit.id, *links.APPOINTMENT_PURPOSES)
-    _tell(session, config, visit, "appointment_missed")
-    return visit
