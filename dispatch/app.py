@@ -74,9 +74,17 @@ def _init_auth(app: Flask) -> None:
     jwt.invalid_token_loader(lambda reason: reply(401, "invalid_token", reason))
     jwt.expired_token_loader(lambda _h, _p: reply(401, "token_expired", "Token has expired"))
     jwt.revoked_token_loader(lambda _h, _p: reply(401, "token_revoked", "Token was revoked"))
+    jwt.token_in_blocklist_loader(_device_session_ended)
     jwt.needs_fresh_token_loader(
         lambda _h, _p: reply(401, "fresh_token_required", "Fresh token required")
     )
+
+
+def _device_session_ended(_header: dict, claims: dict) -> bool:
+    """Refuse tokens of a logged-out or replaced device session (mobile app)."""
+    from dispatch.devices.service import is_revoked
+
+    return is_revoked(db.session, claims)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -94,7 +102,9 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.technicians.views import blp as technicians
     from dispatch.users.views import blp as users
     from dispatch.visits.views import blp as visits
+    from dispatch.vouchers.views import blp as vouchers
     from dispatch.web.console import bp as console
+    from dispatch.web.verify import bp as verify
     from dispatch.web.views import bp as web
     from mobile_api.v1 import blp as mobile
 
@@ -111,8 +121,9 @@ def _register_blueprints(app: Flask) -> None:
     )
     for blueprint in (users, customers, intake, booking, visits, technicians, routing, mobile):
         api.register_blueprint(blueprint)
-    for blueprint in (followups, complaints, alerts, backlog, reports, regions):
+    for blueprint in (followups, complaints, alerts, backlog, reports, regions, vouchers):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)
     app.register_blueprint(console)
+    app.register_blueprint(verify)

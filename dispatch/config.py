@@ -53,6 +53,10 @@ class Config:
     complaint_escalation_roles: str = "manager,admin"  # CMP-16/17: the levels above the handler
     # --- end after the visit ---
     appointment_window_minutes: int = 120
+    # --- Technician day (issue 7) ---
+    checkin_radius_m: float = 300.0  # no source number; a check-in farther away is flagged
+    onsite_collection_cap_cents: int = 50_000  # ¥500, VCH-14: above it finance invoices
+    # --- end technician day ---
     reminder_time: time = time(16, 0)  # the day before the visit, region time
     sms_gateway: str = "console"
     twilio_account_sid: str = ""

@@ -10,18 +10,21 @@ from dispatch.complaints.models import (
 )
 from dispatch.customers.models import Asset, Customer, Site
 from dispatch.db import Base
+from dispatch.devices.models import DeviceSession
 from dispatch.followups.models import FollowUp
+from dispatch.idempotency import IdempotentResponse
 from dispatch.intake.models import ServiceRequest
 from dispatch.links.models import CustomerLink
 from dispatch.notifications.models import SmsMessage
 from dispatch.numbering import NumberCounter
 from dispatch.outbox import OutboxMessage
+from dispatch.payments.models import InvoiceTask
 from dispatch.regions.models import Region
 from dispatch.routing.models import RoutePlan
 from dispatch.technicians.models import Absence, Shift, Technician
 from dispatch.users.models import User
 from dispatch.visits.models import Visit
-from dispatch.vouchers.models import ServiceVoucher, VoucherSignature
+from dispatch.vouchers.models import ServiceVoucher, VoucherAmendment, VoucherSignature
 
 __all__ = [
     "Absence",
@@ -36,7 +39,10 @@ __all__ = [
     "ComplaintTransfer",
     "Customer",
     "CustomerLink",
+    "DeviceSession",
     "FollowUp",
+    "IdempotentResponse",
+    "InvoiceTask",
     "NumberCounter",
     "OutboxMessage",
     "Region",
@@ -48,5 +54,6 @@ __all__ = [
     "Technician",
     "User",
     "Visit",
+    "VoucherAmendment",
     "VoucherSignature",
 ]

@@ -1,20 +1,23 @@
-"""The technician's status changes on a visit: en route, on site, completed."""
+"""The technician's day on a visit: en route, on site, working, paused, completed or not."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from dispatch import audit
+from dispatch import audit, numbering
 from dispatch.actors import Actor
 from dispatch.booking.eta import eta
 from dispatch.clock import utcnow
 from dispatch.config import Config
+from dispatch.errors import InvalidTransition
 from dispatch.followups import service as followups
 from dispatch.intake import service as intake
 from dispatch.notifications.service import queue_sms
+from dispatch.payments import service as payments
+from dispatch.visits import fieldwork_rules as rules
 from dispatch.visits.models import Visit
 from dispatch.visits.service import checked_device_time, get_for_technician, timezone_of
 from dispatch.vouchers import service as vouchers
@@ -72,24 +75,169 @@ def arrive(
     *,
     session: Session,
     actor: Actor,
+    config: Config,
     visit_id: int,
     device_time: datetime,
     lat: float | None = None,
     lon: float | None = None,
 ) -> Visit:
-    """Check in at the customer's site."""
+    """Check in at the customer's site; flag a check-in farther than the radius from it."""
+    visit = get_for_technician(session, actor, visit_id)
+    at = checked_device_time(device_time)
+    site = visit.request.site
+    distance = rules.checkin_distance_m(
+        (lat, lon) if lat is not None and lon is not None else None,
+        (site.lat, site.lon) if site else (None, None),
+    )
+
+    def move():
+        visit.arrive(at=at, received_at=utcnow(), lat=lat, lon=lon)
+        visit.arrival_distance_m = distance
+        visit.arrival_far_from_site = rules.too_far(distance, config.checkin_radius_m)
+
+    _change(session, actor, visit, "visit.on_site", at, move)
+    intake.set_status(session, actor, visit.request, "in_service")
+    return visit
+
+
+def start_work(*, session: Session, actor: Actor, visit_id: int, device_time: datetime) -> Visit:
+    """Start (or resume) the work on site."""
+    visit = get_for_technician(session, actor, visit_id)
+    at = checked_device_time(device_time)
+    payments.check_work_may_start(visit)
+    _change(session, actor, visit, "visit.in_progress", at, lambda: visit.start_work(at=at))
+    return visit
+
+
+def accept_estimate(
+    *,
+    session: Session,
+    actor: Actor,
+    visit_id: int,
+    device_time: datetime,
+    estimate_cents: int,
+    estimate_minutes: int,
+    accepted_by: str,
+) -> Visit:
+    """Record the class-A estimate the customer accepted on the phone (VCH-3)."""
+    visit = get_for_technician(session, actor, visit_id)
+    at = checked_device_time(device_time)
+    payments.record_estimate(
+        session,
+        actor=actor,
+        visit=visit,
+        cents=estimate_cents,
+        minutes=estimate_minutes,
+        accepted_by=accepted_by,
+        at=at,
+    )
+    return visit
+
+
+def pause(
+    *, session: Session, actor: Actor, visit_id: int, device_time: datetime, reason: str
+) -> Visit:
+    """Pause the work (parts, not finished today, coordination, a break)."""
+    visit = get_for_technician(session, actor, visit_id)
+    at = checked_device_time(device_time)
+    _change(session, actor, visit, "visit.paused", at, lambda: visit.pause(at=at, reason=reason))
+    return visit
+
+
+def record_work(
+    *,
+    session: Session,
+    actor: Actor,
+    visit_id: int,
+    diagnosis: str | None = None,
+    work_done: str | None = None,
+    solution: str | None = None,
+) -> Visit:
+    """Write the after-service record: diagnosis, work done, solution."""
+    visit = get_for_technician(session, actor, visit_id)
+    if visit.status in ("completed", "unable_to_finish", "cancelled"):
+        raise InvalidTransition(f"Visit is {visit.status}; its record is closed")
+    before = _record_of(visit)
+    for name, value in (("diagnosis", diagnosis), ("work_done", work_done), ("solution", solution)):
+        if value is not None:
+            setattr(visit, name, value)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="visit.record_updated",
+        entity="visit",
+        entity_id=visit.id,
+        before=before,
+        after=_record_of(visit),
+    )
+    return visit
+
+
+def _record_of(visit: Visit) -> dict:
+    return {"diagnosis": visit.diagnosis, "work_done": visit.work_done, "solution": visit.solution}
+
+
+def unable_to_complete(
+    *,
+    session: Session,
+    actor: Actor,
+    config: Config,
+    visit_id: int,
+    device_time: datetime,
+    reason: str,
+    note: str | None = None,
+    return_window_start: datetime | None = None,
+    return_window_end: datetime | None = None,
+) -> Visit:
+    """Leave without finishing; when parts are needed a linked follow-up visit is created."""
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
     _change(
         session,
         actor,
         visit,
-        "visit.on_site",
+        "visit.unable_to_finish",
         at,
-        lambda: visit.arrive(at=at, received_at=utcnow(), lat=lat, lon=lon),
+        lambda: visit.give_up(at=at, reason=reason, note=note),
     )
-    intake.set_status(session, actor, visit.request, "in_service")
+    if reason == "needs_parts":
+        window = (return_window_start, return_window_end)
+        _follow_up_visit(session, actor, config, visit, window)
+        intake.set_status(session, actor, visit.request, "scheduled")
+    else:
+        intake.set_status(session, actor, visit.request, "on_hold")
     return visit
+
+
+def _follow_up_visit(session, actor, config, visit: Visit, window) -> Visit:
+    """Create the return visit, proposed for the window agreed on site or the same hours tomorrow.
+
+    It is not put on anyone's day yet: the dispatcher books it once the parts are in (APT-4).
+    """
+    start, end = window
+    if start is None or end is None or end <= start:
+        start, end = visit.window_start + timedelta(days=1), visit.window_end + timedelta(days=1)
+    follow_up = Visit(
+        number=numbering.next_number(session, "V", utcnow(), timezone_of(visit, config)),
+        request=visit.request,
+        technician_id=visit.technician_id,
+        window_start=start,
+        window_end=end,
+        duration_minutes=visit.duration_minutes,
+        priority=visit.priority,
+        required_skill=visit.required_skill,
+        required_level=visit.required_level,
+        follow_up_of_id=visit.id,
+    )
+    return audit.add_created(
+        session,
+        actor=actor,
+        obj=follow_up,
+        action="visit.follow_up_created",
+        entity="visit",
+        after=follow_up.snapshot() | {"follow_up_of_id": visit.id},
+    )
 
 
 def complete(
@@ -100,12 +248,14 @@ def complete(
     visit_id: int,
     device_time: datetime,
     service_content: str,
-    signature: dict,
+    signature: dict | None = None,
+    no_signature: dict | None = None,
     parts: list | None = None,
     labour_minutes: int = 0,
     fee_cents: int = 0,
+    collection_method: str | None = None,
 ) -> Visit:
-    """Finish the work: signed voucher, request completed, follow-up scheduled (FUP-1)."""
+    """Finish the work: voucher signed (or why not), fee settled, follow-up (FUP-1)."""
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
     _change(
@@ -117,16 +267,29 @@ def complete(
         lambda: visit.complete(at=at, received_at=utcnow()),
     )
     tz = timezone_of(visit, config)
-    voucher = vouchers.issue_signed(
+    voucher = vouchers.issue(
         session,
         actor=actor,
         visit=visit,
         tz=tz,
-        service_content=service_content,
-        parts=parts or [],
-        labour_minutes=labour_minutes,
-        fee_cents=fee_cents,
-        signature=signature,
+        content={
+            "service_content": service_content,
+            "parts": parts or [],
+            "labour_minutes": labour_minutes,
+            "fee_cents": fee_cents,
+        },
+        at=at,
+    )
+    if signature is not None:
+        vouchers.sign(session, actor=actor, voucher=voucher, role="customer", signature=signature)
+    else:
+        vouchers.leave_unsigned(session, actor=actor, voucher=voucher, **(no_signature or {}))
+    payments.settle(
+        session,
+        actor=actor,
+        voucher=voucher,
+        cap_cents=config.onsite_collection_cap_cents,
+        collection_method=collection_method,
         at=at,
     )
     intake.set_status(session, actor, visit.request, "completed")
@@ -139,4 +302,24 @@ def complete(
         number=visit.number,
         voucher=voucher.number,
     )
+    return visit
+
+
+def sign_voucher(
+    *,
+    session: Session,
+    actor: Actor,
+    visit_id: int,
+    signer_name: str,
+    image: bytes,
+    lat: float | None = None,
+    lon: float | None = None,
+) -> Visit:
+    """Take the customer's signature on the phone after completion (e.g. they came back)."""
+    visit = get_for_technician(session, actor, visit_id)
+    if visit.voucher is None:
+        raise InvalidTransition("The visit has no voucher yet; complete it first")
+    signature = {"signer_name": signer_name, "image": image, "lat": lat, "lon": lon}
+    vouchers.sign(session, actor=actor, voucher=visit.voucher, role="customer", signature=signature)
+    visit.needs_manager_review = False
     return visit

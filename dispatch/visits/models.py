@@ -7,20 +7,34 @@ from datetime import datetime, timedelta
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dispatch.clock import utcnow
 from dispatch.db import Base
 from dispatch.errors import InvalidTransition
 from dispatch.intake.models import ServiceRequest
 from dispatch.technicians.models import Technician
 
-VISIT_STATES = ("scheduled", "en_route", "on_site", "completed", "cancelled")
+VISIT_STATES = (
+    "scheduled",
+    "en_route",
+    "on_site",
+    "in_progress",
+    "paused",
+    "completed",
+    "unable_to_finish",
+    "cancelled",
+)
 APPOINTMENT_STATES = ("proposed", "confirmed", "completed", "cancelled", "missed")
 
 # state -> the states it may move to
 TRANSITIONS = {
     "scheduled": {"en_route", "cancelled"},
     "en_route": {"on_site", "cancelled"},
-    "on_site": {"completed"},
+    # Completing straight from on_site keeps short jobs to three taps (work started implicitly).
+    "on_site": {"in_progress", "completed", "unable_to_finish"},
+    "in_progress": {"paused", "completed", "unable_to_finish"},
+    "paused": {"in_progress", "unable_to_finish"},
     "completed": set(),
+    "unable_to_finish": set(),
     "cancelled": set(),
 }
 
@@ -68,6 +82,27 @@ class Visit(Base):
     reschedule_count: Mapped[int] = mapped_column(default=0)
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
     # --- end booking ---
+    # --- Technician day (issue 7): check-in distance, work clock, the after-service record ---
+    arrival_distance_m: Mapped[float | None]
+    arrival_far_from_site: Mapped[bool] = mapped_column(default=False)
+    work_started_at: Mapped[datetime | None]
+    paused_at: Mapped[datetime | None]
+    pause_reason: Mapped[str | None] = mapped_column(String(32))
+    unable_reason: Mapped[str | None] = mapped_column(String(32))
+    unable_note: Mapped[str | None] = mapped_column(String(1000))
+    unable_at: Mapped[datetime | None]
+    follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    needs_manager_review: Mapped[bool] = mapped_column(default=False)  # e.g. unsigned voucher
+    diagnosis: Mapped[str | None] = mapped_column(String(4000))
+    work_done: Mapped[str | None] = mapped_column(String(4000))
+    solution: Mapped[str | None] = mapped_column(String(4000))
+    estimate_cents: Mapped[int | None]  # class A (VCH-3): accepted before work starts
+    estimate_minutes: Mapped[int | None]
+    estimate_accepted_by: Mapped[str | None] = mapped_column(String(120))
+    estimate_accepted_at: Mapped[datetime | None]
+    # Any ORM update moves it, so the app's sync sees dispatcher edits too.
+    changed_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+    # --- end technician day ---
 
     request: Mapped[ServiceRequest] = relationship()
     technician: Mapped[Technician | None] = relationship()
@@ -143,6 +178,20 @@ class Visit(Base):
         self._move("completed")
         self.completed_at, self.completed_received_at = at, received_at
         self.appointment_status = "completed"
+
+    def start_work(self, *, at: datetime) -> None:
+        self._move("in_progress")
+        self.work_started_at = self.work_started_at or at
+        self.paused_at = self.pause_reason = None
+
+    def pause(self, *, at: datetime, reason: str) -> None:
+        self._move("paused")
+        self.paused_at, self.pause_reason = at, reason
+
+    def give_up(self, *, at: datetime, reason: str, note: str | None) -> None:
+        """Leave without finishing (unable to complete), keeping why."""
+        self._move("unable_to_finish")
+        self.unable_at, self.unable_reason, self.unable_note = at, reason, note
 
     def record_rating(self, rating: int, comment: str | None) -> None:
         self.rating, self.rating_comment = rating, comment

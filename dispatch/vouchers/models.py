@@ -27,11 +27,29 @@ class ServiceVoucher(Base):
     fee_cents: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(20), default="issued")
     issued_at: Mapped[datetime]
+    # Why the customer did not sign on site (VCH-8); the manager is flagged and the customer
+    # can still sign later.
+    unsigned_reason: Mapped[str | None] = mapped_column(String(32))
+    unsigned_note: Mapped[str | None] = mapped_column(String(500))
+    archived_at: Mapped[datetime | None]
+    # Class A (VCH-14): how the fee is settled; collected on site goes to finance by hand.
+    settlement: Mapped[str | None] = mapped_column(String(16))  # collected | invoice
+    collected_cents: Mapped[int | None]
+    collection_method: Mapped[str | None] = mapped_column(String(16))
+    collected_at: Mapped[datetime | None]
 
     visit: Mapped[Visit] = relationship(backref=backref("voucher", uselist=False))
     signatures: Mapped[list[VoucherSignature]] = relationship(
         back_populates="voucher", order_by="VoucherSignature.id"
     )
+
+    amendments: Mapped[list[VoucherAmendment]] = relationship(
+        back_populates="voucher", order_by="VoucherAmendment.id"
+    )
+
+    @property
+    def archived(self) -> bool:
+        return self.status == "archived"
 
     def content(self) -> dict:
         """Return the fields a signature vouches for."""
@@ -75,3 +93,20 @@ class VoucherSignature(Base):
     lon: Mapped[float | None]
 
     voucher: Mapped[ServiceVoucher] = relationship(back_populates="signatures")
+
+
+class VoucherAmendment(Base):
+    """A correction to an archived voucher: the voucher stays as signed, this sits beside it."""
+
+    __tablename__ = "voucher_amendments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    voucher_id: Mapped[int] = mapped_column(ForeignKey("service_vouchers.id"), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(500))
+    author_id: Mapped[int | None]
+    created_at: Mapped[datetime]
+
+    voucher: Mapped[ServiceVoucher] = relationship(back_populates="amendments")

@@ -35,3 +35,28 @@ def signature_problem(image: bytes) -> str | None:
     if len(image) < 67:  # smaller than the smallest valid PNG
         return "signature image is truncated"
     return None
+
+
+def voucher_status(valid_signatures: set[str]) -> str:
+    """Return the status a voucher has with these valid signatures (C5: either order)."""
+    if {"customer", "manager"} <= valid_signatures:
+        return "archived"
+    if "customer" in valid_signatures:
+        return "customer_signed"
+    if "manager" in valid_signatures:
+        return "countersigned"
+    return "issued"
+
+
+def reconciliation_problems(
+    *, has_voucher: bool, customer_signed: bool, countersigned: bool, unsigned_reason: str | None
+) -> list[str]:
+    """Return what is missing between a completed job and its voucher (VCH-19)."""
+    if not has_voucher:
+        return ["completed_without_voucher"]
+    problems = []
+    if not customer_signed:
+        problems.append(f"unsigned_{unsigned_reason}" if unsigned_reason else "not_signed")
+    if not countersigned:
+        problems.append("not_countersigned")
+    return problems

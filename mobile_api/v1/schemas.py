@@ -1,23 +1,12 @@
 """Schemas of the technician app; kept apart so the app's contract changes only on purpose."""
 
-import base64
-import binascii
-
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from dispatch.api.fields import UTCDateTime
-
-
-class Base64Bytes(fields.Field):
-    """Bytes sent as base64 text."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str):
-            raise ValidationError("must be base64 text")
-        try:
-            return base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise ValidationError("is not valid base64") from exc
+from dispatch.payments.rules import COLLECTION_METHODS
+from dispatch.visits.fieldwork_rules import NO_SIGNATURE_REASONS, PAUSE_REASONS, UNABLE_REASONS
+from dispatch.vouchers.schemas import Base64Bytes
+from dispatch.vouchers.schemas import PartLine as PartIn
 
 
 class MobileLoginIn(Schema):
@@ -40,6 +29,34 @@ class ArriveIn(DeviceTimeIn):
     lon = fields.Float(load_default=None, validate=validate.Range(-180, 180))
 
 
+class PauseIn(DeviceTimeIn):
+    reason = fields.String(required=True, validate=validate.OneOf(PAUSE_REASONS))
+
+
+class UnableIn(DeviceTimeIn):
+    reason = fields.String(required=True, validate=validate.OneOf(UNABLE_REASONS))
+    note = fields.String(load_default=None, validate=validate.Length(max=1000))
+    return_window_start = UTCDateTime(load_default=None)
+    return_window_end = UTCDateTime(load_default=None)
+
+
+class EstimateIn(DeviceTimeIn):
+    estimate_cents = fields.Integer(required=True, validate=validate.Range(0, 100_000_000))
+    estimate_minutes = fields.Integer(required=True, validate=validate.Range(0, 24 * 60))
+    accepted_by = fields.String(required=True, validate=validate.Length(min=1, max=120))
+
+
+class WorkRecordIn(Schema):
+    diagnosis = fields.String(validate=validate.Length(max=4000))
+    work_done = fields.String(validate=validate.Length(max=4000))
+    solution = fields.String(validate=validate.Length(max=4000))
+
+
+class NoSignatureIn(Schema):
+    reason = fields.String(required=True, validate=validate.OneOf(NO_SIGNATURE_REASONS))
+    note = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
 class SignatureIn(Schema):
     signer_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     image = Base64Bytes(required=True, metadata={"description": "PNG, base64"})
@@ -47,18 +64,26 @@ class SignatureIn(Schema):
     lon = fields.Float(load_default=None, validate=validate.Range(-180, 180))
 
 
-class PartIn(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    quantity = fields.Integer(required=True, validate=validate.Range(1, 1000))
-
-
 class CompleteIn(DeviceTimeIn):
     service_content = fields.String(required=True, validate=validate.Length(min=3, max=4000))
     parts = fields.List(fields.Nested(PartIn), load_default=list)
     labour_minutes = fields.Integer(load_default=0, validate=validate.Range(0, 24 * 60))
     fee_cents = fields.Integer(load_default=0, validate=validate.Range(0, 100_000_000))
-    signature = fields.Nested(SignatureIn, required=True)
+    collection_method = fields.String(
+        load_default=None,
+        validate=validate.OneOf(COLLECTION_METHODS),
+        metadata={"description": "how a class-A fee up to the on-site cap was collected"},
+    )
+    signature = fields.Nested(SignatureIn, load_default=None)
+    no_signature = fields.Nested(NoSignatureIn, load_default=None)
+
+    @validates_schema
+    def _signature_or_reason(self, data, **kwargs):
+        if (data.get("signature") is None) == (data.get("no_signature") is None):
+            raise ValidationError(
+                "give the customer's signature, or no_signature with the reason",
+                field_name="signature",
+            )
 
 
 class TechnicianVisitOut(Schema):
@@ -76,3 +101,28 @@ class TechnicianVisitOut(Schema):
     product_model = fields.String(attribute="request.product_model")
     fault_description = fields.String(attribute="request.fault_description")
     voucher_number = fields.Function(lambda v: v.voucher.number if v.voucher else None)
+    voucher_status = fields.Function(lambda v: v.voucher.status if v.voucher else None)
+    version = fields.Integer()
+    arrival_distance_m = fields.Float()
+    arrival_far_from_site = fields.Boolean()
+    pause_reason = fields.String()
+    unable_reason = fields.String()
+    follow_up_of_id = fields.Integer()
+    diagnosis = fields.String()
+    work_done = fields.String()
+    solution = fields.String()
+    service_class = fields.String(attribute="request.service_class")
+    estimate_cents = fields.Integer()
+    estimate_accepted_at = fields.DateTime()
+
+
+class SyncQuery(Schema):
+    since = UTCDateTime(required=True, metadata={"description": "server_time of the last sync"})
+
+
+class SyncOut(Schema):
+    server_time = fields.DateTime()
+    created = fields.List(fields.Integer())
+    updated = fields.List(fields.Integer())
+    deleted = fields.List(fields.Integer())
+    visits = fields.List(fields.Nested(TechnicianVisitOut))

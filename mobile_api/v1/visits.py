@@ -1,13 +1,34 @@
-"""Today's route and the status changes of a visit."""
+"""Today's route and the status changes of a visit.
+
+Every write takes an Idempotency-Key (replays return the stored response) and an optional
+If-Match; editing the after-service record requires If-Match, because the dispatcher may be
+changing the same visit.
+"""
 
 from flask.views import MethodView
 
-from dispatch.api.base import app_config, current_actor, technician_required, transactional
+from dispatch.api.base import app_config, current_actor, technician_required
 from dispatch.db import db
-from dispatch.visits import fieldwork
+from dispatch.errors import NotFound
+from dispatch.idempotency import idempotent
+from dispatch.visits import fieldwork, sync
 from dispatch.visits import service as visits
+from dispatch.vouchers.views import pdf_response
 from mobile_api.v1 import blp
-from mobile_api.v1.schemas import ArriveIn, CompleteIn, DeviceTimeIn, TechnicianVisitOut
+from mobile_api.v1.preconditions import if_match, with_visit_etag
+from mobile_api.v1.schemas import (
+    ArriveIn,
+    CompleteIn,
+    DeviceTimeIn,
+    EstimateIn,
+    PauseIn,
+    SignatureIn,
+    SyncOut,
+    SyncQuery,
+    TechnicianVisitOut,
+    UnableIn,
+    WorkRecordIn,
+)
 
 
 @blp.route("/visits/today")
@@ -19,48 +40,140 @@ class Today(MethodView):
         return visits.todays_visits(session=db.session, actor=current_actor(), config=app_config())
 
 
-@blp.route("/visits/<int:visit_id>/depart")
-class Depart(MethodView):
+@blp.route("/sync")
+class Sync(MethodView):
     @technician_required
-    @blp.arguments(DeviceTimeIn)
-    @blp.response(200, TechnicianVisitOut)
-    @transactional
-    def post(self, data, visit_id):
-        """Set off to the customer (en route)."""
-        return fieldwork.depart(
-            session=db.session,
-            actor=current_actor(),
-            config=app_config(),
-            visit_id=visit_id,
-            **data,
-        )
+    @blp.arguments(SyncQuery, location="query")
+    @blp.response(200, SyncOut)
+    def get(self, query):
+        """List what changed on my visits since the last sync (created, updated, deleted)."""
+        return sync.changes_since(session=db.session, actor=current_actor(), since=query["since"])
 
 
-@blp.route("/visits/<int:visit_id>/arrive")
-class Arrive(MethodView):
+@blp.route("/visits/<int:visit_id>")
+class OneVisit(MethodView):
     @technician_required
-    @blp.arguments(ArriveIn)
+    @with_visit_etag
     @blp.response(200, TechnicianVisitOut)
-    @transactional
-    def post(self, data, visit_id):
-        """Check in at the customer's site."""
-        return fieldwork.arrive(
-            session=db.session, actor=current_actor(), visit_id=visit_id, **data
-        )
+    def get(self, visit_id):
+        """Show one of my visits, with its ETag."""
+        return visits.get_for_technician(db.session, current_actor(), visit_id)
 
 
-@blp.route("/visits/<int:visit_id>/complete")
-class Complete(MethodView):
+@blp.route("/visits/<int:visit_id>/voucher.pdf")
+class VoucherPdf(MethodView):
     @technician_required
-    @blp.arguments(CompleteIn)
-    @blp.response(200, TechnicianVisitOut)
-    @transactional
-    def post(self, data, visit_id):
-        """Finish the visit with the customer's signature on the service voucher."""
-        return fieldwork.complete(
-            session=db.session,
-            actor=current_actor(),
-            config=app_config(),
-            visit_id=visit_id,
-            **data,
-        )
+    @blp.response(200, content_type="application/pdf")
+    def get(self, visit_id):
+        """Download the voucher of my visit as a PDF (to show or send the customer)."""
+        visit = visits.get_for_technician(db.session, current_actor(), visit_id)
+        if visit.voucher is None:
+            raise NotFound("The visit has no voucher yet")
+        return pdf_response(visit.voucher)
+
+
+def _write_route(rule, endpoint, schema, action, summary, *, method="post", etag_required=False):
+    """Register one use-case write on a visit: idempotent, ETag-checked, one service call."""
+
+    def view(self, data, visit_id):
+        return action(session=db.session, actor=current_actor(), visit_id=visit_id, **data)
+
+    view.__doc__ = summary
+    view = blp.response(200, TechnicianVisitOut)(view)
+    view = blp.arguments(schema)(view)
+    view = blp.doc(parameters=_write_headers(etag_required))(view)
+    view = technician_required(idempotent(if_match(etag_required)(with_visit_etag(view))))
+    blp.route(rule, endpoint=endpoint)(type(endpoint, (MethodView,), {method: view}))
+
+
+def _write_headers(etag_required: bool) -> list[dict]:
+    text = {"type": "string"}
+    return [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "schema": text,
+            "description": "Replays return the stored response; another body with it is 422",
+        },
+        {
+            "in": "header",
+            "name": "If-Match",
+            "required": etag_required,
+            "schema": text,
+            "description": "The visit's ETag; a stale one is 412" + (", none 428" * etag_required),
+        },
+    ]
+
+
+def _with_config(action):
+    def call(**kwargs):
+        return action(config=app_config(), **kwargs)
+
+    return call
+
+
+_write_route(
+    "/visits/<int:visit_id>/depart",
+    "Depart",
+    DeviceTimeIn,
+    _with_config(fieldwork.depart),
+    "Set off to the customer (en route).",
+)
+_write_route(
+    "/visits/<int:visit_id>/arrive",
+    "Arrive",
+    ArriveIn,
+    _with_config(fieldwork.arrive),
+    "Check in at the customer's site; far from the site is flagged.",
+)
+_write_route(
+    "/visits/<int:visit_id>/start",
+    "StartWork",
+    DeviceTimeIn,
+    fieldwork.start_work,
+    "Start or resume the work on site.",
+)
+_write_route(
+    "/visits/<int:visit_id>/pause",
+    "PauseWork",
+    PauseIn,
+    fieldwork.pause,
+    "Pause the work, with the reason.",
+)
+_write_route(
+    "/visits/<int:visit_id>/unable",
+    "UnableToComplete",
+    UnableIn,
+    _with_config(fieldwork.unable_to_complete),
+    "Leave without finishing; needing parts creates a linked follow-up visit.",
+)
+_write_route(
+    "/visits/<int:visit_id>/complete",
+    "Complete",
+    CompleteIn,
+    _with_config(fieldwork.complete),
+    "Finish the visit with the customer's signature on the voucher, or the reason it is missing.",
+)
+_write_route(
+    "/visits/<int:visit_id>/record",
+    "WorkRecord",
+    WorkRecordIn,
+    fieldwork.record_work,
+    "Write diagnosis, work done and solution (needs If-Match: the dispatcher may edit too).",
+    method="patch",
+    etag_required=True,
+)
+_write_route(
+    "/visits/<int:visit_id>/voucher/signature",
+    "SignVoucher",
+    SignatureIn,
+    fieldwork.sign_voucher,
+    "Take the customer's signature on the voucher after completion.",
+)
+_write_route(
+    "/visits/<int:visit_id>/estimate",
+    "AcceptEstimate",
+    EstimateIn,
+    fieldwork.accept_estimate,
+    "Record the class-A estimate (cost and time) the customer accepted before work.",
+)

@@ -1,0 +1,1 @@
+"""Technicians' devices: one login session per phone, revocable."""

@@ -1,0 +1,23 @@
+"""Pure rules of the technician's day: check-in distance and why work may stop."""
+
+from __future__ import annotations
+
+from geopy.distance import geodesic
+
+UNABLE_REASONS = ("needs_parts", "customer_absent", "not_finished_today", "coordination", "unsafe")
+PAUSE_REASONS = ("parts", "not_finished_today", "coordination", "break")
+NO_SIGNATURE_REASONS = ("customer_absent", "customer_refused")
+
+
+def checkin_distance_m(
+    position: tuple[float, float] | None, site: tuple[float | None, float | None]
+) -> float | None:
+    """Return the geodesic distance from the check-in position to the site, if both are known."""
+    if position is None or None in position or None in site:
+        return None
+    return geodesic(position, site).meters
+
+
+def too_far(distance_m: float | None, radius_m: float) -> bool:
+    """Return whether a check-in happened outside the allowed radius (unknown is not too far)."""
+    return distance_m is not None and distance_m > radius_m

@@ -1,0 +1,89 @@
+"""Back-office voucher endpoints: read, correct, countersign (核签), amend, PDF, reconciliation."""
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from dispatch.api.base import STAFF_ROLES, app_config, current_actor, roles_required, transactional
+from dispatch.db import db
+from dispatch.visits.service import timezone_of
+from dispatch.vouchers import amendments, pdf, reconciliation, schemas, service
+
+blp = Blueprint(
+    "vouchers", __name__, url_prefix="/api/v1", description="Service vouchers (服务凭证)"
+)
+MANAGERS = ("manager", "admin")
+
+
+@blp.route("/vouchers/<int:voucher_id>")
+class VoucherById(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.response(200, schemas.VoucherDetailOut)
+    def get(self, voucher_id):
+        """Read a voucher with its signatures and amendments."""
+        return service.get_voucher(db.session, voucher_id)
+
+    @roles_required(*MANAGERS)
+    @blp.arguments(schemas.VoucherEditIn)
+    @blp.response(200, schemas.VoucherDetailOut)
+    @transactional
+    def patch(self, data, voucher_id):
+        """Correct a voucher before it is archived; signatures given earlier become void."""
+        return service.edit(db.session, actor=current_actor(), voucher_id=voucher_id, changes=data)
+
+
+@blp.route("/vouchers/<int:voucher_id>/countersign")
+class Countersign(MethodView):
+    @roles_required(*MANAGERS)
+    @blp.arguments(schemas.CountersignIn)
+    @blp.response(200, schemas.VoucherDetailOut)
+    @transactional
+    def post(self, data, voucher_id):
+        """Countersign (核签) before or after the customer; with both the voucher is archived."""
+        return service.countersign(
+            db.session, actor=current_actor(), voucher_id=voucher_id, signature=data
+        )
+
+
+@blp.route("/vouchers/<int:voucher_id>/amendments")
+class Amendments(MethodView):
+    @roles_required(*MANAGERS)
+    @blp.arguments(schemas.AmendmentIn)
+    @blp.response(201, schemas.AmendmentOut)
+    @transactional
+    def post(self, data, voucher_id):
+        """Add an audited correction to an archived voucher."""
+        return amendments.amend(db.session, actor=current_actor(), voucher_id=voucher_id, **data)
+
+
+@blp.route("/vouchers/<int:voucher_id>/pdf")
+class VoucherPdf(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.response(200, content_type="application/pdf")
+    def get(self, voucher_id):
+        """Download the voucher as a PDF with signatures and a verification QR code."""
+        voucher = service.get_voucher(db.session, voucher_id)
+        return pdf_response(voucher)
+
+
+@blp.route("/vouchers/reconciliation")
+class Reconciliation(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.arguments(schemas.ReconciliationQuery, location="query")
+    @blp.response(200, schemas.ReconciliationOut)
+    def get(self, query):
+        """Compare the day's registered requests with the vouchers issued (VCH-19)."""
+        return reconciliation.for_day(db.session, config=app_config(), day=query["day"])
+
+
+def pdf_response(voucher) -> Response:
+    """Return the voucher's PDF as a download."""
+    config = app_config()
+    body = pdf.render(
+        voucher, base_url=config.public_base_url, tz=timezone_of(voucher.visit, config)
+    )
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{voucher.number}.pdf"'},
+    )

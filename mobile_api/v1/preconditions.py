@@ -1,0 +1,58 @@
+"""ETag / If-Match on a visit, so a technician's edit never silently overwrites a dispatcher's.
+
+The ETag is the visit's version (SQLAlchemy's version counter). A stale If-Match is a 412; an
+edit that must carry one and does not is a 428. If the dispatcher commits between our check and
+our write, the versioned UPDATE matches no row (StaleDataError), which is the same 412.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import request
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import PreconditionFailed, PreconditionRequired
+
+from dispatch.db import db
+from dispatch.visits.service import get_visit
+
+
+def etag_of(visit_id: int, version: int) -> str:
+    """Return the strong ETag value of one version of a visit."""
+    return f"visit-{visit_id}-v{version}"
+
+
+def with_visit_etag(view):
+    """Set the ETag header from the visit a view returned."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        response = view(*args, **kwargs)
+        body = response.get_json(silent=True) or {}
+        if "id" in body and "version" in body:
+            response.set_etag(etag_of(body["id"], body["version"]))
+        return response
+
+    return wrapper
+
+
+def if_match(required: bool):
+    """Check If-Match against the visit's version (428 when required and missing, 412 stale)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, visit_id, **kwargs):
+            if request.if_match:
+                visit = get_visit(db.session, visit_id)
+                if not request.if_match.contains(etag_of(visit.id, visit.version)):
+                    raise PreconditionFailed("The visit changed meanwhile; reload it")
+            elif required:
+                raise PreconditionRequired("Send If-Match with the visit's ETag")
+            try:
+                return view(*args, visit_id=visit_id, **kwargs)
+            except StaleDataError as exc:
+                raise PreconditionFailed("The visit changed meanwhile; reload it") from exc
+
+        return wrapper
+
+    return decorator
