@@ -14,25 +14,17 @@ import statistics
 import time
 from collections import Counter
 
+from bench.synthetic_day import point, technician, visit
 from dispatch.routing.engine import (
-    Break,
     Insertion,
     Problem,
     Route,
-    Task,
-    TimeWindow,
-    Vehicle,
     insert,
     route_items,
     timed_route,
 )
 from dispatch.routing.planner import Planner, choose_solver
 from dispatch.routing.travel import GeodesicTravelMatrix
-
-HOUR = 3600
-CENTRE = (31.23, 121.47)
-SPREAD_DEG = 0.06  # about +-6.7 km north-south, +-5.7 km east-west: one service region
-PRODUCTS = 5  # skill ids: product lines such as air conditioners, washers, boilers
 
 
 def main() -> None:
@@ -46,14 +38,14 @@ def main() -> None:
     rng = random.Random(args.seed)
     n_tech, n_visits, n_new = args.technicians, args.visits, args.insertions
 
-    points = [_point(rng) for _ in range(n_tech + n_visits + n_new)]
+    points = [point(rng) for _ in range(n_tech + n_visits + n_new)]
     began = time.perf_counter()
     table = GeodesicTravelMatrix(speed_kmh=25, detour_factor=1.3).table(points)
     matrix_s = time.perf_counter() - began
 
-    vehicles = tuple(_technician(rng, k) for k in range(n_tech))
-    visits = tuple(_visit(rng, 1000 + k, n_tech + k) for k in range(n_visits))
-    extra = [_visit(rng, 5000 + k, n_tech + n_visits + k) for k in range(n_new)]
+    vehicles = tuple(technician(rng, k) for k in range(n_tech))
+    visits = tuple(visit(rng, 1000 + k, n_tech + k) for k in range(n_visits))
+    extra = [visit(rng, 5000 + k, n_tech + n_visits + k) for k in range(n_new)]
     problem = Problem(vehicles, visits, table.durations, table.distances)
 
     solver = choose_solver(problem)
@@ -82,42 +74,6 @@ def main() -> None:
     print(
         f"insertion of one urgent visit over {len(ms)} tries: p50 {statistics.median(ms):.1f} ms,"
         f" p95 {ms[int(0.95 * len(ms)) - 1]:.1f} ms, max {ms[-1]:.1f} ms; placed {placed}"
-    )
-
-
-def _point(rng: random.Random) -> tuple[float, float]:
-    return (
-        CENTRE[0] + rng.uniform(-SPREAD_DEG, SPREAD_DEG),
-        CENTRE[1] + rng.uniform(-SPREAD_DEG, SPREAD_DEG),
-    )
-
-
-def _technician(rng: random.Random, k: int) -> Vehicle:
-    """A technician starting and ending at home, with 2-3 product skills at levels 1-3."""
-    products = rng.sample(range(1, PRODUCTS + 1), rng.choice((2, 3)))
-    start = rng.choice((8, 8, 9))
-    lunch = Break(1, (TimeWindow(11 * HOUR + 1800, 13 * HOUR + 1800),), 45 * 60)
-    return Vehicle(
-        id=k + 1,
-        shift=TimeWindow(start * HOUR, (start + 9) * HOUR),
-        start_index=k,
-        end_index=k,
-        skills=frozenset((p, rng.randint(1, 3)) for p in products),
-        breaks=(lunch,),
-        max_tasks=12,
-    )
-
-
-def _visit(rng: random.Random, tid: int, where: int) -> Task:
-    """A repair visit with a 2-hour arrival window, one product skill and 30-60 minutes on site."""
-    opens = rng.choice((8, 9, 10, 11, 13, 14, 15, 16)) * HOUR
-    return Task(
-        id=tid,
-        location_index=where,
-        service=rng.choice((30, 45, 45, 60)) * 60,
-        skills=frozenset({(rng.randint(1, PRODUCTS), rng.choice((1, 1, 2)))}),
-        windows=(TimeWindow(opens, opens + 2 * HOUR),),
-        priority=50 if rng.random() < 0.1 else 0,  # one in ten is a warranty escalation
     )
 
 

@@ -23,6 +23,7 @@ HANDLERS = {
     "followup.send": "dispatch.followups.jobs:send_followup",
     "routing.plan": "dispatch.routing.jobs:plan_region_day",
     "booking.reminder": "dispatch.booking.jobs:send_reminder",
+    "voucher.sign_request": "dispatch.vouchers.jobs:send_sign_request",
 }
 
 RETRY = Retry(max=5, interval=[5, 30, 120, 600, 1800])

@@ -11,7 +11,7 @@ from dispatch.clock import utcnow
 from dispatch.db import Base
 from dispatch.visits.models import Visit
 
-PURPOSES = ("appointment", "reschedule", "cancel", "followup")
+PURPOSES = ("appointment", "reschedule", "cancel", "followup", "sign")
 
 
 class CustomerLink(Base):

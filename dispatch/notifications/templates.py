@@ -18,6 +18,10 @@ TEMPLATES = {
         "en": "[Service] Reminder: your visit {number} is tomorrow, {window}. Confirm: {link} "
         "Change: {reschedule}",
     },
+    "voucher_sign_request": {
+        "zh-CN": "【售后服务】请查看并签署服务凭证{number}：{link}（72小时内有效）",
+        "en": "[Service] Please read and sign service voucher {number}: {link} (valid 72 h)",
+    },
     "appointment_missed": {
         "zh-CN": "【售后服务】技师未能在{window}见到您（{number}），我们将尽快与您另约时间。",
         "en": "[Service] We missed you for visit {number} ({window}); we will call to book "

@@ -67,6 +67,13 @@ def settle(
     problem = rules.charge_problem(voucher.service_class, voucher.fee_cents)
     if problem:
         raise RuleViolation(problem, error_code="not_charged", details={"fee_cents": [problem]})
+    if voucher.fee_cents and voucher.visit.estimate_accepted_at is None:
+        # VCH-3: no charge without the estimate the customer accepted before the work.
+        raise RuleViolation(
+            "A fee needs the customer's accepted estimate",
+            error_code="estimate_not_accepted",
+            details={"fee_cents": ["no accepted estimate for this visit"]},
+        )
     voucher.settlement = rules.settlement(
         voucher.fee_cents, cap_cents, collected=collection_method is not None
     )

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch import audit, numbering
+from dispatch import audit, numbering, outbox
 from dispatch.actors import Actor
 from dispatch.alerts.service import alert_role
 from dispatch.clock import utcnow
@@ -102,6 +102,8 @@ def leave_unsigned(
         )
     voucher.unsigned_reason, voucher.unsigned_note = reason, note
     voucher.visit.needs_manager_review = True
+    if reason == "customer_absent":  # they sign later from an SMS link (VCH-8)
+        outbox.add(session, "voucher.sign_request", voucher_id=voucher.id)
     site = voucher.visit.request.site
     alert_role(
         session,

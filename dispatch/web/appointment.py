@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -105,3 +107,14 @@ def calendar_file(link: CustomerLink, address: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+def signature_image(data_url: str) -> bytes:
+    """Decode the PNG a signature canvas posts as a data URL (422 when it is not one)."""
+    prefix = "data:image/png;base64,"
+    try:
+        if not data_url.startswith(prefix):
+            raise ValueError("not a PNG data URL")
+        return base64.b64decode(data_url[len(prefix) :], validate=True)
+    except (ValueError, binascii.Error) as exc:
+        raise RuleViolation("Please sign in the box", error_code="bad_signature") from exc

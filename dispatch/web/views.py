@@ -11,6 +11,7 @@ from dispatch.api.limits import link_limit
 from dispatch.db import db
 from dispatch.errors import DomainError
 from dispatch.links.service import purpose_of
+from dispatch.vouchers import signing
 from dispatch.web import appointment, service
 from dispatch.web.survey import read_survey, reason_labels
 
@@ -56,6 +57,8 @@ def show(token: str):
         return render_template("reschedule.html", view=view, token=token, choices=choices)
     if purpose == "cancel":
         return render_template("cancel.html", view=view, token=token)
+    if purpose == "sign":
+        return render_template("sign.html", view=view, token=token, voucher=link.visit.voucher)
     return render_template(
         "appointment.html",
         view=view,
@@ -111,4 +114,18 @@ def calendar(token: str):
         appointment.calendar_file(link, view.address),
         mimetype="text/calendar",
         headers={"Content-Disposition": f"attachment; filename={view.number}.ics"},
+    )
+
+
+@bp.post("/l/<token>/sign")
+@transactional
+def sign(token: str):
+    """Take the customer's signature drawn on the link page."""
+    image = appointment.signature_image(request.form.get("image", ""))
+    name = (request.form.get("signer_name") or "").strip()[:120]
+    signing.sign_by_link(
+        db.session, config=app_config(), token=token, signer_name=name, image=image
+    )
+    return render_template(
+        "error.html", message=_("Thank you, the voucher is signed."), title=_("Signed")
     )

@@ -87,6 +87,17 @@ def test_service_loop_end_to_end_fup_1_vch_binding(client, session, sms, run_wor
             json={"device_time": local(14, 9).isoformat(), "lat": 31.19, "lon": 121.44},
         )
         assert arrived.get_json()["status"] == "on_site"
+        estimate = client.post(  # class A: the customer accepts the price before the work
+            f"/mobile/v1/visits/{visit['id']}/estimate",
+            headers=tech,
+            json={
+                "device_time": local(14, 12).isoformat(),
+                "estimate_cents": 18000,
+                "estimate_minutes": 75,
+                "accepted_by": "Wang",
+            },
+        )
+        assert estimate.status_code == 200, estimate.get_json()
 
         # 4. Completion issues the voucher with the customer's signature bound to its hash.
         clock.move_to(local(15, 30))
@@ -161,6 +172,7 @@ def test_service_loop_end_to_end_fup_1_vch_binding(client, session, sms, run_wor
         "appointment.confirmed",
         "visit.en_route",
         "visit.on_site",
+        "visit.estimate_accepted",
         "visit.completed",
     ]
     device_times = session.scalars(

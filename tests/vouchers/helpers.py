@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.builders import book_visit, next_workday_at, signature_b64
-from tests.mobile_api.helpers import completion, walk_to_site
+from tests.mobile_api.helpers import accept_estimate, completion, walk_to_site
 
 
 def completed_voucher(client, world, *, signed: bool = True, hour: int = 10) -> dict:
@@ -11,6 +11,7 @@ def completed_voucher(client, world, *, signed: bool = True, hour: int = 10) -> 
     visit = book_visit(client, world, start=next_workday_at(hour))["id"]
     tech = world.auth("tech_a")
     walk_to_site(client, tech, visit)
+    accept_estimate(client, tech, visit)
     body = completion()
     if not signed:
         body.pop("signature")

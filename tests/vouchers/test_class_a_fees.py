@@ -14,6 +14,7 @@ from tests.mobile_api.helpers import accept_estimate, act, completion, walk_to_s
 def _complete(client, world, **body):
     visit, tech = book_visit(client, world)["id"], world.auth("tech_a")
     walk_to_site(client, tech, visit)
+    accept_estimate(client, tech, visit)
     response = client.post(
         f"/mobile/v1/visits/{visit}/complete", headers=tech, json=completion(**body)
     )
@@ -82,3 +83,18 @@ def test_vch_13_only_class_a_is_charged(client, world, session):
     )
     assert free.status_code == 200
     assert session.scalars(select(InvoiceTask)).first() is None
+
+
+def test_vch_3_no_fee_without_an_accepted_estimate(client, world, session):
+    visit, tech = book_visit(client, world)["id"], world.auth("tech_a")
+    walk_to_site(client, tech, visit)  # straight from arrival to completion, no estimate
+    refused = client.post(
+        f"/mobile/v1/visits/{visit}/complete", headers=tech, json=completion(fee_cents=18_000)
+    )
+    assert refused.status_code == 422
+    assert refused.get_json()["error_code"] == "estimate_not_accepted"
+    assert session.scalars(select(ServiceVoucher)).first() is None  # nothing half-saved
+    free = client.post(
+        f"/mobile/v1/visits/{visit}/complete", headers=tech, json=completion(fee_cents=0)
+    )
+    assert free.status_code == 200

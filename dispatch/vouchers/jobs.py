@@ -1,0 +1,9 @@
+"""Outbox handlers of vouchers."""
+
+from dispatch.config import active_config
+from dispatch.vouchers.signing import send_request
+
+
+def send_sign_request(session, message) -> str:
+    """Send the signing link an outbox message points at."""
+    return send_request(session, config=active_config(), **message.payload)

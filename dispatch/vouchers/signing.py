@@ -1,0 +1,59 @@
+"""Signing a voucher later, from an SMS link, when the customer was not there (VCH-8)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from dispatch.actors import customer_actor
+from dispatch.clock import utcnow
+from dispatch.config import Config
+from dispatch.links import service as links
+from dispatch.notifications.service import queue_sms
+from dispatch.vouchers import service as vouchers
+from dispatch.vouchers.models import ServiceVoucher
+
+SIGN_LINK_LIFETIME = timedelta(hours=72)  # REQUIREMENTS: voucher-signing link, 72 h
+
+
+def send_request(session: Session, *, config: Config, voucher_id: int) -> str:
+    """Text the customer a link to read and sign the voucher, once."""
+    voucher = session.get(ServiceVoucher, voucher_id)
+    if voucher is None or voucher.has_valid_signature("customer"):
+        return "skipped"
+    visit = voucher.visit
+    token = links.issue(
+        session,
+        secret_key=config.secret_key,
+        purpose="sign",
+        visit=visit,
+        expires_at=utcnow() + SIGN_LINK_LIFETIME,
+    )
+    queue_sms(
+        session,
+        customer=visit.request.customer,
+        template="voucher_sign_request",
+        visit_id=visit.id,
+        number=voucher.number,
+        link=f"{config.public_base_url}/l/{token}",
+    )
+    return "sent"
+
+
+def sign_by_link(
+    session: Session, *, config: Config, token: str, signer_name: str, image: bytes
+) -> ServiceVoucher:
+    """Bind the customer's signature from the link page; the link then stops working."""
+    link = links.resolve(session, secret_key=config.secret_key, token=token, purpose="sign")
+    voucher = link.visit.voucher
+    vouchers.sign(
+        session,
+        actor=customer_actor(link.customer_id),
+        voucher=voucher,
+        role="customer",
+        signature={"signer_name": signer_name, "image": image},
+    )
+    link.visit.needs_manager_review = False
+    links.revoke_for_visit(session, link.visit_id, "sign")
+    return voucher
