@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 from dispatch import jobs, schema
 from dispatch.api.limits import limiter
 from dispatch.app import create_app
+from dispatch.booking import days as booked_days
 from dispatch.config import Config, activate
 from dispatch.db import db
 from dispatch.models import Base
@@ -78,6 +79,7 @@ def _clean(config: Config) -> None:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     jobs.redis_connection(config).flushdb()
     limiter.reset()  # one limiter per process: its storage is the last app's Redis
+    booked_days.clear()  # kept region-days belong to the previous test's data
     recording_gateway().clear()
 
 

@@ -8,11 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from dispatch.booking import rules
+from dispatch.booking import days, rules
 from dispatch.clock import utcnow
 from dispatch.config import Config
 from dispatch.customers.models import Site
-from dispatch.routing import problem as day_problem
 from dispatch.routing.engine import Insertion, insert
 from dispatch.routing.insertion import current_routes
 from dispatch.routing.service import travel_matrix_for
@@ -44,29 +43,23 @@ class Need:
 
 
 def _day_routes(session: Session, config: Config, need: Need, day: date):
-    region = need.site.region
-    built = day_problem.build(
-        session,
-        region=region,
-        day=day,
-        travel=travel_matrix_for(config),
-        extra_points=[(need.site.lat, need.site.lon)],
-        keep_booked_times=True,
-    )
+    """Return the region's day (cached while unchanged) and its routes without the moving visit."""
+    built = days.get(session, config, need.site.region, day)
     routes, broken = current_routes(built, leave_out=need.moving_visit_id)
     return built, [r for r in routes if r.vehicle_id not in broken]
 
 
-def _fit(built, routes, need: Need, window) -> Placement | None:
+def _fit(built, routes, need: Need, window, travel) -> Placement | None:
+    problem, location = built.with_place((need.site.lat, need.site.lon), travel)
     task = built.candidate(
-        location=built.extra_indices[0],
+        location=location,
         minutes=need.minutes,
         skill=need.skill,
         level=need.level,
         window=window,
         pinned_technician_id=need.technician_id,
     )
-    found = insert(built.problem, routes, task)
+    found = insert(problem, routes, task)
     if not isinstance(found, Insertion):
         return None
     start = built.at(found.route.steps[found.position].start)
@@ -97,7 +90,8 @@ def free_windows(session: Session, *, config: Config, need: Need, days: int) -> 
         if not windows:
             continue
         built, routes = _day_routes(session, config, need, day)
-        found.extend(p for w in windows if (p := _fit(built, routes, need, w)))
+        travel = travel_matrix_for(config)
+        found.extend(p for w in windows if (p := _fit(built, routes, need, w, travel)))
     return found
 
 
@@ -109,4 +103,4 @@ def place(
         return None
     day = window[0].astimezone(ZoneInfo(need.site.region.timezone)).date()
     built, routes = _day_routes(session, config, need, day)
-    return _fit(built, routes, need, window)
+    return _fit(built, routes, need, window, travel_matrix_for(config))

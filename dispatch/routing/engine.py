@@ -19,6 +19,7 @@ __all__ = [
     "Break",
     "Insertion",
     "Problem",
+    "ProblemWithPlace",
     "Route",
     "Skill",
     "Solution",
@@ -32,6 +33,7 @@ __all__ = [
     "insert",
     "route_items",
     "timed_route",
+    "with_place",
 ]
 
 Skill = int | tuple[int, int]  # a bare skill id, or (skill id, minimum level)
@@ -114,6 +116,55 @@ class Problem:
         if rows is None or origin is None or destination is None:
             return 0
         return rows[origin][destination]
+
+
+@dataclass(frozen=True)
+class ProblemWithPlace(Problem):
+    """A problem plus one more place (a visit not booked yet) sharing the base's matrices.
+
+    Slot search asks "where could a new visit fit?" many times against the same day; copying
+    a 550 × 550 matrix for each question would cost more than the insertion itself.
+    """
+
+    base: Problem | None = None
+    to_place: tuple[int, ...] = ()  # seconds from each base location to the place
+    from_place: tuple[int, ...] = ()  # seconds from the place to each base location
+
+    @property
+    def place_index(self) -> int:
+        return len(self.to_place)
+
+    @property
+    def _duration_rows(self) -> list[list[int]]:
+        return self.base._duration_rows
+
+    @property
+    def _distance_rows(self) -> list[list[int]] | None:
+        return None  # a place not booked yet has no distance to report
+
+    def travel(self, origin: int | None, destination: int | None) -> int:
+        """Return the travel time, reading the place's own row and column."""
+        place = self.place_index
+        if origin is None or destination is None or origin == destination == place:
+            return 0
+        if origin == place:
+            return self.from_place[destination]
+        if destination == place:
+            return self.to_place[origin]
+        return self.base._duration_rows[origin][destination]
+
+
+def with_place(problem: Problem, to_place: Sequence[int], from_place: Sequence[int]):
+    """Return the problem extended by one place, and that place's location index."""
+    extended = ProblemWithPlace(
+        vehicles=problem.vehicles,
+        tasks=problem.tasks,
+        durations=problem.durations,
+        base=problem,
+        to_place=tuple(to_place),
+        from_place=tuple(from_place),
+    )
+    return extended, extended.place_index
 
 
 class StepKind(StrEnum):

@@ -28,7 +28,7 @@ def current_routes(
     problem = day.problem
     assigned: dict[int, list[Visit]] = {}
     for visit in day.visits.values():
-        if visit.technician_id in day.technicians and visit.id != leave_out:
+        if visit.technician_id in day.problem.vehicle_by_id and visit.id != leave_out:
             assigned.setdefault(visit.technician_id, []).append(visit)
     routes, broken = [], set()
     for tech_id, visits in assigned.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 from dispatch.customers.models import Site
 from dispatch.intake.models import ServiceRequest
 from dispatch.regions.models import Region
-from dispatch.routing.engine import Break, Problem, Solution, Task, Vehicle
+from dispatch.routing.engine import Break, Problem, Solution, Task, Vehicle, with_place
 from dispatch.routing.rules import TimeWindow
 from dispatch.routing.travel import TravelMatrix
 from dispatch.technicians.models import WEEKDAYS, Absence, Shift, Technician
@@ -32,7 +31,7 @@ class DayProblem:
     technicians: dict[int, Technician]
     visits: dict[int, Visit]
     skill_ids: dict[str, int] = field(default_factory=dict)
-    extra_indices: list[int] = field(default_factory=list)
+    points: list[tuple[float, float]] = field(default_factory=list)  # by location index
 
     def at(self, seconds: int) -> datetime:
         """Return the instant of a problem second."""
@@ -41,6 +40,11 @@ class DayProblem:
     def seconds(self, moment: datetime) -> int:
         """Return the problem second of an instant."""
         return int((moment - self.day_start).total_seconds())
+
+    def with_place(self, place: tuple[float, float], travel: TravelMatrix):
+        """Return the problem plus a place not booked yet, and the place's location index."""
+        to_place, from_place = travel.to_and_from(self.points, place)
+        return with_place(self.problem, to_place, from_place)
 
     def candidate(
         self,
@@ -55,7 +59,7 @@ class DayProblem:
         """Return the task of a visit that is not booked yet (id 0), for slot search."""
         skills = frozenset()
         if skill:  # a skill nobody has gets a fresh id, so the visit is reported unplaceable
-            skills = frozenset({(self.skill_ids.setdefault(skill, len(self.skill_ids)), level)})
+            skills = frozenset({(self.skill_ids.get(skill, len(self.skill_ids)), level)})
         return Task(
             id=0,
             location_index=location,
@@ -102,13 +106,11 @@ def build(
     allow_neighbours: bool = False,
     from_time: datetime | None = None,
     visits: list[Visit] | None = None,
-    extra_points: Sequence[tuple[float, float]] = (),
     keep_booked_times: bool = False,
 ) -> DayProblem:
     """Build the problem of one region and day from the database.
 
-    `extra_points` are places of visits not booked yet (slot search); their matrix indices are
-    in `extra_indices`. With `keep_booked_times`, visits already given a start keep it (slot
+    With `keep_booked_times`, visits already given a start keep it (slot
     search must not move what customers were promised); the planner may move them.
     """
     tz = ZoneInfo(region.timezone)
@@ -147,7 +149,7 @@ def build(
         )
         for v in visits
     ]
-    result.extra_indices = [index(lat, lon) for lat, lon in extra_points]
+    result.points = points
     durations = travel.table(points) if points else None
     result.problem = Problem(
         vehicles=tuple(vehicles),
