@@ -96,6 +96,8 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.followups.views import blp as followups
     from dispatch.health.views import bp as health
     from dispatch.intake.views import blp as intake
+    from dispatch.parts.views import blp as parts
+    from dispatch.photos.views import blp as photos
     from dispatch.regions.views import blp as regions
     from dispatch.reports.views import blp as reports
     from dispatch.routing.views import blp as routing
@@ -122,6 +124,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (users, customers, intake, booking, visits, technicians, routing, mobile):
         api.register_blueprint(blueprint)
     for blueprint in (followups, complaints, alerts, backlog, reports, regions, vouchers):
+        api.register_blueprint(blueprint)
+    for blueprint in (photos, parts):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)

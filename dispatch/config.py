@@ -56,6 +56,10 @@ class Config:
     # --- Technician day (issue 7) ---
     checkin_radius_m: float = 300.0  # no source number; a check-in farther away is flagged
     onsite_collection_cap_cents: int = 50_000  # ¥500, VCH-14: above it finance invoices
+    photo_storage: str = "local"  # where photo bytes live: local (files under PHOTO_DIR)
+    photo_dir: str = ""  # empty: instance/photos
+    photo_max_bytes: int = 10 * 1024 * 1024  # no source number; a phone photo fits easily
+    photo_chunk_max_bytes: int = 2 * 1024 * 1024  # small enough to resend on a weak signal
     # --- end technician day ---
     reminder_time: time = time(16, 0)  # the day before the visit, region time
     sms_gateway: str = "console"
@@ -115,7 +119,14 @@ class Config:
         if self.followup_delay_minutes < 0 or self.followup_deadline_hours <= 0:
             raise ConfigError("follow-up delay must be >= 0 and deadline > 0")
         self._validate_aftercare()
+        self._validate_photos()
         return self
+
+    def _validate_photos(self) -> None:
+        if self.photo_storage not in {"local"}:
+            raise ConfigError(f"unknown PHOTO_STORAGE {self.photo_storage!r}")
+        if self.photo_chunk_max_bytes <= 0 or self.photo_max_bytes <= 0:
+            raise ConfigError("PHOTO_MAX_BYTES and PHOTO_CHUNK_MAX_BYTES must be positive")
 
     def _validate_aftercare(self) -> None:
         from dispatch.complaints.rules import parse_clock_minutes

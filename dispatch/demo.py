@@ -20,6 +20,7 @@ from dispatch.customers import service as customers
 from dispatch.customers.geocoding import FakeGeocoder
 from dispatch.intake import rules as intake_rules
 from dispatch.intake import service as intake
+from dispatch.parts import service as parts
 from dispatch.regions.models import Region
 from dispatch.technicians.models import Technician
 from dispatch.users import service as users
@@ -37,6 +38,24 @@ SKILLS = ["washer", "fridge", "aircon", "heater", "dishwasher"]
 MODELS = ["KX-2200 洗衣机", "FR-450 冰箱", "AC-35 空调", "WH-60 热水器", "DW-12 洗碗机"]
 FAULTS = ["不制冷", "漏水", "无法开机", "噪音大", "显示错误代码 E4", "加热慢"]
 DEMO_PASSWORD = "demo-pass-123"
+# The parts catalogue: (code, name, price in cents).
+PARTS = [
+    ("BELT-9", "洗衣机传动皮带 Drive belt", 3500),
+    ("PUMP-3", "排水泵 Drain pump", 12000),
+    ("SEAL-1", "门封圈 Door seal", 6800),
+    ("MOTOR-W2", "洗衣机电机 Washer motor", 42000),
+    ("VALVE-IN", "进水阀 Inlet valve", 4500),
+    ("HOSE-D15", "排水管 1.5 m Drain hose", 2500),
+    ("COMP-R1", "冰箱压缩机 Compressor", 68000),
+    ("THERM-R", "温控器 Thermostat", 5200),
+    ("GAS-R600", "冷媒 R600a 补充 Refrigerant refill", 15000),
+    ("CAP-AC35", "空调启动电容 Start capacitor", 3800),
+    ("FAN-AC", "室外风扇电机 Outdoor fan motor", 26000),
+    ("ELEM-WH", "热水器加热管 Heating element", 9500),
+    ("ANODE-MG", "镁棒 Magnesium anode", 4800),
+    ("PCB-DW12", "洗碗机主板 Control board", 36000),
+    ("FUSE-T5", "保险丝 T5A Fuse", 300),
+]
 
 
 def load(session: Session, config: Config, seed: int = 7) -> dict:
@@ -76,6 +95,8 @@ def load(session: Session, config: Config, seed: int = 7) -> dict:
         region_ids=[r.id for r in regions],
     )
     technicians = [_technician(session, rng, i, regions[i % 2]) for i in range(10)]
+    for code, name, cents in PARTS:
+        parts.save_part(session, actor=SYSTEM, code=code, name=name, unit_price_cents=cents)
     actor = Actor(kind="user", id=dispatcher.id, role="dispatcher")
     requests = [_customer_with_request(session, rng, actor, config, i) for i in range(50)]
     booked = _book_some(session, rng, actor, config, requests, technicians)
@@ -87,6 +108,7 @@ def load(session: Session, config: Config, seed: int = 7) -> dict:
         "requests": len(requests),
         "visits": booked,
         "to_plan": for_planner,
+        "parts": len(PARTS),
     }
 
 

@@ -18,7 +18,9 @@ from dispatch.links.models import CustomerLink
 from dispatch.notifications.models import SmsMessage
 from dispatch.numbering import NumberCounter
 from dispatch.outbox import OutboxMessage
+from dispatch.parts.models import Part
 from dispatch.payments.models import InvoiceTask
+from dispatch.photos.models import Photo
 from dispatch.regions.models import Region
 from dispatch.routing.models import RoutePlan
 from dispatch.technicians.models import Absence, Shift, Technician
@@ -45,6 +47,8 @@ __all__ = [
     "InvoiceTask",
     "NumberCounter",
     "OutboxMessage",
+    "Part",
+    "Photo",
     "Region",
     "ServiceRequest",
     "ServiceVoucher",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from dispatch.actors import SYSTEM
 from dispatch.db import session_scope
+from dispatch.parts import service as parts
 from dispatch.regions.models import Region
 from dispatch.technicians.models import Technician
 from dispatch.users import service as users
@@ -75,6 +76,9 @@ def build_world(client) -> World:
             session.flush()
             technician_ids[name] = technician.id
         world = World(region_id=region.id, technician_ids=technician_ids)
+        parts.save_part(
+            session, actor=SYSTEM, code="BELT-9", name="Drive belt", unit_price_cents=3500
+        )
     for who in ("admin", "dispatcher", "manager", "quality"):
         world.tokens[who] = login(client, who)
     for who in ("tech_a", "tech_b"):

@@ -16,6 +16,7 @@ from dispatch.errors import InvalidTransition
 from dispatch.followups import service as followups
 from dispatch.intake import service as intake
 from dispatch.notifications.service import queue_sms
+from dispatch.parts import service as parts_catalogue
 from dispatch.payments import service as payments
 from dispatch.visits import fieldwork_rules as rules
 from dispatch.visits.models import Visit
@@ -258,6 +259,7 @@ def complete(
     """Finish the work: voucher signed (or why not), fee settled, follow-up (FUP-1)."""
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
+    part_lines = parts_catalogue.priced_lines(session, parts or [])  # name, price: catalogue's
     _change(
         session,
         actor,
@@ -274,7 +276,7 @@ def complete(
         tz=tz,
         content={
             "service_content": service_content,
-            "parts": parts or [],
+            "parts": part_lines,
             "labour_minutes": labour_minutes,
             "fee_cents": fee_cents,
         },

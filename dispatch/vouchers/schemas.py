@@ -27,8 +27,16 @@ class CountersignIn(Schema):
 
 
 class PartLine(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    code = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "an active code of the parts catalogue"},
+    )
+    name = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=120),
+        metadata={"description": "ignored: the voucher stores the catalogue's name and price"},
+    )
     quantity = fields.Integer(required=True, validate=validate.Range(1, 1000))
 
 

@@ -15,6 +15,7 @@ from dispatch.alerts.service import alert_role
 from dispatch.clock import utcnow
 from dispatch.config import Config
 from dispatch.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from dispatch.parts import service as parts_catalogue
 from dispatch.visits.fieldwork_rules import NO_SIGNATURE_REASONS
 from dispatch.visits.models import Visit
 from dispatch.visits.service import timezone_of
@@ -138,6 +139,8 @@ def edit(session: Session, *, actor: Actor, voucher_id: int, changes: dict) -> S
     """Correct a voucher before it is archived; signatures given earlier become void."""
     voucher = get_voucher(session, voucher_id)
     _check_open(voucher)
+    if "parts" in changes:
+        changes = changes | {"parts": parts_catalogue.priced_lines(session, changes["parts"])}
     before = {name: getattr(voucher, name) for name in changes if name in EDITABLE}
     for name in before:
         setattr(voucher, name, changes[name])

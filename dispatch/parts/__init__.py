@@ -1,0 +1,1 @@
+"""The parts catalogue: codes, names and prices technicians record on vouchers."""

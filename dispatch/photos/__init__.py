@@ -1,0 +1,1 @@
+"""Visit photos (before/after, captioned), uploaded in resumable chunks."""
