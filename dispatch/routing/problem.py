@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from dispatch.customers.models import Site
 from dispatch.intake.models import ServiceRequest
@@ -83,6 +83,7 @@ def region_day_visits(session: Session, region: Region, day_start: datetime) -> 
                 Visit.window_start >= day_start,
                 Visit.window_start < day_start + timedelta(days=1),
             )
+            .options(contains_eager(Visit.request).contains_eager(ServiceRequest.site))
             .order_by(Visit.id)
         )
     )
