@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import Flask, g, request
 from flask_babel import Babel
 from flask_jwt_extended import JWTManager
+from werkzeug.routing import IntegerConverter
 
 from dispatch.api import errors as api_errors
 from dispatch.api import limits
@@ -47,6 +48,7 @@ def create_app(config: Config | None = None) -> Flask:
     _init_auth(app)
     Babel(app, locale_selector=_select_locale)
     app.context_processor(lambda: {"page_lang": _select_locale().replace("_", "-")})
+    app.url_map.converters["int"] = DatabaseId  # before any route is registered
     _register_blueprints(app)
     limits.init(app, config)
     api_errors.register(app)
@@ -54,6 +56,14 @@ def create_app(config: Config | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+class DatabaseId(IntegerConverter):
+    """Path ids fit the database's integer columns; larger numbers simply match no route."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _select_locale() -> str:

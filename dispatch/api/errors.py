@@ -6,7 +6,7 @@ import logging
 from http import HTTPStatus
 
 from flask import jsonify
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from dispatch import errors
@@ -56,7 +56,7 @@ def http_exception_body(error: HTTPException) -> dict:
     details = {}
     message = error.description or HTTPStatus(status).phrase
     if "messages" in data:  # webargs validation: {location: {field: [msgs]}}
-        details = {"fields": data["messages"]}
+        details = {"fields": _keys_as_text(data["messages"])}
         message = "Invalid input: " + ", ".join(_field_names(data["messages"]))
     elif data.get("message"):
         message = data["message"]
@@ -75,6 +75,15 @@ def http_exception_body(error: HTTPException) -> dict:
         429: "rate_limited",
     }.get(status, "http_error" if status < 500 else "server_error")
     return error_body(status, message, error_code, details)
+
+
+def _keys_as_text(value):
+    # marshmallow keys list items by index (0, 1, …) next to "_schema": JSON needs text keys.
+    if isinstance(value, dict):
+        return {str(key): _keys_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_keys_as_text(item) for item in value]
+    return value
 
 
 def _field_names(messages: dict) -> list[str]:
@@ -98,6 +107,13 @@ def register(app) -> None:
         response = jsonify(body)
         response.status_code = body["code"]
         return response
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def _out_of_range(error: Exception):
+        # A number or text beyond what the database column holds (e.g. an id of 2**70).
+        log.info("value out of range: %s", error)
+        return error_response(422, "A value is out of range", "value_out_of_range")
 
     @app.errorhandler(IntegrityError)
     def _integrity(error: IntegrityError):

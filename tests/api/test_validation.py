@@ -139,3 +139,24 @@ def test_unexpected_error_is_a_generic_500(config):
 
     body = assert_error(app.test_client().get("/boom-for-test"), 500, "server_error")
     assert "secret" not in body["message"]
+
+
+def test_ids_beyond_the_database_range_are_4xx_not_500(client, world):
+    path = client.get("/api/v1/visits/99999999999999999999", headers=world.auth("dispatcher"))
+    assert_error(path, 404, "not_found")
+    body = repair_body(world, customer_id=2**70)
+    assert_error(
+        client.post("/api/v1/requests", headers=world.auth("dispatcher"), json=body),
+        422,
+        "value_out_of_range",
+    )
+
+
+def test_errors_inside_lists_name_the_item(client, world):
+    reply = client.post(
+        "/api/v1/regions",
+        headers=world.auth("manager"),
+        json={"code": "X", "name": "X", "polygon": [["a", 1], [1, 1]]},
+    )
+    fields = assert_error(reply, 422, "validation_error")["details"]["fields"]["json"]
+    assert fields["polygon"]["0"]["0"] == ["Not a valid number."]
