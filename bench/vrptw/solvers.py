@@ -23,7 +23,7 @@ def problem_from_instance(instance: Instance) -> Problem:
     """Express a VRPTW instance in the engine model: task id and location are customer numbers."""
     shift = TimeWindow(instance.ready[0] * SCALE, instance.due[0] * SCALE)
     vehicles = tuple(
-        Vehicle(id=k, shift=shift, start_index=0, end_index=0, capacity=instance.capacity)
+        Vehicle(id=k, shift=shift, start_index=0, end_index=0, capacity=instance.capacity * SCALE)
         for k in range(1, instance.fleet + 1)
     )
     tasks = tuple(
@@ -32,7 +32,7 @@ def problem_from_instance(instance: Instance) -> Problem:
             location_index=c,
             service=instance.service[c] * SCALE,
             windows=(TimeWindow(instance.ready[c] * SCALE, instance.due[c] * SCALE),),
-            demand=instance.demand[c],
+            demand=instance.demand[c] * SCALE,  # loads in tenths too, as pyvrp.read gives them
         )
         for c in range(1, instance.customers + 1)
     )
