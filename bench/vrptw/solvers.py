@@ -37,7 +37,13 @@ def problem_from_instance(instance: Instance) -> Problem:
         for c in range(1, instance.customers + 1)
     )
     distances = instance.distances()
-    return Problem(vehicles=vehicles, tasks=tasks, durations=distances, distances=distances)
+    return Problem(
+        vehicles=vehicles,
+        tasks=tasks,
+        durations=distances,
+        distances=distances,
+        coordinates=list(instance.coords),
+    )
 
 
 def _engine(make: Callable[[], Solver]) -> SolveFn:

@@ -86,6 +86,9 @@ class Problem:
     tasks: tuple[Task, ...]
     durations: Sequence[Sequence[int]]  # seconds, square, lists or a numpy array
     distances: Sequence[Sequence[int]] | None = None  # metres, same shape, for reporting
+    # Planar (x, y) per location, optional: PyVRP's SWAP* operator sorts clients into sectors
+    # around the depot by them; without coordinates it searches noticeably worse.
+    coordinates: Sequence[tuple[int, int]] | None = None
 
     @cached_property
     def _duration_rows(self) -> list[list[int]]:

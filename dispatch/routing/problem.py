@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -153,12 +154,18 @@ def build(
     result.points = points
     durations = travel.table(points) if points else None
     result.problem = Problem(
+        coordinates=[_planar(lat, lon) for lat, lon in points],
         vehicles=tuple(vehicles),
         tasks=tuple(tasks),
         durations=durations.durations if durations else [],
         distances=durations.distances if durations else None,
     )
     return result
+
+
+def _planar(lat: float, lon: float) -> tuple[int, int]:
+    """Return local planar coordinates (about a metre a unit) for solvers that want them."""
+    return round(lon * 111_320 * math.cos(math.radians(lat))), round(lat * 110_574)
 
 
 def _skill_ids(technicians, visits) -> dict[str, int]:

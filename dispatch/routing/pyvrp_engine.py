@@ -119,7 +119,7 @@ def _data(problem: Problem) -> tuple[pyvrp.ProblemData, dict[tuple, list[Vehicle
         for t in problem.tasks
     ]
     data = pyvrp.ProblemData(
-        locations=[pyvrp.Location(0, 0) for _ in range(size)],  # matrices carry the geometry
+        locations=[pyvrp.Location(x, y) for x, y in problem.coordinates or [(0, 0)] * size],
         clients=clients,
         depots=[pyvrp.Depot(location=place) for place in depot_places],
         vehicle_types=vehicle_types,
