@@ -50,6 +50,9 @@ class Config:
         "first_response.soft=15,verification.soft=30,first_response.hard=60,"
         "second_response.hard=180,forwarding=30,followup=1440"
     )
+    major_damage_cents: int = 500_000  # ¥5,000: "large damage amount" (CMP-9)
+    repeat_repair_count: int = 3  # repairs of one product unit ...
+    repeat_repair_days: int = 30  # ... within this many days: candidate major (CMP-10)
     complaint_escalation_roles: str = "manager,admin"  # CMP-16/17: the levels above the handler
     # --- end after the visit ---
     appointment_window_minutes: int = 120

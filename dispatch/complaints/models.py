@@ -55,6 +55,11 @@ class Complaint(Base):
     followed_up_at: Mapped[datetime | None]
     customer_feedback: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None]
+    # --- CMP-9/10: major triggers, customer-service supervision, repeat-repair candidate ---
+    major_triggers: Mapped[list] = mapped_column(default=list)
+    damage_cents: Mapped[int | None]
+    supervised_by_cs: Mapped[bool] = mapped_column(default=False)
+    repeat_repair_candidate: Mapped[bool] = mapped_column(default=False)
 
     customer: Mapped[Customer] = relationship()
     first_owner: Mapped[User] = relationship(foreign_keys=[first_owner_id])

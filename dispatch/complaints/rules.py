@@ -15,6 +15,16 @@ CATEGORIES = (
     "other",
 )
 SEVERITIES = ("general", "major")
+# CMP-9: any of these makes a complaint major (seed 002 D4, D9).
+MAJOR_TRIGGERS = (
+    "compensation",  # compensation is involved
+    "safety",  # a safety issue or an injury
+    "large_damage",  # damage at or above the configured amount
+    "repeat_repair_rejected",  # repeated repairs the customer does not accept
+    "external_party",  # media, lawyers, police, consumer association or government involved
+    "exposure_risk",  # risk of exposure, litigation or extreme behaviour
+    "regulator_forwarded",  # forwarded by a regulator or industry body
+)
 PRIORITIES = ("high", "medium", "low")
 
 # state -> the states it may move to. Closing needs the follow-up (CMP-19, FUP-7).
@@ -101,3 +111,20 @@ def complaint_from_survey(aspects: dict[str, int | None], problem_solved: bool |
     worst = min(rated, key=rated.get) if rated else None
     category = {"timeliness": "delay", "attitude": "service_attitude"}.get(worst, "after_sales")
     return category, "soft"
+
+
+def major_triggers(ticked: list[str], damage_cents: int | None, damage_threshold: int) -> list[str]:
+    """Return the major triggers that apply: those ticked, plus a damage at the threshold."""
+    found = list(dict.fromkeys(ticked))
+    if (
+        damage_cents is not None
+        and damage_cents >= damage_threshold
+        and ("large_damage" not in found)
+    ):
+        found.append("large_damage")
+    return found
+
+
+def repeat_repair(count: int, threshold: int) -> bool:
+    """Return whether a product unit's repairs in the window make a candidate major (CMP-10)."""
+    return count >= threshold

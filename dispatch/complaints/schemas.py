@@ -37,6 +37,10 @@ class ComplaintIn(Schema):
     received_outside_cs = fields.Boolean(
         load_default=False, metadata={"description": "Taken by staff outside customer service"}
     )
+    major_triggers = fields.List(
+        fields.String(validate=validate.OneOf(rules.MAJOR_TRIGGERS)), load_default=list
+    )
+    damage_cents = fields.Integer(load_default=None, validate=validate.Range(0, 10**11))
 
 
 class ResponseIn(Schema):
@@ -124,6 +128,10 @@ class ComplaintOut(Schema):
     category = fields.String()
     nature = fields.String()
     severity = fields.String()
+    major_triggers = fields.List(fields.String())
+    damage_cents = fields.Integer(allow_none=True)
+    supervised_by_cs = fields.Boolean()
+    repeat_repair_candidate = fields.Boolean()
     priority = fields.String()
     description = fields.String()
     status = fields.String()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dispatch import audit, numbering
@@ -16,6 +16,7 @@ from dispatch.complaints.models import Complaint, ComplaintClock
 from dispatch.config import Config
 from dispatch.customers.service import get_customer
 from dispatch.errors import NotFound, RuleViolation
+from dispatch.intake.models import ServiceRequest
 from dispatch.notifications.service import queue_sms
 from dispatch.users.models import User
 from dispatch.visits.models import Visit
@@ -70,7 +71,60 @@ def open_complaint(
     ):
         start_clock(session, config, complaint, name, received_at)
     _announce(session, complaint)
+    _classify(session, config, complaint, visit)
     return complaint
+
+
+def _classify(session: Session, config: Config, complaint: Complaint, visit) -> None:
+    """Make the complaint major when a trigger applies (CMP-9); flag repeat repairs (CMP-10)."""
+    triggers = rules.major_triggers(
+        complaint.major_triggers or [], complaint.damage_cents, config.major_damage_cents
+    )
+    if triggers:
+        complaint.major_triggers, complaint.severity = triggers, "major"
+        complaint.supervised_by_cs = True
+        for role in MAJOR_ALERTED_ROLES:
+            alerts.alert_role(
+                session,
+                role,
+                complaint.region_id,
+                kind="complaint.major",
+                message=f"Major complaint {complaint.number}: {', '.join(triggers)}",
+                complaint_id=complaint.id,
+            )
+    asset_id = visit.request.asset_id if visit else None
+    if asset_id is not None and rules.repeat_repair(
+        _recent_repairs(session, asset_id, config.repeat_repair_days), config.repeat_repair_count
+    ):
+        complaint.repeat_repair_candidate = True
+        alerts.alert_role(
+            session,
+            "manager",
+            complaint.region_id,
+            kind="complaint.repeat_repair",
+            message=f"Complaint {complaint.number}: repeat repairs of one unit",
+            complaint_id=complaint.id,
+        )
+
+
+def _recent_repairs(session: Session, asset_id: int, days: int) -> int:
+    since = utcnow() - timedelta(days=days)
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ServiceRequest)
+            .where(
+                ServiceRequest.asset_id == asset_id,
+                ServiceRequest.request_type == "repair",
+                ServiceRequest.registered_at >= since,
+            )
+        )
+        or 0
+    )
+
+
+# Customer service, the responsible department head and the VP-in-charge (CMP-9), as roles.
+MAJOR_ALERTED_ROLES = ("dispatcher", "manager", "admin")
 
 
 def _announce(session: Session, complaint: Complaint) -> None:
