@@ -23,8 +23,7 @@ from dispatch.links import service as links
 from dispatch.notifications.service import queue_sms
 from dispatch.technicians.models import Technician
 from dispatch.visits.models import Visit
-from dispatch.visits.rules import format_window
-from dispatch.visits.service import bookable_technician, timezone_of
+from dispatch.visits.service import bookable_technician, timezone_of, window_text
 
 ALTERNATIVES_DAYS = 5
 ALTERNATIVES_SHOWN = 6
@@ -177,8 +176,8 @@ def _ask_to_confirm(session: Session, config: Config, visit: Visit) -> None:
         visit_id=visit.id,
         number=visit.number,
         technician=visit.technician.name if visit.technician else "—",
-        window=_window_text(visit, config),
-        link=f"{config.public_base_url}/l/{token}",
+        window=window_text(visit, config),
+        link=links.page_url(config.public_base_url, token),
     )
 
 
@@ -214,17 +213,11 @@ def send_reminder(session: Session, *, config: Config, visit_id: int, window_sta
         template="appointment_reminder",
         visit_id=visit.id,
         number=visit.number,
-        window=_window_text(visit, config),
-        link=f"{config.public_base_url}/l/{tokens.get('appointment', '')}",
-        reschedule=f"{config.public_base_url}/l/{tokens.get('reschedule', '')}",
+        window=window_text(visit, config),
+        link=links.page_url(config.public_base_url, tokens.get("appointment", "")),
+        reschedule=links.page_url(config.public_base_url, tokens.get("reschedule", "")),
     )
     return "sent"
-
-
-def _window_text(visit: Visit, config: Config) -> str:
-    return format_window(
-        visit.window_start, visit.window_end, ZoneInfo(timezone_of(visit.request, config))
-    )
 
 
 def confirm_by_customer(*, session: Session, actor: Actor, visit: Visit, config: Config) -> Visit:
@@ -245,7 +238,7 @@ def confirm_by_customer(*, session: Session, actor: Actor, visit: Visit, config:
             template="appointment_confirmed",
             visit_id=visit.id,
             number=visit.number,
-            window=_window_text(visit, config),
+            window=window_text(visit, config),
         )
     return visit
 
@@ -322,7 +315,7 @@ def _tell(session: Session, config: Config, visit: Visit, template: str) -> None
         template=template,
         visit_id=visit.id,
         number=visit.number,
-        window=_window_text(visit, config),
+        window=window_text(visit, config),
     )
 
 

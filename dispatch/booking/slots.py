@@ -12,7 +12,8 @@ from dispatch.booking import days, rules
 from dispatch.clock import utcnow
 from dispatch.config import Config
 from dispatch.customers.models import Site
-from dispatch.routing.engine import Insertion, insert
+from dispatch.routing import problem as day_problem
+from dispatch.routing.engine import Insertion, Problem, insert
 from dispatch.routing.insertion import current_routes
 from dispatch.routing.service import travel_matrix_for
 
@@ -42,27 +43,37 @@ class Need:
     moving_visit_id: int | None = None  # a reschedule: the visit's own slot is free again
 
 
-def _day_routes(session: Session, config: Config, need: Need, day: date):
-    """Return the region's day (cached while unchanged) and its routes without the moving visit."""
+@dataclass(frozen=True)
+class _Day:
+    """A region's day seen from the new visit's place: the day, its routes, the place."""
+
+    built: day_problem.DayProblem
+    problem: Problem
+    location: int
+    routes: list
+
+
+def _day(session: Session, config: Config, need: Need, day: date) -> _Day:
+    """Return the region's day (cached while unchanged) with the new place added once."""
     built = days.get(session, config, need.site.region, day)
     routes, broken = current_routes(built, leave_out=need.moving_visit_id)
-    return built, [r for r in routes if r.vehicle_id not in broken]
+    problem, location = built.with_place((need.site.lat, need.site.lon), travel_matrix_for(config))
+    return _Day(built, problem, location, [r for r in routes if r.vehicle_id not in broken])
 
 
-def _fit(built, routes, need: Need, window, travel) -> Placement | None:
-    problem, location = built.with_place((need.site.lat, need.site.lon), travel)
-    task = built.candidate(
-        location=location,
+def _fit(day: _Day, need: Need, window) -> Placement | None:
+    task = day.built.candidate(
+        location=day.location,
         minutes=need.minutes,
         skill=need.skill,
         level=need.level,
         window=window,
         pinned_technician_id=need.technician_id,
     )
-    found = insert(problem, routes, task)
+    found = insert(day.problem, day.routes, task)
     if not isinstance(found, Insertion):
         return None
-    start = built.at(found.route.steps[found.position].start)
+    start = day.built.at(found.route.steps[found.position].start)
     return Placement(window[0], window[1], found.vehicle_id, start)
 
 
@@ -89,9 +100,8 @@ def free_windows(session: Session, *, config: Config, need: Need, days: int) -> 
         ]
         if not windows:
             continue
-        built, routes = _day_routes(session, config, need, day)
-        travel = travel_matrix_for(config)
-        found.extend(p for w in windows if (p := _fit(built, routes, need, w, travel)))
+        seen = _day(session, config, need, day)
+        found.extend(p for w in windows if (p := _fit(seen, need, w)))
     return found
 
 
@@ -102,5 +112,4 @@ def place(
     if need.site.region is None:
         return None
     day = window[0].astimezone(ZoneInfo(need.site.region.timezone)).date()
-    built, routes = _day_routes(session, config, need, day)
-    return _fit(built, routes, need, window, travel_matrix_for(config))
+    return _fit(_day(session, config, need, day), need, window)

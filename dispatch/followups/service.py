@@ -71,7 +71,7 @@ def send(session: Session, *, config: Config, followup_id: int) -> str:
         template="followup_survey",
         visit_id=visit.id,
         number=visit.number,
-        link=f"{config.public_base_url}/l/{token}",
+        link=links.page_url(config.public_base_url, token),
     )
     audit.record(
         session,

@@ -19,6 +19,11 @@ SALT = "customer-link-v1"
 APPOINTMENT_PURPOSES = ("appointment", "reschedule", "cancel")
 
 
+def page_url(base_url: str, token: str) -> str:
+    """Return the customer page address of a link token (what goes into an SMS)."""
+    return f"{base_url}/l/{token}"
+
+
 def _serializer(secret_key: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt=SALT)
 

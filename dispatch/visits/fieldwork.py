@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +19,12 @@ from dispatch.parts import service as parts_catalogue
 from dispatch.payments import service as payments
 from dispatch.visits import fieldwork_rules as rules
 from dispatch.visits.models import Visit
-from dispatch.visits.service import checked_device_time, get_for_technician, timezone_of
+from dispatch.visits.service import (
+    checked_device_time,
+    get_for_technician,
+    local_clock,
+    timezone_of,
+)
 from dispatch.vouchers import service as vouchers
 
 
@@ -61,15 +65,9 @@ def depart(
         visit_id=visit.id,
         number=visit.number,
         technician=visit.technician.name,
-        eta=_local_clock(eta(visit, config), visit, config),
+        eta=local_clock(eta(visit, config), visit, config) or "—",
     )
     return visit
-
-
-def _local_clock(moment: datetime | None, visit: Visit, config: Config) -> str:
-    if moment is None:
-        return "—"
-    return moment.astimezone(ZoneInfo(timezone_of(visit, config))).strftime("%H:%M")
 
 
 def arrive(

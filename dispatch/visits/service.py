@@ -24,6 +24,20 @@ def timezone_of(visit_or_request, config: Config) -> str:
     return region.timezone if region else config.default_timezone
 
 
+def window_text(visit: Visit, config: Config) -> str:
+    """Render the visit's arrival window in its region's local time."""
+    return rules.format_window(
+        visit.window_start, visit.window_end, ZoneInfo(timezone_of(visit, config))
+    )
+
+
+def local_clock(moment: datetime | None, visit: Visit, config: Config) -> str | None:
+    """Render an instant as HH:MM in the visit's region, or None."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(timezone_of(visit, config))).strftime("%H:%M")
+
+
 def bookable_technician(
     session: Session, technician_id: int, request, skill: str | None = None, level: int = 1
 ) -> Technician:

@@ -36,7 +36,7 @@ def send_request(session: Session, *, config: Config, voucher_id: int) -> str:
         template="voucher_sign_request",
         visit_id=visit.id,
         number=voucher.number,
-        link=f"{config.public_base_url}/l/{token}",
+        link=links.page_url(config.public_base_url, token),
     )
     return "sent"
 

@@ -18,7 +18,7 @@ from dispatch.errors import RuleViolation
 from dispatch.links import service as links
 from dispatch.links.models import CustomerLink
 from dispatch.visits.rules import format_window
-from dispatch.visits.service import timezone_of
+from dispatch.visits.service import local_clock, timezone_of
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,7 @@ def actions(session: Session, config: Config, link: CustomerLink) -> dict[str, s
 
 def eta_text(link: CustomerLink, config: Config) -> str | None:
     """Return the local arrival time once the technician is on the way."""
-    expected = eta(link.visit, config)
-    tz = ZoneInfo(timezone_of(link.visit, config))
-    return expected.astimezone(tz).strftime("%H:%M") if expected else None
+    return local_clock(eta(link.visit, config), link.visit, config)
 
 
 def free_choices(session: Session, config: Config, link: CustomerLink) -> list[Choice]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -15,7 +14,6 @@ from dispatch.followups import service as followups
 from dispatch.links import service as links
 from dispatch.links.models import CustomerLink
 from dispatch.visits import service as visits
-from dispatch.visits.rules import format_window
 
 
 @dataclass(frozen=True)
@@ -43,9 +41,7 @@ def appointment_view(link: CustomerLink, config: Config) -> AppointmentView:
     customer = request.customer
     return AppointmentView(
         number=visit.number,
-        window=format_window(
-            visit.window_start, visit.window_end, ZoneInfo(visits.timezone_of(visit, config))
-        ),
+        window=visits.window_text(visit, config),
         technician=visit.technician.name if visit.technician else "",
         customer=mask_name(customer.name),
         phone=mask_phone(customer.phone),
