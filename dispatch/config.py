@@ -180,7 +180,20 @@ def load_config(environ: dict | None = None) -> Config:
         name = f.name.upper()
         if name in environ and environ[name] != "":
             values[f.name] = _convert(name, environ[name], getattr(Config(), f.name))
+    if "public_base_url" not in values:
+        values["public_base_url"] = _served_base_url(environ)
     return Config(**values).validate()
+
+
+def _served_base_url(environ) -> str:
+    """Return the address links point at when PUBLIC_BASE_URL is unset: the served HOST/PORT."""
+    host = environ.get("HOST") or "127.0.0.1"
+    if host in {"0.0.0.0", "::"}:  # listening everywhere; links on this machine use loopback
+        host = "127.0.0.1"
+    port = environ.get("PORT") or "5000"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"PORT: cannot read {port!r}")
+    return f"http://{host}:{port}"
 
 
 _active: Config | None = None

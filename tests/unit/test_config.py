@@ -34,3 +34,21 @@ def test_values_are_converted_from_text():
 def test_bad_values_stop_start_up(env):
     with pytest.raises(ConfigError):
         load_config(env)
+
+
+def test_links_follow_the_served_port_when_public_base_url_is_unset():
+    assert load_config({"PORT": "5301"}).public_base_url == "http://127.0.0.1:5301"
+    assert load_config({"HOST": "0.0.0.0", "PORT": "8080"}).public_base_url == (
+        "http://127.0.0.1:8080"
+    )
+    assert load_config({}).public_base_url == "http://127.0.0.1:5000"
+
+
+def test_an_explicit_public_base_url_wins_over_the_port():
+    config = load_config({"PORT": "5301", "PUBLIC_BASE_URL": "https://service.example"})
+    assert config.public_base_url == "https://service.example"
+
+
+def test_a_port_that_is_not_a_number_stops_start_up():
+    with pytest.raises(ConfigError):
+        load_config({"PORT": "fifty"})
