@@ -13,16 +13,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from dispatch.vouchers import rules
 from dispatch.vouchers.models import ServiceVoucher
 
 # A CID font every PDF reader ships with: Chinese text without embedding a font file.
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-
-def verification_url(base_url: str, voucher: ServiceVoucher) -> str:
-    """Return the public page that tells whether this voucher is genuine and unchanged."""
-    return f"{base_url.rstrip('/')}/v/{voucher.number}?h={voucher.content_hash()[:16]}"
 
 
 def qr_png(url: str) -> bytes:
@@ -46,7 +42,7 @@ def render(voucher: ServiceVoucher, *, base_url: str, tz: str) -> bytes:
         y -= 6 * mm
         page.drawString(20 * mm, y, line)
     y = _signatures(page, voucher, y - 12 * mm)
-    url = verification_url(base_url, voucher)
+    url = rules.verification_url(base_url, voucher.number, voucher.content_hash())
     page.drawImage(
         ImageReader(io.BytesIO(qr_png(url))), width - 55 * mm, height - 60 * mm, 35 * mm, 35 * mm
     )
@@ -67,7 +63,8 @@ def _lines(voucher: ServiceVoucher, zone: ZoneInfo) -> list[str]:
         f"Service 服务内容: {voucher.service_content}",
         f"Parts 配件: {parts or '—'}",
         f"Labour 工时: {voucher.labour_minutes} min    Fee 费用: ¥{voucher.fee_cents / 100:.2f}",
-        f"Status 状态: {voucher.status}    Content hash: {voucher.content_hash()[:16]}",
+        f"Status 状态: {voucher.status}    "
+        f"Code 验证码: {rules.verification_code(voucher.content_hash())}",
     ]
 
 
@@ -81,6 +78,10 @@ def _signatures(page: canvas.Canvas, voucher: ServiceVoucher, y: float) -> float
         page.drawString(
             20 * mm, y, f"{label}: {signature.signer_name}  {signature.signed_at:%Y-%m-%d %H:%M}Z"
         )
+        if rules.signature_problem(signature.image_png):  # stored before images were decoded
+            page.drawString(20 * mm, y - 8 * mm, "(signature image unreadable 签名图像无法显示)")
+            y -= 20 * mm
+            continue
         page.drawImage(
             ImageReader(io.BytesIO(signature.image_png)),
             20 * mm,

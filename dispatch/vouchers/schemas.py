@@ -5,8 +5,10 @@ import binascii
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from dispatch.api.base import app_config
 from dispatch.visits.schemas import VoucherOut
-from dispatch.vouchers.service import EDITABLE
+from dispatch.vouchers import rules
+from dispatch.vouchers.models import EDITABLE
 
 
 class Base64Bytes(fields.Field):
@@ -69,6 +71,11 @@ class VoucherDetailOut(VoucherOut):
     unsigned_reason = fields.String()
     archived_at = fields.DateTime()
     amendments = fields.List(fields.Nested(AmendmentOut))
+    is_archived = fields.Boolean(metadata={"description": "both signatures in; read-only"})
+    verification_url = fields.Function(
+        lambda v: rules.verification_url(app_config().public_base_url, v.number, v.content_hash()),
+        metadata={"description": "the page the PDF's QR code opens, with the full code"},
+    )
 
 
 class ReconciliationQuery(Schema):
