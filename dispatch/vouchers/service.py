@@ -102,6 +102,8 @@ def sign(
     session.add(row)
     session.flush()
     _audit(session, actor, voucher, f"voucher.{role}_signed", before=before)
+    if voucher.is_archived:  # the customer gets a PDF copy (VCH-10)
+        outbox.add(session, "voucher.send_copy", voucher_id=voucher.id)
     return row
 
 
