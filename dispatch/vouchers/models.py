@@ -14,6 +14,9 @@ from dispatch.visits.models import Visit
 from dispatch.vouchers import rules
 from dispatch.vouchers.rules import VoucherEvent, VoucherState
 
+# The record of the work a voucher carries since VCH-6 was enforced; older vouchers have none,
+# and their content (so their hash and signatures) stays as it was signed.
+RECORD_FIELDS = ("problem", "work_done", "solution", "result")
 # What a signature vouches for, besides the voucher's number and job.
 CONTENT_FIELDS = (
     "service_class",
@@ -23,8 +26,9 @@ CONTENT_FIELDS = (
     "parts",
     "labour_minutes",
     "fee_cents",
+    *RECORD_FIELDS,
 )
-EDITABLE = ("service_content", "parts", "labour_minutes", "fee_cents")
+EDITABLE = ("service_content", "parts", "labour_minutes", "fee_cents", *RECORD_FIELDS)
 
 
 class ServiceVoucher(Base):
@@ -37,6 +41,10 @@ class ServiceVoucher(Base):
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime]
     service_content: Mapped[str] = mapped_column(Text)
+    problem: Mapped[str | None] = mapped_column(Text)  # VCH-6: fault found (diagnosis)
+    work_done: Mapped[str | None] = mapped_column(Text)
+    solution: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(Text)  # 处理结果: the outcome the customer sees
     parts: Mapped[list] = mapped_column(default=list)
     labour_minutes: Mapped[int] = mapped_column(default=0)
     fee_cents: Mapped[int] = mapped_column(default=0)
@@ -150,11 +158,15 @@ class ServiceVoucher(Base):
 
     def content(self) -> dict:
         """Return the fields a signature vouches for."""
-        return {
+        content = {
             "number": self.number,
             "visit_id": self.visit_id,
             **{name: getattr(self, name) for name in CONTENT_FIELDS},
         }
+        for name in RECORD_FIELDS:  # absent on vouchers issued before VCH-6 was enforced
+            if content[name] is None:
+                del content[name]
+        return content
 
     def content_hash(self) -> str:
         return rules.content_hash(self.content())

@@ -16,6 +16,13 @@ from reportlab.pdfgen import canvas
 from dispatch.vouchers import rules
 from dispatch.vouchers.models import ServiceVoucher
 
+RECORD_LABELS = (
+    ("problem", "Problem 故障"),
+    ("work_done", "Work done 处理过程"),
+    ("solution", "Solution 解决方案"),
+    ("result", "Result 处理结果"),
+)
+
 # A CID font every PDF reader ships with: Chinese text without embedding a font file.
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -61,6 +68,11 @@ def _lines(voucher: ServiceVoucher, zone: ZoneInfo) -> list[str]:
         f"Start 开始: {voucher.started_at.astimezone(zone):%Y-%m-%d %H:%M}    "
         f"End 结束: {voucher.ended_at.astimezone(zone):%Y-%m-%d %H:%M}",
         f"Service 服务内容: {voucher.service_content}",
+        *(
+            f"{label}: {getattr(voucher, name)}"
+            for name, label in RECORD_LABELS
+            if getattr(voucher, name) is not None
+        ),
         f"Parts 配件: {parts or '—'}",
         f"Labour 工时: {voucher.labour_minutes} min    Fee 费用: ¥{voucher.fee_cents / 100:.2f}",
         f"Status 状态: {voucher.status}    "

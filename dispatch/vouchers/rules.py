@@ -70,7 +70,15 @@ def missing_content(content: dict) -> list[str]:
     """Return the fields a voucher still lacks before it can be submitted (VCH-6)."""
     missing = [
         name
-        for name in ("started_at", "ended_at", "service_content")
+        for name in (
+            "started_at",
+            "ended_at",
+            "service_content",
+            "problem",
+            "work_done",
+            "solution",
+            "result",
+        )
         if not str(content.get(name) or "").strip()
     ]
     if not isinstance(content.get("parts"), list):

@@ -47,6 +47,10 @@ class VoucherEditIn(Schema):
     parts = fields.List(fields.Nested(PartLine))
     labour_minutes = fields.Integer(validate=validate.Range(0, 24 * 60))
     fee_cents = fields.Integer(validate=validate.Range(0, 100_000_000))
+    problem = fields.String(validate=validate.Length(min=2, max=4000))
+    work_done = fields.String(validate=validate.Length(min=2, max=4000))
+    solution = fields.String(validate=validate.Length(min=2, max=4000))
+    result = fields.String(validate=validate.Length(min=2, max=1000))
 
 
 class AmendmentIn(Schema):
@@ -67,6 +71,10 @@ class AmendmentOut(Schema):
 
 class VoucherDetailOut(VoucherOut):
     visit_id = fields.Integer()
+    problem = fields.String(allow_none=True)
+    work_done = fields.String(allow_none=True)
+    solution = fields.String(allow_none=True)
+    result = fields.String(allow_none=True)
     manager_signature_valid = fields.Function(lambda v: v.has_valid_signature("manager"))
     unsigned_reason = fields.String()
     archived_at = fields.DateTime()

@@ -60,7 +60,7 @@ def issue(
         service_class=visit.request.service_class,
         started_at=visit.arrived_at,
         ended_at=visit.completed_at,
-        **{name: content[name] for name in EDITABLE},
+        **{name: content.get(name) for name in EDITABLE},
     )
     session.add(voucher)
     session.flush()

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import dispatch.models  # noqa: F401  (every mapper, so a ServiceVoucher can be built)
 from dispatch.errors import InvalidTransition, RuleViolation
 from dispatch.vouchers.models import ServiceVoucher
-from dispatch.vouchers.rules import TRANSITIONS, VoucherEvent, VoucherState
+from dispatch.vouchers.rules import TRANSITIONS, VoucherEvent, VoucherState, content_hash
 
 START = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 CONTENT = {
@@ -22,6 +22,10 @@ CONTENT = {
     "parts": [],
     "labour_minutes": 45,
     "fee_cents": 18000,
+    "problem": "Drive belt worn through",
+    "work_done": "Fitted a new drive belt",
+    "solution": "Belt replaced, tension set",
+    "result": "Drum turns, full wash cycle ran",
 }
 
 
@@ -42,6 +46,11 @@ def test_vch_6_a_new_voucher_is_issued_and_filling_it_makes_it_filled():
     "gap",
     [
         {"service_content": "   "},
+        {"problem": None},
+        {"work_done": ""},
+        {"solution": None},
+        {"result": " "},
+        {"problem": None, "result": None},
         {"started_at": None},
         {"ended_at": None},
         {"parts": None},
@@ -142,3 +151,14 @@ def test_c5_archived_exactly_when_both_signed_the_current_content(events):
         except InvalidTransition:
             continue
     assert voucher.is_archived == (signed == {"customer", "manager"})
+
+
+def test_vch_7_vouchers_from_before_the_record_keep_their_signed_hash():
+    record = ("problem", "work_done", "solution", "result")
+    legacy = filled()
+    for name in record:
+        setattr(legacy, name, None)
+    signed_then = {"number": legacy.number, "visit_id": 7}
+    signed_then |= {name: value for name, value in CONTENT.items() if name not in record}
+    assert legacy.content() == signed_then
+    assert legacy.content_hash() == content_hash(signed_then)

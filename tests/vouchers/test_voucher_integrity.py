@@ -117,6 +117,10 @@ def test_cancelling_a_visit_voids_its_unsigned_voucher(client, world, session):
         parts=[],
         labour_minutes=60,
         fee_cents=0,
+        problem="Drum does not turn",
+        work_done="Nothing yet",
+        solution="Replace the drive belt",
+        result="Pending",
     )
     session.add(voucher)
     session.commit()
