@@ -24,6 +24,7 @@ HANDLERS = {
     "routing.plan": "dispatch.routing.jobs:plan_region_day",
     "booking.reminder": "dispatch.booking.jobs:send_reminder",
     "voucher.sign_request": "dispatch.vouchers.jobs:send_sign_request",
+    "voucher.send_copy": "dispatch.vouchers.jobs:send_customer_copy",
 }
 
 RETRY = Retry(max=5, interval=[5, 30, 120, 600, 1800])

@@ -24,6 +24,7 @@ from dispatch.notifications.service import queue_sms
 from dispatch.technicians.models import Technician
 from dispatch.visits.models import Visit
 from dispatch.visits.service import bookable_technician, timezone_of, window_text
+from dispatch.vouchers import service as vouchers
 
 ALTERNATIVES_DAYS = 5
 ALTERNATIVES_SHOWN = 6
@@ -293,6 +294,7 @@ def no_show(*, session: Session, actor: Actor, config: Config, visit: Visit, rea
 def _end(session, actor, config, visit: Visit, reason: str, *, missed: bool) -> Visit:
     before = visit.snapshot()
     (visit.miss if missed else visit.cancel)(reason)
+    vouchers.void_for_visit(session, actor=actor, visit_id=visit.id)  # an unsigned one only
     intake.set_status(session, actor, visit.request, "registered" if missed else "cancelled")
     audit.record(
         session,

@@ -11,7 +11,7 @@ from dispatch.clock import utcnow
 from dispatch.db import Base
 from dispatch.visits.models import Visit
 
-PURPOSES = ("appointment", "reschedule", "cancel", "followup", "sign")
+PURPOSES = ("appointment", "reschedule", "cancel", "followup", "sign", "voucher")
 
 
 class CustomerLink(Base):

@@ -22,6 +22,11 @@ TEMPLATES = {
         "zh-CN": "【售后服务】请查看并签署服务凭证{number}：{link}（72小时内有效）",
         "en": "[Service] Please read and sign service voucher {number}: {link} (valid 72 h)",
     },
+    "voucher_copy": {
+        "zh-CN": "【售后服务】服务凭证{number}已归档，您的副本（PDF）：{link}（30天内有效）",
+        "en": "[Service] Service voucher {number} is archived. Your copy (PDF): {link} "
+        "(valid 30 days)",
+    },
     "appointment_missed": {
         "zh-CN": "【售后服务】技师未能在{window}见到您（{number}），我们将尽快与您另约时间。",
         "en": "[Service] We missed you for visit {number} ({window}); we will call to book "

@@ -253,6 +253,10 @@ def complete(
     labour_minutes: int = 0,
     fee_cents: int = 0,
     collection_method: str | None = None,
+    diagnosis: str | None = None,
+    work_done: str | None = None,
+    solution: str | None = None,
+    result: str | None = None,
 ) -> Visit:
     """Finish the work: voucher signed (or why not), fee settled, follow-up (FUP-1)."""
     visit = get_for_technician(session, actor, visit_id)
@@ -277,6 +281,10 @@ def complete(
             "parts": part_lines,
             "labour_minutes": labour_minutes,
             "fee_cents": fee_cents,
+            "problem": diagnosis or visit.diagnosis,  # VCH-6: the voucher refuses gaps
+            "work_done": work_done or visit.work_done,
+            "solution": solution or visit.solution,
+            "result": result,
         },
         at=at,
     )

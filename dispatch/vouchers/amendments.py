@@ -9,15 +9,15 @@ from dispatch.actors import Actor
 from dispatch.clock import utcnow
 from dispatch.errors import Conflict
 from dispatch.vouchers.models import VoucherAmendment
-from dispatch.vouchers.service import get_voucher
+from dispatch.vouchers.service import lock_voucher
 
 
 def amend(
     session: Session, *, actor: Actor, voucher_id: int, field: str, new_value: str, reason: str
 ) -> VoucherAmendment:
     """Add a correction to an archived voucher (VCH-10); before archiving, edit it instead."""
-    voucher = get_voucher(session, voucher_id)
-    if not voucher.archived:
+    voucher = lock_voucher(session, voucher_id)
+    if not voucher.is_archived:
         raise Conflict(
             "Only archived vouchers take amendments; correct this one directly",
             error_code="voucher_not_archived",

@@ -5,11 +5,30 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship, validates
 
+from dispatch.clock import utcnow
 from dispatch.db import Base
+from dispatch.errors import InvalidTransition, RuleViolation
 from dispatch.visits.models import Visit
 from dispatch.vouchers import rules
+from dispatch.vouchers.rules import VoucherEvent, VoucherState
+
+# The record of the work a voucher carries since VCH-6 was enforced; older vouchers have none,
+# and their content (so their hash and signatures) stays as it was signed.
+RECORD_FIELDS = ("problem", "work_done", "solution", "result")
+# What a signature vouches for, besides the voucher's number and job.
+CONTENT_FIELDS = (
+    "service_class",
+    "started_at",
+    "ended_at",
+    "service_content",
+    "parts",
+    "labour_minutes",
+    "fee_cents",
+    *RECORD_FIELDS,
+)
+EDITABLE = ("service_content", "parts", "labour_minutes", "fee_cents", *RECORD_FIELDS)
 
 
 class ServiceVoucher(Base):
@@ -22,10 +41,15 @@ class ServiceVoucher(Base):
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime]
     service_content: Mapped[str] = mapped_column(Text)
+    problem: Mapped[str | None] = mapped_column(Text)  # VCH-6: fault found (diagnosis)
+    work_done: Mapped[str | None] = mapped_column(Text)
+    solution: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(Text)  # 处理结果: the outcome the customer sees
     parts: Mapped[list] = mapped_column(default=list)
     labour_minutes: Mapped[int] = mapped_column(default=0)
     fee_cents: Mapped[int] = mapped_column(default=0)
-    status: Mapped[str] = mapped_column(String(20), default="issued")
+    # Changed only by the transition methods below, through rules.TRANSITIONS.
+    status: Mapped[str] = mapped_column(String(20), default=VoucherState.ISSUED.value)
     issued_at: Mapped[datetime]
     # Why the customer did not sign on site (VCH-8); the manager is flagged and the customer
     # can still sign later.
@@ -47,23 +71,102 @@ class ServiceVoucher(Base):
         back_populates="voucher", order_by="VoucherAmendment.id"
     )
 
+    def __init__(self, **kwargs):
+        super().__init__(status=VoucherState.ISSUED.value, **kwargs)
+
     @property
-    def archived(self) -> bool:
-        return self.status == "archived"
+    def is_archived(self) -> bool:
+        """Return whether both signatures are in and the voucher is read-only (VCH-9, VCH-10)."""
+        return self.status == VoucherState.ARCHIVED
+
+    def can(self, event: VoucherEvent) -> bool:
+        """Return whether the lifecycle table allows `event` now."""
+        return rules.next_state(self.status, event) is not None
+
+    def fill(self, **content) -> None:
+        """Write the record of the finished work; refuse it while anything is missing (VCH-6)."""
+        target = self.target_of(VoucherEvent.FILL)
+        for name in CONTENT_FIELDS:
+            if name in content:
+                setattr(self, name, content[name])
+        missing = rules.missing_content(self.content())
+        if missing:
+            raise RuleViolation(
+                "The voucher cannot be submitted before it is complete",
+                error_code="voucher_incomplete",
+                details={name: ["missing or out of order"] for name in missing},
+            )
+        self._enter(target)
+
+    def record_signature(self, role: str) -> None:
+        """Move on after a valid signature of `role`; the second one archives (C5, VCH-9)."""
+        self._enter(self.target_of(rules.SIGNING_EVENTS[role]))
+
+    def revise(self, changes: dict) -> dict:
+        """Correct the content before archiving; return the old values of what changed.
+
+        A real change voids the signatures given so far (VCH-7): they no longer match the hash.
+        """
+        target = self.target_of(VoucherEvent.REVISE)
+        before = {
+            name: getattr(self, name)
+            for name in EDITABLE
+            if name in changes and getattr(self, name) != changes[name]
+        }
+        for name in before:
+            setattr(self, name, changes[name])
+        if before:
+            self._enter(target)
+        return before
+
+    def void(self) -> None:
+        """Void the voucher of a cancelled job; only one nobody has signed yet."""
+        self._enter(self.target_of(VoucherEvent.VOID))
+
+    def target_of(self, event: VoucherEvent) -> VoucherState:
+        """Return the state `event` leads to, or raise InvalidTransition."""
+        target = rules.next_state(self.status, event)
+        if target is None:
+            archived = self.status == VoucherState.ARCHIVED
+            raise InvalidTransition(
+                "The voucher is archived and read-only; add an amendment instead"
+                if archived
+                else f"A voucher that is {self.status} cannot take '{event}'",
+                error_code="voucher_archived" if archived else None,
+                details={"status": self.status, "event": str(event)},
+            )
+        return target
+
+    def _enter(self, state: VoucherState) -> None:
+        self.status = state.value
+        if state == VoucherState.ARCHIVED:
+            self.archived_at = utcnow()
+
+    @validates(*CONTENT_FIELDS)
+    def _read_only_once_archived(self, name, value):
+        if self.status == VoucherState.ARCHIVED:  # VCH-10: amendments sit beside it instead
+            raise InvalidTransition(
+                "The voucher is archived and read-only; add an amendment instead",
+                error_code="voucher_archived",
+                details={"field": name},
+            )
+        return value
+
+    def snapshot(self) -> dict:
+        """Return what an audit row shows before and after a change."""
+        return {"status": str(self.status), "content_hash": self.content_hash()}
 
     def content(self) -> dict:
         """Return the fields a signature vouches for."""
-        return {
+        content = {
             "number": self.number,
             "visit_id": self.visit_id,
-            "service_class": self.service_class,
-            "started_at": self.started_at,
-            "ended_at": self.ended_at,
-            "service_content": self.service_content,
-            "parts": self.parts,
-            "labour_minutes": self.labour_minutes,
-            "fee_cents": self.fee_cents,
+            **{name: getattr(self, name) for name in CONTENT_FIELDS},
         }
+        for name in RECORD_FIELDS:  # absent on vouchers issued before VCH-6 was enforced
+            if content[name] is None:
+                del content[name]
+        return content
 
     def content_hash(self) -> str:
         return rules.content_hash(self.content())

@@ -13,16 +13,19 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from dispatch.vouchers import rules
 from dispatch.vouchers.models import ServiceVoucher
+
+RECORD_LABELS = (
+    ("problem", "Problem 故障"),
+    ("work_done", "Work done 处理过程"),
+    ("solution", "Solution 解决方案"),
+    ("result", "Result 处理结果"),
+)
 
 # A CID font every PDF reader ships with: Chinese text without embedding a font file.
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-
-def verification_url(base_url: str, voucher: ServiceVoucher) -> str:
-    """Return the public page that tells whether this voucher is genuine and unchanged."""
-    return f"{base_url.rstrip('/')}/v/{voucher.number}?h={voucher.content_hash()[:16]}"
 
 
 def qr_png(url: str) -> bytes:
@@ -46,7 +49,7 @@ def render(voucher: ServiceVoucher, *, base_url: str, tz: str) -> bytes:
         y -= 6 * mm
         page.drawString(20 * mm, y, line)
     y = _signatures(page, voucher, y - 12 * mm)
-    url = verification_url(base_url, voucher)
+    url = rules.verification_url(base_url, voucher.number, voucher.content_hash())
     page.drawImage(
         ImageReader(io.BytesIO(qr_png(url))), width - 55 * mm, height - 60 * mm, 35 * mm, 35 * mm
     )
@@ -65,9 +68,15 @@ def _lines(voucher: ServiceVoucher, zone: ZoneInfo) -> list[str]:
         f"Start 开始: {voucher.started_at.astimezone(zone):%Y-%m-%d %H:%M}    "
         f"End 结束: {voucher.ended_at.astimezone(zone):%Y-%m-%d %H:%M}",
         f"Service 服务内容: {voucher.service_content}",
+        *(
+            f"{label}: {getattr(voucher, name)}"
+            for name, label in RECORD_LABELS
+            if getattr(voucher, name) is not None
+        ),
         f"Parts 配件: {parts or '—'}",
         f"Labour 工时: {voucher.labour_minutes} min    Fee 费用: ¥{voucher.fee_cents / 100:.2f}",
-        f"Status 状态: {voucher.status}    Content hash: {voucher.content_hash()[:16]}",
+        f"Status 状态: {voucher.status}    "
+        f"Code 验证码: {rules.verification_code(voucher.content_hash())}",
     ]
 
 
@@ -81,6 +90,10 @@ def _signatures(page: canvas.Canvas, voucher: ServiceVoucher, y: float) -> float
         page.drawString(
             20 * mm, y, f"{label}: {signature.signer_name}  {signature.signed_at:%Y-%m-%d %H:%M}Z"
         )
+        if rules.signature_problem(signature.image_png):  # stored before images were decoded
+            page.drawString(20 * mm, y - 8 * mm, "(signature image unreadable 签名图像无法显示)")
+            y -= 20 * mm
+            continue
         page.drawImage(
             ImageReader(io.BytesIO(signature.image_png)),
             20 * mm,

@@ -5,8 +5,10 @@ import binascii
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from dispatch.api.base import app_config
 from dispatch.visits.schemas import VoucherOut
-from dispatch.vouchers.service import EDITABLE
+from dispatch.vouchers import rules
+from dispatch.vouchers.models import EDITABLE
 
 
 class Base64Bytes(fields.Field):
@@ -45,6 +47,10 @@ class VoucherEditIn(Schema):
     parts = fields.List(fields.Nested(PartLine))
     labour_minutes = fields.Integer(validate=validate.Range(0, 24 * 60))
     fee_cents = fields.Integer(validate=validate.Range(0, 100_000_000))
+    problem = fields.String(validate=validate.Length(min=2, max=4000))
+    work_done = fields.String(validate=validate.Length(min=2, max=4000))
+    solution = fields.String(validate=validate.Length(min=2, max=4000))
+    result = fields.String(validate=validate.Length(min=2, max=1000))
 
 
 class AmendmentIn(Schema):
@@ -65,10 +71,19 @@ class AmendmentOut(Schema):
 
 class VoucherDetailOut(VoucherOut):
     visit_id = fields.Integer()
+    problem = fields.String(allow_none=True)
+    work_done = fields.String(allow_none=True)
+    solution = fields.String(allow_none=True)
+    result = fields.String(allow_none=True)
     manager_signature_valid = fields.Function(lambda v: v.has_valid_signature("manager"))
     unsigned_reason = fields.String()
     archived_at = fields.DateTime()
     amendments = fields.List(fields.Nested(AmendmentOut))
+    is_archived = fields.Boolean(metadata={"description": "both signatures in; read-only"})
+    verification_url = fields.Function(
+        lambda v: rules.verification_url(app_config().public_base_url, v.number, v.content_hash()),
+        metadata={"description": "the page the PDF's QR code opens, with the full code"},
+    )
 
 
 class ReconciliationQuery(Schema):

@@ -1,4 +1,4 @@
-"""The service voucher's life: issue, customer signature and countersignature, archive."""
+"""The service voucher's life: issue and fill, sign and countersign (→ archived), edit, void."""
 
 from __future__ import annotations
 
@@ -20,9 +20,7 @@ from dispatch.visits.fieldwork_rules import NO_SIGNATURE_REASONS
 from dispatch.visits.models import Visit
 from dispatch.visits.service import timezone_of
 from dispatch.vouchers import rules
-from dispatch.vouchers.models import ServiceVoucher, VoucherSignature
-
-EDITABLE = ("service_content", "parts", "labour_minutes", "fee_cents")
+from dispatch.vouchers.models import EDITABLE, ServiceVoucher, VoucherSignature
 
 
 def get_voucher(session: Session, voucher_id: int) -> ServiceVoucher:
@@ -33,47 +31,63 @@ def get_voucher(session: Session, voucher_id: int) -> ServiceVoucher:
     return voucher
 
 
+def lock_voucher(session: Session, voucher_id: int) -> ServiceVoucher:
+    """Load a voucher under a row lock, fresh from the database, or raise NotFound.
+
+    Every change of a voucher goes through here, so two signatures given at the same instant
+    are applied one after the other and the second sees the first (it archives).
+    """
+    voucher = session.scalars(
+        select(ServiceVoucher)
+        .where(ServiceVoucher.id == voucher_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if voucher is None:
+        raise NotFound(f"Voucher {voucher_id} not found")
+    session.expire(voucher, ["signatures", "amendments"])  # reloaded after the lock is held
+    return voucher
+
+
 def issue(
     session: Session, *, actor: Actor, visit: Visit, tz: str, content: dict, at: datetime
 ) -> ServiceVoucher:
-    """Issue the voucher of a completed visit (VCH-1, VCH-6)."""
+    """Issue the voucher of a completed visit with its record of the work (VCH-1, VCH-6)."""
     voucher = ServiceVoucher(
-        number=numbering.next_number(session, "SV", at, tz),
-        visit=visit,
+        number=numbering.next_number(session, "SV", at, tz), visit=visit, issued_at=at
+    )
+    voucher.fill(
         service_class=visit.request.service_class,
         started_at=visit.arrived_at,
         ended_at=visit.completed_at,
-        issued_at=at,
-        **{name: content[name] for name in EDITABLE},
+        **{name: content.get(name) for name in EDITABLE},
     )
-    return audit.add_created(
-        session,
-        actor=actor,
-        obj=voucher,
-        action="voucher.issued",
-        entity="voucher",
-        after={"number": voucher.number, "content_hash": voucher.content_hash()},
-    )
+    session.add(voucher)
+    session.flush()
+    _audit(session, actor, voucher, "voucher.issued", before=None)
+    return voucher
 
 
 def sign(
     session: Session, *, actor: Actor, voucher: ServiceVoucher, role: str, signature: dict
 ) -> VoucherSignature:
     """Bind a signature to the voucher's current content (VCH-7); archive when both are in."""
-    _check_open(voucher)
-    problem = rules.signature_problem(signature["image"])
+    image = signature["image"]
+    problem = rules.signature_problem(image)
     if problem:
         raise RuleViolation(
             problem, error_code="bad_signature", details={"signature.image": [problem]}
         )
+    voucher = lock_voucher(session, voucher.id)
+    before = voucher.snapshot()
     if voucher.has_valid_signature(role):
         raise Conflict(f"The voucher already has a valid {role} signature", error_code="signed")
+    voucher.record_signature(role)  # InvalidTransition when archived or void
     stale = voucher.signature_of(role)
     if stale is not None:  # void: the content changed after it was given
         voucher.signatures.remove(stale)
         session.delete(stale)
         session.flush()
-    image = signature["image"]
     row = VoucherSignature(
         voucher=voucher,
         role=role,
@@ -87,7 +101,9 @@ def sign(
     )
     session.add(row)
     session.flush()
-    _settle_status(session, actor, voucher, f"voucher.{role}_signed")
+    _audit(session, actor, voucher, f"voucher.{role}_signed", before=before)
+    if voucher.is_archived:  # the customer gets a PDF copy (VCH-10)
+        outbox.add(session, "voucher.send_copy", voucher_id=voucher.id)
     return row
 
 
@@ -136,55 +152,61 @@ def countersign(
 
 
 def edit(session: Session, *, actor: Actor, voucher_id: int, changes: dict) -> ServiceVoucher:
-    """Correct a voucher before it is archived; signatures given earlier become void."""
-    voucher = get_voucher(session, voucher_id)
-    _check_open(voucher)
+    """Correct a voucher before it is archived; signatures given earlier become void (VCH-7)."""
+    voucher = lock_voucher(session, voucher_id)
+    voucher.target_of(rules.VoucherEvent.REVISE)  # archived: 409 before the parts are priced
     if "parts" in changes:
         changes = changes | {"parts": parts_catalogue.priced_lines(session, changes["parts"])}
-    before = {name: getattr(voucher, name) for name in changes if name in EDITABLE}
-    for name in before:
-        setattr(voucher, name, changes[name])
-    session.flush()
-    _settle_status(session, actor, voucher, "voucher.edited", before=before)
+    before = voucher.snapshot()
+    old_values = voucher.revise(changes)
+    if old_values:
+        session.flush()
+        _audit(session, actor, voucher, "voucher.edited", before=before | old_values)
     return voucher
 
 
-def _check_open(voucher: ServiceVoucher) -> None:
-    if voucher.archived:
-        raise Conflict(
-            "The voucher is archived and read-only; add an amendment instead",
-            error_code="voucher_archived",
-        )
+def void_for_visit(session: Session, *, actor: Actor, visit_id: int) -> ServiceVoucher | None:
+    """Void the unsigned voucher of a cancelled visit; a signed one stays (it is evidence)."""
+    query = select(ServiceVoucher.id).where(ServiceVoucher.visit_id == visit_id)
+    voucher_id = session.scalar(query)
+    if voucher_id is None:
+        return None
+    voucher = lock_voucher(session, voucher_id)
+    if not voucher.can(rules.VoucherEvent.VOID):
+        return voucher
+    before = voucher.snapshot()
+    voucher.void()
+    _audit(session, actor, voucher, "voucher.voided", before=before)
+    return voucher
 
 
-def _settle_status(session, actor, voucher: ServiceVoucher, action: str, before=None) -> None:
-    """Derive the status from the valid signatures and audit the change."""
-    valid = {role for role in ("customer", "manager") if voucher.has_valid_signature(role)}
-    old = voucher.status
-    voucher.status = rules.voucher_status(valid)
-    if voucher.status == "archived":
-        voucher.archived_at = utcnow()
+def _audit(session, actor: Actor, voucher: ServiceVoucher, action: str, before) -> None:
+    """Audit a change of the voucher from its own snapshots."""
     audit.record(
         session,
         actor=actor,
         action=action,
         entity="voucher",
         entity_id=voucher.id,
-        before={"status": old, **(before or {})},
-        after={"status": voucher.status, "content_hash": voucher.content_hash()},
+        before=before,
+        after=voucher.snapshot(),
     )
 
 
-def verification(session: Session, *, config: Config, number: str, hash_prefix: str) -> dict:
-    """Say whether a voucher with this number exists and still has the content the QR vouches."""
+def verification(session: Session, *, config: Config, number: str, code: str) -> dict:
+    """Say whether a voucher with this number exists and whether a printed code still matches.
+
+    Without the code (the bare /v/<number> address) nothing can be said about a printed copy.
+    """
     voucher = session.scalars(select(ServiceVoucher).where(ServiceVoucher.number == number)).first()
     if voucher is None:
         return {"number": number, "genuine": False}
     return {
         "number": number,
         "genuine": True,
-        "unchanged": bool(hash_prefix) and voucher.content_hash().startswith(hash_prefix),
+        "code_check": rules.code_verdict(code, voucher.content_hash()),
         "status": voucher.status,
+        "archived": voucher.is_archived,
         "service_day": voucher.ended_at.astimezone(
             ZoneInfo(timezone_of(voucher.visit, config))
         ).date(),

@@ -13,6 +13,7 @@ from dispatch.links import service as links
 from dispatch.notifications.service import queue_sms
 from dispatch.vouchers import service as vouchers
 from dispatch.vouchers.models import ServiceVoucher
+from dispatch.vouchers.rules import VoucherEvent
 
 SIGN_LINK_LIFETIME = timedelta(hours=72)  # REQUIREMENTS: voucher-signing link, 72 h
 
@@ -20,8 +21,8 @@ SIGN_LINK_LIFETIME = timedelta(hours=72)  # REQUIREMENTS: voucher-signing link, 
 def send_request(session: Session, *, config: Config, voucher_id: int) -> str:
     """Text the customer a link to read and sign the voucher, once."""
     voucher = session.get(ServiceVoucher, voucher_id)
-    if voucher is None or voucher.has_valid_signature("customer"):
-        return "skipped"
+    if voucher is None or not voucher.can(VoucherEvent.CUSTOMER_SIGNS):
+        return "skipped"  # gone, void, archived or already signed by the customer
     visit = voucher.visit
     token = links.issue(
         session,

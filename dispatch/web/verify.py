@@ -15,8 +15,8 @@ link_limit(bp)  # numbers are guessable; keep enumeration slow
 
 @bp.get("/v/<number>")
 def voucher(number: str):
-    """Show whether the voucher is genuine and unchanged since the PDF was printed."""
+    """Show whether the voucher is genuine and, with the printed code, unchanged since printing."""
     result = vouchers.verification(
-        db.session, config=app_config(), number=number, hash_prefix=request.args.get("h", "")
+        db.session, config=app_config(), number=number, code=request.args.get("h", "")
     )
     return render_template("voucher_verify.html", v=result), 200 if result["genuine"] else 404

@@ -11,7 +11,8 @@ from dispatch.api.limits import link_limit
 from dispatch.db import db
 from dispatch.errors import DomainError
 from dispatch.links.service import purpose_of
-from dispatch.vouchers import signing
+from dispatch.vouchers import copies, signing
+from dispatch.vouchers.views import pdf_response
 from dispatch.web import appointment, service
 from dispatch.web.survey import read_survey, reason_labels
 
@@ -57,6 +58,8 @@ def show(token: str):
         return render_template("reschedule.html", view=view, token=token, choices=choices)
     if purpose == "cancel":
         return render_template("cancel.html", view=view, token=token)
+    if purpose == copies.PURPOSE:
+        return redirect(url_for("web.voucher_copy", token=token), code=303)
     if purpose == "sign":
         return render_template("sign.html", view=view, token=token, voucher=link.visit.voucher)
     return render_template(
@@ -115,6 +118,12 @@ def calendar(token: str):
         mimetype="text/calendar",
         headers={"Content-Disposition": f"attachment; filename={view.number}.ics"},
     )
+
+
+@bp.get("/l/<token>/voucher.pdf")
+def voucher_copy(token: str):
+    """Download the customer's PDF copy of the archived voucher (VCH-10)."""
+    return pdf_response(copies.open_copy(db.session, config=app_config(), token=token))
 
 
 @bp.post("/l/<token>/sign")

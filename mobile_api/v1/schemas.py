@@ -74,6 +74,15 @@ class CompleteIn(DeviceTimeIn):
         validate=validate.OneOf(COLLECTION_METHODS),
         metadata={"description": "how a class-A fee up to the on-site cap was collected"},
     )
+    # VCH-6: the voucher's record; the first three default to the visit's work record.
+    diagnosis = fields.String(load_default=None, validate=validate.Length(min=2, max=4000))
+    work_done = fields.String(load_default=None, validate=validate.Length(min=2, max=4000))
+    solution = fields.String(load_default=None, validate=validate.Length(min=2, max=4000))
+    result = fields.String(
+        load_default=None,
+        validate=validate.Length(min=2, max=1000),
+        metadata={"description": "the outcome (处理结果); the voucher is refused without it"},
+    )
     signature = fields.Nested(SignatureIn, load_default=None)
     no_signature = fields.Nested(NoSignatureIn, load_default=None)
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from dispatch import sweeps
 from tests.builders import login, repair_request, signature_b64, sms_link_token
+from tests.mobile_api.helpers import RECORD
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -46,6 +47,7 @@ def complete_visit(client, world, clock, finished: datetime, start: datetime | N
         json={
             "device_time": finished.isoformat(),
             "service_content": "Replaced the drive belt; tested a full wash cycle.",
+            **RECORD,
             "signature": {"signer_name": "Wang", "image": signature_b64()},
         },
     )

@@ -18,6 +18,7 @@ from dispatch.followups.models import FollowUp
 from dispatch.notifications.models import SmsMessage
 from dispatch.vouchers.models import ServiceVoucher
 from tests.builders import build_world, repair_request, signature_b64, sms_link_token
+from tests.mobile_api.helpers import RECORD
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -107,6 +108,7 @@ def test_service_loop_end_to_end_fup_1_vch_binding(client, session, sms, run_wor
             json={
                 "device_time": local(15, 29).isoformat(),
                 "service_content": "Replaced the drive belt; tested a full wash cycle.",
+                **RECORD,
                 "parts": [{"code": "BELT-9", "name": "Drive belt", "quantity": 1}],
                 "labour_minutes": 75,
                 "fee_cents": 18000,

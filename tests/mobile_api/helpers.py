@@ -36,10 +36,20 @@ def accept_estimate(client, headers, visit_id: int) -> None:
     assert act(client, headers, visit_id, "estimate", **ESTIMATE).status_code == 200
 
 
+# The record a voucher needs before it can be submitted (VCH-6).
+RECORD = {
+    "diagnosis": "Drive belt worn through",
+    "work_done": "Fitted a new drive belt",
+    "solution": "Belt replaced, tension set",
+    "result": "Drum turns, full wash cycle ran",
+}
+
+
 def completion(**overrides) -> dict:
     return {
         "device_time": now_iso(),
         "service_content": "Replaced the drive belt",
+        **RECORD,
         "parts": [{"code": "BELT-9", "name": "Drive belt", "quantity": 1}],
         "labour_minutes": 45,
         "fee_cents": 18000,

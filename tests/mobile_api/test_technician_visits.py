@@ -7,6 +7,7 @@ from sqlalchemy import select
 from dispatch.audit import AuditEntry
 from dispatch.visits.models import Visit
 from tests.builders import PASSWORD, book_visit, signature_b64
+from tests.mobile_api.helpers import RECORD
 
 
 def now_iso(minutes: int = 0) -> str:
@@ -93,6 +94,7 @@ def test_bad_signature_rolls_back_the_completion(client, world, session):
     body = {
         "device_time": now_iso(),
         "service_content": "Fixed the pump",
+        **RECORD,
         "signature": {"signer_name": "Li", "image": "R0lGODlhAQABAAAAACw="},
     }  # a GIF
     response = client.post(f"/mobile/v1/visits/{visit['id']}/complete", headers=tech, json=body)

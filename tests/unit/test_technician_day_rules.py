@@ -6,7 +6,7 @@ import pytest
 
 from dispatch.idempotency import fingerprint
 from dispatch.visits.fieldwork_rules import checkin_distance_m, too_far
-from dispatch.vouchers.rules import reconciliation_problems, voucher_status
+from dispatch.vouchers.rules import reconciliation_problems
 
 SITE = (31.19, 121.44)
 
@@ -24,19 +24,6 @@ def test_unknown_positions_have_no_distance_and_are_not_flagged():
 
 def test_too_far_is_strictly_beyond_the_radius():
     assert too_far(300.0, 300) is False and too_far(300.1, 300) is True
-
-
-@pytest.mark.parametrize(
-    ("valid", "status"),
-    [
-        (set(), "issued"),
-        ({"customer"}, "customer_signed"),
-        ({"manager"}, "countersigned"),
-        ({"manager", "customer"}, "archived"),
-    ],
-)
-def test_c5_voucher_status_from_signatures_in_either_order(valid, status):
-    assert voucher_status(valid) == status
 
 
 def test_vch_19_problems_of_a_completed_job():

@@ -2,7 +2,13 @@
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from dispatch.vouchers.rules import content_hash, signature_problem
+from dispatch.vouchers.rules import (
+    code_verdict,
+    content_hash,
+    signature_problem,
+    verification_code,
+    verification_url,
+)
 from tests.builders import png_bytes
 
 CONTENT = {
@@ -31,4 +37,28 @@ def test_any_content_change_changes_the_hash():
 def test_signature_must_be_a_png():
     assert signature_problem(png_bytes()) is None
     assert "PNG" in signature_problem(b"GIF89a" + b"\x00" * 100)
-    assert "truncated" in signature_problem(b"\x89PNG\r\n\x1a\n")
+    assert signature_problem(b"\x89PNG\r\n\x1a\n") is not None  # magic bytes alone
+
+
+def test_vch_7_png_magic_followed_by_noise_is_not_a_signature():
+    noise = bytes(range(256)) * 4
+    assert signature_problem(b"\x89PNG\r\n\x1a\n" + noise) is not None
+    assert "decoded" in signature_problem(png_bytes(width=300, height=120)[:-30])  # cut short
+    assert signature_problem(png_bytes(width=300, height=120)) is None
+
+
+def test_verification_needs_the_full_printed_code():
+    digest = content_hash(CONTENT)
+    code = verification_code(digest)
+    assert len(code) == 16 and code == digest[:16]
+    assert code_verdict(code, digest) == "unchanged"
+    assert code_verdict(code.upper(), digest) == "unchanged"
+    assert code_verdict("", digest) == "no_code"
+    for guess in (code[:1], code[:15], code + "0", "ü" * 16):
+        assert code_verdict(guess, digest) == "changed", guess
+
+
+def test_verification_url_carries_the_code_of_the_qr():
+    digest = content_hash(CONTENT)
+    url = verification_url("http://example.test/", "SV-1", digest)
+    assert url == f"http://example.test/v/SV-1?h={digest[:16]}"

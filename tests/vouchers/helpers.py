@@ -6,10 +6,12 @@ from tests.builders import book_visit, next_workday_at, signature_b64
 from tests.mobile_api.helpers import accept_estimate, completion, walk_to_site
 
 
-def completed_voucher(client, world, *, signed: bool = True, hour: int = 10) -> dict:
+def completed_voucher(
+    client, world, *, signed: bool = True, hour: int = 10, tech: str = "tech_a"
+) -> dict:
     """Book, work and complete a visit; return the voucher as the back office sees it."""
-    visit = book_visit(client, world, start=next_workday_at(hour))["id"]
-    tech = world.auth("tech_a")
+    visit = book_visit(client, world, tech=tech, start=next_workday_at(hour))["id"]
+    tech = world.auth(tech)
     walk_to_site(client, tech, visit)
     accept_estimate(client, tech, visit)
     body = completion()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from dispatch.clock import utcnow
 from dispatch.vouchers.models import ServiceVoucher
 from tests.builders import book_visit, png_bytes, sms_link_token
+from tests.mobile_api.helpers import RECORD
 
 
 def complete_without_signature(client, world) -> dict:
@@ -27,6 +28,7 @@ def complete_without_signature(client, world) -> dict:
         json={
             "device_time": datetime.now(UTC).isoformat(),
             "service_content": "Cleaned the pump",
+            **RECORD,
             "no_signature": {"reason": "customer_absent"},
         },
     )

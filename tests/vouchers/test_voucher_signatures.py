@@ -23,7 +23,7 @@ def test_vch_9_customer_first_then_countersign_archives(client, world):
 
 def test_c5_countersign_first_then_customer_signs_later(client, world, session):
     voucher = completed_voucher(client, world, signed=False)
-    assert voucher["status"] == "issued" and voucher["unsigned_reason"] == "customer_absent"
+    assert voucher["status"] == "filled" and voucher["unsigned_reason"] == "customer_absent"
     assert session.get(Visit, voucher["visit_id"]).needs_manager_review is True
     assert countersign(client, world, voucher["id"]).get_json()["status"] == "countersigned"
     signed = client.post(
@@ -45,7 +45,7 @@ def test_vch_7_a_change_after_signing_voids_the_signature(client, world):
     )
     assert edited.status_code == 200
     body = edited.get_json()
-    assert body["customer_signature_valid"] is False and body["status"] == "issued"
+    assert body["customer_signature_valid"] is False and body["status"] == "filled"
     assert body["content_hash"] != voucher["content_hash"]
     # The void signature does not archive the voucher; a fresh one is needed.
     assert countersign(client, world, voucher["id"]).get_json()["status"] == "countersigned"

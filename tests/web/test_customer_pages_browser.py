@@ -8,6 +8,7 @@ from sqlalchemy import select
 from dispatch.notifications.models import SmsMessage
 from dispatch.visits.models import Visit
 from tests.builders import book_visit, signature_b64, sms_link_token
+from tests.mobile_api.helpers import RECORD
 
 
 def latest_link(session, template: str) -> str:
@@ -57,6 +58,7 @@ def test_customer_rates_the_visit_in_browser(
         json={
             "device_time": datetime.now(UTC).isoformat(),
             "service_content": "Cleaned the filter",
+            **RECORD,
             "signature": {"signer_name": "Chen", "image": signature_b64()},
         },
     )
