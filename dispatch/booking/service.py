@@ -19,6 +19,7 @@ from dispatch.intake.models import ServiceRequest
 from dispatch.intake.rules import JOB_REQUEST_TYPES, creates_job
 from dispatch.links import service as links
 from dispatch.notifications.service import queue_sms
+from dispatch.outbox import OutboxMessage
 from dispatch.schedule import service as schedule
 from dispatch.schedule.service import Need, Placement
 from dispatch.visits.models import Visit
@@ -126,12 +127,15 @@ def _schedule_reminder(session: Session, config: Config, visit: Visit) -> None:
     tz = ZoneInfo(timezone_of(visit.request, config))
     day_before = visit.window_start.astimezone(tz).date() - timedelta(days=1)
     run_at = datetime.combine(day_before, config.reminder_time, tz)
-    if run_at > utcnow():
+    key = f"reminder:{visit.id}:{visit.window_start.isoformat()}"
+    # Moved back to a window it had before: that window's reminder is still queued and sends.
+    known = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
+    if run_at > utcnow() and session.scalar(known) is None:
         outbox.add(
             session,
             "booking.reminder",
             run_at=run_at,
-            dedupe_key=f"reminder:{visit.id}:{visit.window_start.isoformat()}",
+            dedupe_key=key,
             visit_id=visit.id,
             window_start=visit.window_start.isoformat(),
         )
