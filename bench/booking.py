@@ -41,7 +41,6 @@ from dispatch import schema
 from dispatch.actors import SYSTEM, Actor
 from dispatch.booking import rules
 from dispatch.booking import service as booking
-from dispatch.booking.slots import Need, free_windows
 from dispatch.config import PROJECT_ROOT, Config, activate
 from dispatch.customers import service as customers
 from dispatch.customers.geocoding import FakeGeocoder
@@ -50,6 +49,7 @@ from dispatch.db import db, session_scope
 from dispatch.intake import service as intake
 from dispatch.regions import service as regions
 from dispatch.routing import service as routing
+from dispatch.schedule.service import Need, free_windows
 from dispatch.technicians import service as technicians
 from dispatch.users import service as users
 

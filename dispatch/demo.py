@@ -6,13 +6,14 @@ Names and phone numbers are generated; none belongs to a real person (PRV-15).
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch.actors import SYSTEM, Actor
+from dispatch.booking import rules as booking_rules
 from dispatch.booking import service as booking
 from dispatch.clock import utcnow
 from dispatch.config import Config
@@ -22,6 +23,7 @@ from dispatch.intake import rules as intake_rules
 from dispatch.intake import service as intake
 from dispatch.parts import service as parts
 from dispatch.regions.models import Region
+from dispatch.schedule import service as schedule
 from dispatch.technicians.models import Technician
 from dispatch.users import service as users
 from dispatch.users.models import User
@@ -190,17 +192,22 @@ def _customer_with_request(session, rng, actor, config, index: int):
 
 
 def _book_some(session, rng, actor, config, requests, technicians) -> int:
+    """Book the next workday through the technicians' days: only windows slot search offers."""
     tz = ZoneInfo(config.default_timezone)
     tomorrow = _workday_after(utcnow().astimezone(tz).date())
     booked = 0
-    slots = {t.id: 0 for t in technicians}
+    load = {t.id: 0 for t in technicians}
     for request in requests[:20]:
         candidates = [t for t in technicians if t.region_id == request.site.region_id]
-        technician = min(candidates, key=lambda t: slots[t.id])
-        start = datetime.combine(tomorrow, datetime.min.time(), tz) + timedelta(
-            hours=9 + 2 * slots[technician.id]
-        )
-        if start.hour >= 17:
+        technician = min(candidates, key=lambda t: load[t.id])
+        need = schedule.Need(site=request.site, minutes=60, technician_id=technician.id)
+        days_ahead = (tomorrow - utcnow().astimezone(tz).date()).days + 1
+        offered = [
+            p
+            for p in schedule.free_windows(session, config=config, need=need, days=days_ahead)
+            if p.window_start.astimezone(tz).date() == tomorrow
+        ]
+        if not offered:
             continue
         booking.book(
             session=session,
@@ -208,30 +215,35 @@ def _book_some(session, rng, actor, config, requests, technicians) -> int:
             config=config,
             request_id=request.id,
             technician_id=technician.id,
-            window_start=start,
-            window_end=start + timedelta(minutes=config.appointment_window_minutes),
+            window_start=offered[0].window_start,
+            window_end=offered[0].window_end,
             duration_minutes=60,
         )
-        slots[technician.id] += 1
+        load[technician.id] += 1
         booked += 1
     return booked
 
 
 def _leave_to_planner(session, rng, actor, config, requests) -> int:
     """Book windows the day after tomorrow with no technician: POST /api/v1/plans assigns them."""
-    tz = ZoneInfo(config.default_timezone)
-    day = _workday_after(_workday_after(utcnow().astimezone(tz).date()))
+    tz = config.default_timezone
+    day = _workday_after(_workday_after(utcnow().astimezone(ZoneInfo(tz)).date()))
+    windows = booking_rules.candidate_windows(
+        day,
+        tz,
+        config.contact_window_start,
+        config.contact_window_end,
+        config.appointment_window_minutes,
+    )
     for request in requests:
-        start = datetime.combine(day, datetime.min.time(), tz) + timedelta(
-            hours=rng.choice([9, 11, 13, 15])
-        )
+        start, end = rng.choice(windows)
         booking.book(
             session=session,
             actor=actor,
             config=config,
             request_id=request.id,
             window_start=start,
-            window_end=start + timedelta(hours=2),
+            window_end=end,
             duration_minutes=rng.choice([45, 60, 90]),
             required_skill=rng.choice(SKILLS),
             required_level=1,

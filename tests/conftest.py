@@ -19,11 +19,11 @@ from werkzeug.serving import make_server
 from dispatch import jobs, schema
 from dispatch.api.limits import limiter
 from dispatch.app import create_app
-from dispatch.booking import days as booked_days
 from dispatch.config import Config, activate
 from dispatch.db import db
 from dispatch.models import Base
 from dispatch.notifications.gateway import recording_gateway
+from dispatch.schedule import days as booked_days
 from tests.builders import World, build_world
 
 PG_URL = os.environ.get(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from dispatch.config import Config
-from dispatch.routing.service import travel_matrix_for
+from dispatch.schedule.days import travel_matrix_for
 from dispatch.visits.models import Visit
 
 

@@ -25,8 +25,3 @@ def candidate_windows(
 def contact_due(registered_at: datetime) -> datetime:
     """Return when the customer must have been contacted to agree a date (APT-1)."""
     return registered_at + CONTACT_DEADLINE
-
-
-def reserved_span(start: datetime, minutes: int) -> tuple[datetime, datetime]:
-    """Return the technician time a visit holds: its planned start plus its duration."""
-    return start, start + timedelta(minutes=minutes)

@@ -6,13 +6,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dispatch import audit, numbering, outbox
 from dispatch.actors import Actor
 from dispatch.booking.rules import CONTACT_DEADLINE
-from dispatch.booking.slots import Need, Placement, free_windows, place
 from dispatch.clock import utcnow
 from dispatch.config import Config
 from dispatch.errors import Conflict, RuleViolation
@@ -21,13 +19,12 @@ from dispatch.intake.models import ServiceRequest
 from dispatch.intake.rules import JOB_REQUEST_TYPES, creates_job
 from dispatch.links import service as links
 from dispatch.notifications.service import queue_sms
-from dispatch.technicians.models import Technician
+from dispatch.outbox import OutboxMessage
+from dispatch.schedule import service as schedule
+from dispatch.schedule.service import Need, Placement
 from dispatch.visits.models import Visit
 from dispatch.visits.service import bookable_technician, timezone_of, window_text
 from dispatch.vouchers import service as vouchers
-
-ALTERNATIVES_DAYS = 5
-ALTERNATIVES_SHOWN = 6
 
 
 def book(
@@ -71,8 +68,8 @@ def book(
     need = None
     if technician_id is not None or auto_assign:
         need = _need(visit, technician_id)
-        _hold(session, config, visit, need)
-    save_held(
+        schedule.reserve(session, config, visit, need)
+    schedule.save_reserved(
         session,
         config,
         visit,
@@ -112,62 +109,6 @@ def _need(visit: Visit, technician_id: int | None = None) -> Need:
     )
 
 
-def _hold(session: Session, config: Config, visit: Visit, need: Need) -> Placement:
-    """Place the visit in its window on a technician's day, or refuse with alternatives."""
-    placement = place(
-        session, config=config, need=need, window=(visit.window_start, visit.window_end)
-    )
-    if placement is None or not _still_free(session, visit, placement):
-        raise Conflict(
-            "No technician can keep that window",
-            error_code="window_taken",
-            details={"alternatives": alternatives(session, config, need)},
-        )
-    visit.hold(placement.technician_id, placement.planned_start)
-    return placement
-
-
-def _still_free(session: Session, visit: Visit, placement: Placement) -> bool:
-    # The technician row lock serialises bookings of one person; the exclusion constraint
-    # on PostgreSQL is the last word if two requests still race past this check.
-    session.scalars(
-        select(Technician).where(Technician.id == placement.technician_id).with_for_update()
-    ).one()
-    start = placement.planned_start
-    end = start + timedelta(minutes=visit.duration_minutes)
-    conditions = [
-        Visit.technician_id == placement.technician_id,
-        Visit.status != "cancelled",
-        Visit.reserved_start < end,
-        Visit.reserved_end > start,
-    ]
-    if visit.id is not None:
-        conditions.append(Visit.id != visit.id)
-    return session.scalars(select(Visit.id).where(*conditions)).first() is None
-
-
-def alternatives(session: Session, config: Config, need: Need) -> list[dict]:
-    """Return some free windows to offer instead of a taken one."""
-    found = free_windows(session, config=config, need=need, days=ALTERNATIVES_DAYS)
-    return [
-        {"window_start": p.window_start.isoformat(), "window_end": p.window_end.isoformat()}
-        for p in found[:ALTERNATIVES_SHOWN]
-    ]
-
-
-def save_held(session: Session, config: Config, visit: Visit, need: Need | None, save) -> None:
-    """Run `save` (which flushes) so a race lost on the exclusion constraint becomes a 409."""
-    try:
-        with session.begin_nested():
-            save()
-    except IntegrityError as exc:
-        raise Conflict(
-            "That time was just taken; please pick another window",
-            error_code="window_taken",
-            details={"alternatives": alternatives(session, config, need) if need else []},
-        ) from exc
-
-
 def _ask_to_confirm(session: Session, config: Config, visit: Visit) -> None:
     token = links.issue_appointment_links(session, secret_key=config.secret_key, visit=visit)
     queue_sms(
@@ -187,12 +128,15 @@ def _schedule_reminder(session: Session, config: Config, visit: Visit) -> None:
     tz = ZoneInfo(timezone_of(visit.request, config))
     day_before = visit.window_start.astimezone(tz).date() - timedelta(days=1)
     run_at = datetime.combine(day_before, config.reminder_time, tz)
-    if run_at > utcnow():
+    key = f"reminder:{visit.id}:{visit.window_start.isoformat()}"
+    # Moved back to a window it had before: that window's reminder is still queued and sends.
+    known = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
+    if run_at > utcnow() and session.scalar(known) is None:
         outbox.add(
             session,
             "booking.reminder",
             run_at=run_at,
-            dedupe_key=f"reminder:{visit.id}:{visit.window_start.isoformat()}",
+            dedupe_key=key,
             visit_id=visit.id,
             window_start=visit.window_start.isoformat(),
         )
@@ -258,11 +202,11 @@ def reschedule(
     before = {"window_start": visit.window_start.isoformat(), **visit.snapshot()}
     visit.move_window(window_start, window_end)
     need = _need(visit, visit.technician_id if visit.pinned_technician else None)
-    _hold(session, config, visit, need)
+    schedule.reserve(session, config, visit, need)
     by_customer = actor.kind == "customer"
     visit.appointment_status = "confirmed" if by_customer else "proposed"
     visit.confirmed_at = utcnow() if by_customer else None
-    save_held(session, config, visit, need, session.flush)
+    schedule.save_reserved(session, config, visit, need, session.flush)
     audit.record(
         session,
         actor=actor,
@@ -294,6 +238,7 @@ def no_show(*, session: Session, actor: Actor, config: Config, visit: Visit, rea
 def _end(session, actor, config, visit: Visit, reason: str, *, missed: bool) -> Visit:
     before = visit.snapshot()
     (visit.miss if missed else visit.cancel)(reason)
+    schedule.release(visit)
     vouchers.void_for_visit(session, actor=actor, visit_id=visit.id)  # an unsigned one only
     intake.set_status(session, actor, visit.request, "registered" if missed else "cancelled")
     audit.record(
@@ -338,13 +283,13 @@ def slots_for_request(
     need = Need(
         site=request.site, minutes=duration_minutes, skill=required_skill, level=required_level
     )
-    return free_windows(session, config=config, need=need, days=days)
+    return schedule.free_windows(session, config=config, need=need, days=days)
 
 
 def slots_for_visit(session: Session, config: Config, visit: Visit, days: int = 5):
     """Return the windows a booked visit could move to (its own time counts as free)."""
     need = _need(visit, visit.technician_id if visit.pinned_technician else None)
-    return free_windows(session, config=config, need=need, days=days)
+    return schedule.free_windows(session, config=config, need=need, days=days)
 
 
 def contact_overdue(session: Session) -> list:

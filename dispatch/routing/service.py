@@ -16,20 +16,14 @@ from dispatch.errors import InvalidTransition, NotFound, RuleViolation
 from dispatch.regions.models import Region
 from dispatch.routing import problem as day_problem
 from dispatch.routing.models import RoutePlan
-from dispatch.routing.travel import GeodesicTravelMatrix, OsrmTravelMatrix, TravelMatrix
 from dispatch.routing.vroom_engine import VroomSolver
+from dispatch.schedule import service as schedule
+from dispatch.schedule.days import travel_matrix_for
 from dispatch.visits.models import Visit
 from dispatch.visits.service import bookable_technician, get_visit
 
 # Cheapest exploration first, so a usable plan and its cost show up early in the progress.
 ROUNDS = (1, 3, 5)
-
-
-def travel_matrix_for(config: Config) -> TravelMatrix:
-    """Return the travel-time source the configuration names."""
-    if config.travel_matrix == "osrm":
-        return OsrmTravelMatrix(config.osrm_url)
-    return GeodesicTravelMatrix(config.travel_speed_kmh, config.travel_detour_factor)
 
 
 def get_plan(session: Session, plan_id: int) -> RoutePlan:
@@ -188,8 +182,9 @@ def assign(
     if visit.status != "scheduled":
         return  # started since the plan was made: the field wins over the plan
     before = visit.snapshot() | {"planned_start": _iso(visit.planned_start)}
-    visit.hold(technician_id, planned_start)
-    visit.route_position, visit.plan_id = position, plan_id
+    schedule.assign(
+        visit, technician_id=technician_id, start=planned_start, position=position, plan_id=plan_id
+    )
     after = visit.snapshot() | {"planned_start": _iso(planned_start)}
     if before != after:
         audit.record(

@@ -17,6 +17,7 @@ from dispatch.intake import service as intake
 from dispatch.notifications.service import queue_sms
 from dispatch.parts import service as parts_catalogue
 from dispatch.payments import service as payments
+from dispatch.schedule import service as schedule
 from dispatch.visits import fieldwork_rules as rules
 from dispatch.visits.models import Visit
 from dispatch.visits.service import (
@@ -200,6 +201,7 @@ def unable_to_complete(
         at,
         lambda: visit.give_up(at=at, reason=reason, note=note),
     )
+    schedule.finish(visit, at)
     if reason == "needs_parts":
         window = (return_window_start, return_window_end)
         _follow_up_visit(session, actor, config, visit, window)
@@ -270,6 +272,7 @@ def complete(
         at,
         lambda: visit.complete(at=at, received_at=utcnow()),
     )
+    schedule.finish(visit, at)
     tz = timezone_of(visit, config)
     voucher = vouchers.issue(
         session,

@@ -151,13 +151,17 @@ class Visit(Base):
         self.appointment_status = "missed"
 
     def hold(self, technician_id: int | None, start: datetime | None) -> None:
-        """Put the visit on a technician's day at `start` (or take it off every day)."""
+        """Put the visit on a technician's day at `start` (only dispatch.schedule calls this)."""
         self.technician_id, self.planned_start = technician_id, start
         if technician_id is None or start is None:
             self.reserved_start = self.reserved_end = None
         else:
             self.reserved_start = start
             self.reserved_end = start + timedelta(minutes=self.duration_minutes)
+
+    def keep_held(self, span: tuple[datetime, datetime] | None) -> None:
+        """Narrow the reserved time to `span` (None frees it); dispatch.schedule decides."""
+        self.reserved_start, self.reserved_end = span or (None, None)
 
     def depart(self, *, at: datetime, received_at: datetime) -> None:
         self._move("en_route")

@@ -1,0 +1,220 @@
+"""A region's technicians' days as the owner sees them: routes, fixed holds, breaks, travel.
+
+Built region-days are kept while nothing on them changed: slot search asks the same day often.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from dispatch.config import Config
+from dispatch.regions.models import Region
+from dispatch.routing import problem as day_problem
+from dispatch.routing.engine import Break, Route, Task, Vehicle, timed_route
+from dispatch.routing.rules import TimeWindow, effective_windows
+from dispatch.routing.travel import GeodesicTravelMatrix, OsrmTravelMatrix, TravelMatrix
+from dispatch.schedule.rules import Held
+from dispatch.technicians.models import Absence, Shift, Technician
+from dispatch.visits.models import Visit
+
+MAX_DAYS = 64
+# Technicians' hours and skills carry no change stamp; a built day is never older than this.
+MAX_AGE_SECONDS = 60
+# Break ids of time held outside the region-day's routes (lunch is 1, absences count from 2).
+HOLD_BREAK_BASE = 1_000_000
+
+_lock = threading.Lock()
+_days: OrderedDict[tuple, tuple[tuple, float, RegionDay]] = OrderedDict()
+
+
+def travel_matrix_for(config: Config) -> TravelMatrix:
+    """Return the travel-time source the configuration names."""
+    if config.travel_matrix == "osrm":
+        return OsrmTravelMatrix(config.osrm_url)
+    return GeodesicTravelMatrix(config.travel_speed_kmh, config.travel_detour_factor)
+
+
+def holds_time():
+    """Return the SQL condition of a visit holding technician time (as visits_no_overlap)."""
+    return (Visit.status != "cancelled") & Visit.reserved_start.is_not(None)
+
+
+@dataclass(frozen=True)
+class BookedVisit:
+    """What the owner reads of a booked visit; safe to keep after its session is gone."""
+
+    id: int
+    technician_id: int | None
+    planned_start: datetime | None
+    window_start: datetime
+
+
+@dataclass
+class RegionDay:
+    """The routes' problem of a region's day plus every span its technicians hold that day.
+
+    Time held outside the day's routes (visits under way or finished, visits in another region)
+    is a fixed break on the technician's vehicle, so routes and slot search work around it.
+    """
+
+    built: day_problem.DayProblem
+    held: dict[int, tuple[Held, ...]] = field(default_factory=dict)
+
+    def held_by(self, technician_id: int) -> tuple[Held, ...]:
+        return self.held.get(technician_id, ())
+
+
+def get(session: Session, config: Config, region: Region, day: date) -> RegionDay:
+    """Return the region's day, rebuilding it when its visits or staff changed."""
+    key = (config.effective_database_url, region.id, day)
+    stamp = _fingerprint(session, region, day)
+    with _lock:
+        cached = _days.get(key)
+        if cached and cached[0] == stamp and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
+            _days.move_to_end(key)
+            return cached[2]
+    built = build(session, config, region, day)
+    with _lock:
+        _days[key] = (stamp, time.monotonic(), built)
+        while len(_days) > MAX_DAYS:
+            _days.popitem(last=False)
+    return built
+
+
+def build(session: Session, config: Config, region: Region, day: date) -> RegionDay:
+    """Build a region's day with every booked start kept and all held time blocked."""
+    built = day_problem.build(
+        session, region=region, day=day, travel=travel_matrix_for(config), keep_booked_times=True
+    )
+    end = built.day_start + timedelta(days=1)
+    held = held_spans(session, list(built.problem.vehicle_by_id), built.day_start, end)
+    in_routes = set(built.visits)
+    vehicles = tuple(
+        _with_holds(built, v, [h for h in held.get(v.id, ()) if h.visit_id not in in_routes])
+        for v in built.problem.vehicles
+    )
+    built.problem = replace(built.problem, vehicles=vehicles)
+    # Sessions end (and roll back) after each request; a kept day holds no ORM rows.
+    built.visits = {
+        v.id: BookedVisit(v.id, v.technician_id, v.planned_start, v.window_start)
+        for v in built.visits.values()
+    }
+    built.technicians = {}
+    return RegionDay(built, held)
+
+
+def held_spans(
+    session: Session, technician_ids: list[int], start: datetime, end: datetime
+) -> dict[int, tuple[Held, ...]]:
+    """Return the time each technician holds between start and end, in order."""
+    rows = session.execute(
+        select(Visit.id, Visit.technician_id, Visit.reserved_start, Visit.reserved_end)
+        .where(
+            Visit.technician_id.in_(technician_ids),
+            holds_time(),
+            Visit.reserved_start < end,
+            Visit.reserved_end > start,
+        )
+        .order_by(Visit.reserved_start)
+    )
+    found: dict[int, list[Held]] = {}
+    for visit_id, technician_id, held_start, held_end in rows:
+        found.setdefault(technician_id, []).append(Held(visit_id, held_start, held_end))
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _with_holds(day: day_problem.DayProblem, vehicle: Vehicle, held: list[Held]) -> Vehicle:
+    """Block held time on a vehicle as fixed breaks (clipped to its shift)."""
+    blocks = []
+    for h in held:
+        start = max(day.seconds(h.start), vehicle.shift.start)
+        end = min(day.seconds(h.end), vehicle.shift.end)
+        if start < end:
+            blocks.append(
+                Break(HOLD_BREAK_BASE + h.visit_id, (TimeWindow(start, start),), end - start)
+            )
+    return replace(vehicle, breaks=vehicle.breaks + tuple(blocks)) if blocks else vehicle
+
+
+def current_routes(day: RegionDay, leave_out: int | None = None) -> tuple[list[Route], set[int]]:
+    """Time each technician's assigned visits in their planned order.
+
+    Returns the routes and the technicians whose present order cannot be kept (e.g. after a
+    manual override); those take no insertion, because nothing can be promised on their day.
+    """
+    problem = day.built.problem
+    assigned: dict[int, list] = {}
+    for visit in day.built.visits.values():
+        if visit.technician_id in problem.vehicle_by_id and visit.id != leave_out:
+            assigned.setdefault(visit.technician_id, []).append(visit)
+    routes, broken = [], set()
+    for tech_id, visits in assigned.items():
+        vehicle = problem.vehicle_by_id[tech_id]
+        visits.sort(key=lambda v: (v.planned_start or v.window_start, v.id))
+        items = _with_breaks([problem.task_by_id[v.id] for v in visits], vehicle.breaks)
+        route = timed_route(problem, vehicle, items)
+        if route is None:
+            broken.add(tech_id)
+        else:
+            routes.append(route)
+    return routes, broken
+
+
+def _opens(item: Task) -> int:
+    # A booked start counts, not the window it was booked in: the route runs in start order.
+    return effective_windows(item)[0].start
+
+
+def _with_breaks(tasks: list[Task], breaks: tuple[Break, ...]) -> list:
+    """Place each break before the first task that starts after its window opens."""
+    items: list = list(tasks)
+    for brk in sorted(breaks, key=lambda b: b.windows[0].start):
+        opens = brk.windows[0].start
+        at = next(
+            (
+                i
+                for i, t in enumerate(items)
+                if isinstance(t, Task) and effective_windows(t) and _opens(t) >= opens
+            ),
+            len(items),
+        )
+        items.insert(at, brk)
+    return items
+
+
+def _fingerprint(session: Session, region: Region, day: date) -> tuple:
+    """Return what changes whenever a visit, shift, absence or technician of the day changes."""
+    start = datetime.combine(day, datetime.min.time(), ZoneInfo(region.timezone))
+    end = start + timedelta(days=1)
+    # Any visit touching the day counts, whatever its region: technicians may serve several.
+    # Every ORM update bumps a version, so the sum moves even when the clock stands still.
+    visits = session.execute(
+        select(func.count(Visit.id), func.sum(Visit.version), func.max(Visit.changed_at)).where(
+            or_(
+                (Visit.window_start >= start) & (Visit.window_start < end),
+                (Visit.reserved_start < end) & (Visit.reserved_end > start),
+            )
+        )
+    ).one()
+    staff = session.execute(
+        select(
+            select(func.count(Technician.id)).scalar_subquery(),
+            select(func.max(Shift.id)).scalar_subquery(),
+            select(func.max(Absence.id)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(visits) + tuple(staff)
+
+
+def clear() -> None:
+    """Forget every kept day (tests, or after bulk changes to technicians)."""
+    with _lock:
+        _days.clear()
