@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import time_machine
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from dispatch.users import service as users
 from dispatch.visits import fieldwork
 from tests.booking.test_technician_day import assert_every_listed_window_books
 from tests.builders import PASSWORD, SHANGHAI, png_bytes
+from tests.mobile_api.helpers import RECORD
 from tests.conftest import _clean
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -149,6 +150,7 @@ def _complete(session, config, world, visit: Visit) -> None:
         device_time=utcnow(),
         service_content="Replaced the drive belt",
         signature={"signer_name": "Wang", "image": png_bytes()},
+        **RECORD,
     )
 
 
@@ -205,6 +207,7 @@ def _apply(session, config, world, clock, event) -> None:
     deadline=None,
     derandomize=True,
     database=None,
+    phases=(Phase.explicit, Phase.generate),  # a failure reports at once; shrinking takes minutes
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
