@@ -167,4 +167,9 @@ class ServiceRequest(Base):
 
     def snapshot(self) -> dict:
         """Return the fields an audit row shows before and after a change."""
-        return {"status": self.status, "hold_reason": self.hold_reason, "owner_id": self.owner_id}
+        return {
+            "status": self.status,
+            "hold_reason": self.hold_reason,
+            "hold_told_by_id": self.hold_told_by_id,
+            "owner_id": self.owner_id,
+        }
