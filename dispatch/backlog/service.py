@@ -13,6 +13,8 @@ from dispatch.backlog import rules
 from dispatch.config import Config
 from dispatch.intake.models import ServiceRequest
 from dispatch.intake.rules import AWAITING_BOOKING, JOB_REQUEST_TYPES
+from dispatch.visits.models import Visit
+from dispatch.visits.rules import VisitStatus
 from dispatch.visits.service import timezone_of
 
 
@@ -20,6 +22,7 @@ def _waiting():
     return select(ServiceRequest).where(
         ServiceRequest.status.in_(AWAITING_BOOKING),
         ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
+        ~ServiceRequest.visits.any(Visit.status == VisitStatus.PAUSED),  # technician still there
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -20,6 +21,10 @@ from dispatch.intake.rules import (
     close_problem,
 )
 from dispatch.users.models import User
+from dispatch.visits.rules import VisitStatus
+
+if TYPE_CHECKING:
+    from dispatch.visits.models import Visit
 
 
 class ServiceRequest(Base):
@@ -64,11 +69,19 @@ class ServiceRequest(Base):
     registrar: Mapped[User] = relationship(foreign_keys=[registrar_id])
     first_owner: Mapped[User] = relationship(foreign_keys=[first_owner_id])
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    visits: Mapped[list[Visit]] = relationship(viewonly=True, order_by="Visit.id")
 
     @property
     def awaits_booking(self) -> bool:
-        """Whether a visit can be booked for it (registered, verified, reopened, on hold)."""
-        return self.status in AWAITING_BOOKING
+        """Whether a visit can be booked for it (registered, verified, reopened, on hold).
+
+        A job on hold while its technician is still on site (work paused) waits for them.
+        """
+        return self.status in AWAITING_BOOKING and not self.paused_on_site
+
+    @property
+    def paused_on_site(self) -> bool:
+        return any(visit.status == VisitStatus.PAUSED for visit in self.visits)
 
     @property
     def waiting_since(self) -> datetime:

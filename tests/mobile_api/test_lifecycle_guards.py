@@ -175,3 +175,30 @@ def test_sync_reports_a_reassignment_from_its_own_rows_not_the_audit_trail(clien
     changes = client.get(f"/mobile/v1/sync?since={quote(server_time)}", headers=tech).get_json()
     assert changes["deleted"] == [visit["id"]]
     assert changes["created"] == changes["updated"] == []
+
+
+def test_job_paused_on_site_is_on_hold_but_waits_for_its_technician(client, world, session):
+    booked, tech = book_visit(client, world), world.auth("tech_a")
+    visit = booked["id"]
+    walk_to_site(client, tech, visit)
+    accept_estimate(client, tech, visit)
+    act(client, tech, visit, "start")
+    assert act(client, tech, visit, "pause", reason="parts").status_code == 200
+    request = session.get(ServiceRequest, booked["request_id"])
+    assert (request.status, request.hold_reason) == ("on_hold", "parts")
+    staff = world.auth("dispatcher")
+    assert client.get("/api/v1/backlog", headers=staff).get_json() == []
+    another = client.post(
+        f"/api/v1/requests/{request.id}/visits",
+        headers=staff,
+        json={
+            "technician_id": world.technician_ids["tech_b"],
+            "window_start": next_workday_at(10, days_ahead=2).isoformat(),
+            "window_end": next_workday_at(12, days_ahead=2).isoformat(),
+        },
+    )
+    assert another.status_code == 409
+    assert another.get_json()["error_code"] == "request_not_bookable"
+    assert act(client, tech, visit, "start").status_code == 200
+    session.expire_all()
+    assert (request.status, request.hold_reason) == ("in_progress", None)
