@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Index, String
@@ -55,6 +57,35 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+@contextmanager
+def audited(
+    session: Session,
+    actor: Actor,
+    obj,
+    action: str,
+    *,
+    device_time: datetime | None = None,
+    extra: dict | None = None,
+) -> Iterator:
+    """Audit the change made inside the block: before/after come from `obj.snapshot()`.
+
+    `obj` names its audit entity (`audit_entity`); `extra` adds context to the after side.
+    """
+    before = obj.snapshot()
+    yield obj
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action=action,
+        entity=obj.audit_entity,
+        entity_id=obj.id,
+        before=before,
+        after=obj.snapshot() | (extra or {}),
+        device_time=device_time,
+    )
 
 
 def history(session: Session, entity: str, entity_id: int) -> list[AuditEntry]:

@@ -165,9 +165,19 @@ def next_workday_at(hour: int, days_ahead: int = 1):
 
 
 def book_visit(
-    client, world: World, tech: str = "tech_a", start=None, hours: int = 2, minutes: int = 60
+    client,
+    world: World,
+    tech: str = "tech_a",
+    start=None,
+    hours: int = 2,
+    minutes: int = 60,
+    released: bool = True,
 ) -> dict:
-    """Register a repair request and book it with a technician; return the visit."""
+    """Register a repair request and book it with a technician; return the visit.
+
+    The visit lies on a later day and is not confirmed, so by default the dispatcher releases it
+    for the technician's tests; `released=False` leaves it as booked.
+    """
     from datetime import timedelta
 
     start = start or next_workday_at(10)
@@ -183,6 +193,19 @@ def book_visit(
         },
     )
     assert response.status_code == 201, response.get_json()
+    if released:
+        release_visit(client, world, response.get_json()["id"])
+    return response.get_json()
+
+
+def release_visit(client, world: World, visit_id: int) -> dict:
+    """Let the technician set off now although the visit is unconfirmed or due another day."""
+    response = client.post(
+        f"/api/v1/visits/{visit_id}/release",
+        headers=world.auth("dispatcher"),
+        json={"reason": "Customer asked for an early visit by phone"},
+    )
+    assert response.status_code == 200, response.get_json()
     return response.get_json()
 
 

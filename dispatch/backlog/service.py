@@ -1,4 +1,4 @@
-"""Requests waiting for a visit: carry them over at day end and list them in order."""
+"""Jobs waiting for a visit (new, reopened or on hold): carry them over at day end, list them."""
 
 from __future__ import annotations
 
@@ -12,14 +12,17 @@ from dispatch.actors import SYSTEM, Actor
 from dispatch.backlog import rules
 from dispatch.config import Config
 from dispatch.intake.models import ServiceRequest
-from dispatch.intake.rules import JOB_REQUEST_TYPES
+from dispatch.intake.rules import AWAITING_BOOKING, JOB_REQUEST_TYPES
+from dispatch.visits.models import Visit
+from dispatch.visits.rules import VisitStatus
 from dispatch.visits.service import timezone_of
 
 
 def _waiting():
     return select(ServiceRequest).where(
-        ServiceRequest.status == "registered",
+        ServiceRequest.status.in_(AWAITING_BOOKING),
         ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
+        ~ServiceRequest.visits.any(Visit.status == VisitStatus.PAUSED),  # technician still there
     )
 
 
@@ -28,9 +31,9 @@ def _cutoff(request: ServiceRequest, config: Config, now: datetime) -> datetime:
 
 
 def carry_over_candidates(session: Session, *, config: Config, now: datetime) -> list[int]:
-    """Return requests registered before their region's last day end and still undispatched."""
+    """Return jobs waiting since before their region's last day end and still undispatched."""
     waiting = session.scalars(_waiting().where(ServiceRequest.carried_over_at.is_(None)))
-    return [r.id for r in waiting if r.registered_at < _cutoff(r, config, now)]
+    return [r.id for r in waiting if r.waiting_since < _cutoff(r, config, now)]
 
 
 def carry_over(session: Session, *, config: Config, item_id: int, now: datetime) -> str:

@@ -17,6 +17,8 @@ class BacklogItemOut(Schema):
     id = fields.Integer()
     number = fields.String()
     priority = fields.String()
+    status = fields.String()
+    hold_reason = fields.String(allow_none=True)
     registered_at = fields.DateTime()
     carried_over_at = fields.DateTime(allow_none=True)
     carried_over = fields.Function(lambda r: r.carried_over_at is not None)
@@ -27,5 +29,5 @@ class Backlog(MethodView):
     @roles_required(*STAFF_ROLES)
     @blp.response(200, BacklogItemOut(many=True))
     def get(self):
-        """List requests awaiting dispatch: carried over, then priority, VIP, oldest."""
+        """List jobs awaiting a visit (new, reopened, on hold): carried over, priority, VIP, age."""
         return service.queue(db.session, actor=current_actor())

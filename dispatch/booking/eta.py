@@ -12,7 +12,7 @@ from dispatch.visits.models import Visit
 def eta(visit: Visit, config: Config) -> datetime | None:
     """Return the expected arrival of a visit whose technician is en route, else None."""
     technician, site = visit.technician, visit.request.site
-    if visit.status != "en_route" or visit.en_route_at is None or technician is None:
+    if not visit.travelling or visit.en_route_at is None or technician is None:
         return None
     if technician.home_lat is None or site is None or site.lat is None:
         return visit.planned_start

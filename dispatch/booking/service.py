@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 from dispatch import audit, numbering, outbox
 from dispatch.actors import Actor
+from dispatch.audit import audited
 from dispatch.booking.rules import CONTACT_DEADLINE
 from dispatch.clock import utcnow
 from dispatch.config import Config
 from dispatch.errors import Conflict, RuleViolation
 from dispatch.intake import service as intake
 from dispatch.intake.models import ServiceRequest
-from dispatch.intake.rules import JOB_REQUEST_TYPES, creates_job
+from dispatch.intake.rules import JOB_REQUEST_TYPES, JobStatus, creates_job
 from dispatch.links import service as links
 from dispatch.notifications.service import queue_sms
 from dispatch.outbox import OutboxMessage
@@ -46,7 +47,7 @@ def book(
     With `auto_assign` off and no technician, the visit waits for the planner.
     """
     request = intake.get_request(session, request_id)
-    if not creates_job(request.request_type) or request.status != "registered":
+    if not creates_job(request.request_type) or not request.awaits_booking:
         raise Conflict(
             f"Request {request.number} cannot be booked ({request.status})",
             error_code="request_not_bookable",
@@ -83,7 +84,8 @@ def book(
             after=visit.snapshot() | {"window_start": window_start.isoformat()},
         ),
     )
-    intake.set_status(session, actor, request, "scheduled")
+    with audited(session, actor, request, "request.scheduled"):
+        request.schedule()
     _ask_to_confirm(session, config, visit)
     _schedule_reminder(session, config, visit)
     return visit
@@ -145,11 +147,7 @@ def _schedule_reminder(session: Session, config: Config, visit: Visit) -> None:
 def send_reminder(session: Session, *, config: Config, visit_id: int, window_start: str) -> str:
     """Send the reminder with confirm and reschedule links, unless the visit changed."""
     visit = session.get(Visit, visit_id)
-    if (
-        visit is None
-        or visit.status != "scheduled"
-        or (visit.window_start.isoformat() != window_start)
-    ):
+    if visit is None or not visit.waiting or (visit.window_start.isoformat() != window_start):
         return "skipped"
     tokens = links.live_tokens(session, secret_key=config.secret_key, visit_id=visit.id)
     queue_sms(
@@ -167,24 +165,18 @@ def send_reminder(session: Session, *, config: Config, visit_id: int, window_sta
 
 def confirm_by_customer(*, session: Session, actor: Actor, visit: Visit, config: Config) -> Visit:
     """Confirm the appointment from the customer's link (idempotent)."""
-    if visit.confirm(at=utcnow()):
-        audit.record(
-            session,
-            actor=actor,
-            action="appointment.confirmed",
-            entity="visit",
-            entity_id=visit.id,
-            before={"appointment_status": "proposed"},
-            after={"appointment_status": "confirmed"},
-        )
-        queue_sms(
-            session,
-            customer=visit.request.customer,
-            template="appointment_confirmed",
-            visit_id=visit.id,
-            number=visit.number,
-            window=window_text(visit, config),
-        )
+    if visit.confirmed:
+        return visit
+    with audited(session, actor, visit, "appointment.confirmed"):
+        visit.confirm(at=utcnow())
+    queue_sms(
+        session,
+        customer=visit.request.customer,
+        template="appointment_confirmed",
+        visit_id=visit.id,
+        number=visit.number,
+        window=window_text(visit, config),
+    )
     return visit
 
 
@@ -204,8 +196,7 @@ def reschedule(
     need = _need(visit, visit.technician_id if visit.pinned_technician else None)
     schedule.reserve(session, config, visit, need)
     by_customer = actor.kind == "customer"
-    visit.appointment_status = "confirmed" if by_customer else "proposed"
-    visit.confirmed_at = utcnow() if by_customer else None
+    visit.repropose(confirmed_at=utcnow() if by_customer else None)
     schedule.save_reserved(session, config, visit, need, session.flush)
     audit.record(
         session,
@@ -236,20 +227,18 @@ def no_show(*, session: Session, actor: Actor, config: Config, visit: Visit, rea
 
 
 def _end(session, actor, config, visit: Visit, reason: str, *, missed: bool) -> Visit:
-    before = visit.snapshot()
-    (visit.miss if missed else visit.cancel)(reason)
+    action = f"appointment.{'missed' if missed else 'cancelled'}"
+    with audited(session, actor, visit, action, extra={"reason": reason}):
+        (visit.miss if missed else visit.cancel)(reason)
     schedule.release(visit)
     vouchers.void_for_visit(session, actor=actor, visit_id=visit.id)  # an unsigned one only
-    intake.set_status(session, actor, visit.request, "registered" if missed else "cancelled")
-    audit.record(
-        session,
-        actor=actor,
-        action=f"appointment.{'missed' if missed else 'cancelled'}",
-        entity="visit",
-        entity_id=visit.id,
-        before=before,
-        after=visit.snapshot() | {"reason": reason},
-    )
+    request = visit.request
+    if missed:  # booked again
+        with audited(session, actor, request, "request.unscheduled"):
+            request.unschedule()
+    elif request.cancels_with_visit:  # one on hold or reopened waits for another visit
+        with audited(session, actor, request, "request.cancelled"):
+            request.cancel()
     links.revoke_for_visit(session, visit.id, *links.APPOINTMENT_PURPOSES)
     _tell(session, config, visit, "appointment_missed" if missed else "appointment_cancelled")
     return visit
@@ -299,7 +288,7 @@ def contact_overdue(session: Session) -> list:
         session.scalars(
             select(ServiceRequest)
             .where(
-                ServiceRequest.status == "registered",
+                ServiceRequest.status == JobStatus.REGISTERED,
                 ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
                 ServiceRequest.registered_at <= deadline,
             )

@@ -8,15 +8,17 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatch.clock import utcnow
-from dispatch.complaints.rules import OPEN_STATES, TRANSITIONS
+from dispatch.complaints.rules import COMPLAINT_LIFECYCLE, OPEN_STATES, ComplaintStatus
 from dispatch.customers.models import Customer
 from dispatch.db import Base
-from dispatch.errors import InvalidTransition
 from dispatch.users.models import User
 
 
 class Complaint(Base):
+    """A complaint; its status moves only through `move`, along COMPLAINT_LIFECYCLE."""
+
     __tablename__ = "complaints"
+    audit_entity = "complaint"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -33,7 +35,7 @@ class Complaint(Base):
     priority: Mapped[str] = mapped_column(String(8), default="medium")
     description: Mapped[str] = mapped_column(Text)
     expected_resolution: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(24), default="received")
+    status: Mapped[str] = mapped_column(String(24), default=ComplaintStatus.RECEIVED)
     received_at: Mapped[datetime]  # when the customer complained (CMP-1)
     registered_at: Mapped[datetime]  # when the server stored it
     received_outside_cs: Mapped[bool] = mapped_column(default=False)  # forwarding clock (CMP-5)
@@ -79,13 +81,13 @@ class Complaint(Base):
         """Any clock breached and still unmet (CMP-8)."""
         return any(c.breached_at and not c.met_at for c in self.clocks)
 
-    def move(self, to: str) -> str:
-        """Change state along TRANSITIONS; return the state it left."""
-        if to not in TRANSITIONS[self.status]:
-            raise InvalidTransition(
-                f"Complaint is {self.status}; it cannot become {to}",
-                details={"status": self.status, "requested": to},
-            )
+    @property
+    def investigating(self) -> bool:
+        return self.status == ComplaintStatus.INVESTIGATING
+
+    def move(self, to: ComplaintStatus) -> str:
+        """Change state along COMPLAINT_LIFECYCLE; return the state it left."""
+        COMPLAINT_LIFECYCLE.check(self.status, to)
         before, self.status = self.status, to
         return before
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
+
+from dispatch.lifecycle import Lifecycle
 
 NATURES = ("soft", "hard")  # 软性 service/surroundings; 硬性 the product, a visible fault
 CATEGORIES = (
@@ -27,17 +30,48 @@ MAJOR_TRIGGERS = (
 )
 PRIORITIES = ("high", "medium", "low")
 
-# state -> the states it may move to. Closing needs the follow-up (CMP-19, FUP-7).
-TRANSITIONS = {
-    "received": {"investigating"},
-    "investigating": {"solution_proposed"},
-    "solution_proposed": {"resolving", "investigating"},  # back when the customer rejects
-    "resolving": {"resolved"},
-    "resolved": {"follow_up"},
-    "follow_up": {"closed", "investigating"},  # recurrence sends it back
-    "closed": set(),
-}
-OPEN_STATES = tuple(state for state in TRANSITIONS if state != "closed")
+
+class ComplaintStatus(StrEnum):
+    RECEIVED = "received"
+    REGISTERED = "registered"
+    CASE_OPENED = "case_opened"
+    NOT_OPENED = "not_opened"
+    ASSIGNED = "assigned"
+    INVESTIGATING = "investigating"
+    SOLUTION_PROPOSED = "solution_proposed"
+    ACCEPTED = "accepted"
+    APPEALED = "appealed"
+    RESOLVING = "resolving"
+    RESOLVED = "resolved"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+C = ComplaintStatus
+# Closing needs the follow-up (CMP-19, FUP-7). Case opening (CMP-11), assignment and appeals
+# (CMP-14) have no endpoints yet, so the workflow may also take the direct edges beside them.
+COMPLAINT_LIFECYCLE = Lifecycle(
+    "complaint",
+    {
+        C.RECEIVED: {C.REGISTERED, C.INVESTIGATING},
+        C.REGISTERED: {C.CASE_OPENED, C.NOT_OPENED},
+        C.CASE_OPENED: {C.ASSIGNED, C.INVESTIGATING},
+        C.NOT_OPENED: {C.CLOSED},
+        C.ASSIGNED: {C.INVESTIGATING},
+        C.INVESTIGATING: {C.SOLUTION_PROPOSED},
+        # Accepted → resolving; rejected → back to investigating or an appeal.
+        C.SOLUTION_PROPOSED: {C.ACCEPTED, C.APPEALED, C.RESOLVING, C.INVESTIGATING},
+        C.ACCEPTED: {C.RESOLVING},
+        C.APPEALED: {C.SOLUTION_PROPOSED, C.INVESTIGATING},
+        C.RESOLVING: {C.RESOLVED},
+        C.RESOLVED: {C.FOLLOW_UP},
+        C.FOLLOW_UP: {C.CLOSED, C.INVESTIGATING},  # recurrence sends it back
+        C.CLOSED: {C.REOPENED},
+        C.REOPENED: {C.INVESTIGATING},
+    },
+)
+OPEN_STATES = tuple(state for state in C if state != C.CLOSED)
 
 # Timers up to this length count service hours only; longer ones run in calendar time.
 SERVICE_HOURS_LIMIT = timedelta(hours=3)

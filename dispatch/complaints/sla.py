@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch import audit
 from dispatch.actors import SYSTEM
 from dispatch.alerts import service as alerts
+from dispatch.audit import audited
 from dispatch.complaints import rules
 from dispatch.complaints.models import Complaint, ComplaintClock, ComplaintEscalation
 from dispatch.config import Config
@@ -45,23 +45,15 @@ def breach(session: Session, *, config: Config, item_id: int, now: datetime) -> 
     ).one()
     step = rules.escalation_target(complaint.escalation_level, config.escalation_roles)
     reason = f"{clock.name} breached (due {clock.due_at.isoformat()})"
-    before = complaint.snapshot()
-    if step is not None:
-        complaint.escalation_level, role = step
-        complaint.escalations.append(
-            ComplaintEscalation(level=complaint.escalation_level, target_role=role, reason=reason)
-        )
-    else:
-        role = config.escalation_roles[-1]  # top of the ladder: keep telling the top
-    audit.record(
-        session,
-        actor=SYSTEM,
-        action="complaint.sla_breached",
-        entity="complaint",
-        entity_id=complaint.id,
-        before=before,
-        after=complaint.snapshot() | {"clock": clock.name},
-    )
+    role = config.escalation_roles[-1]  # top of the ladder: keep telling the top
+    with audited(session, SYSTEM, complaint, "complaint.sla_breached", extra={"clock": clock.name}):
+        if step is not None:
+            complaint.escalation_level, role = step
+            complaint.escalations.append(
+                ComplaintEscalation(
+                    level=complaint.escalation_level, target_role=role, reason=reason
+                )
+            )
     _notify(session, complaint, role, reason)
     return "escalated" if step else "breached"
 

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from dispatch import audit
 from dispatch.actors import Actor
+from dispatch.audit import audited
 from dispatch.clock import utcnow
 from dispatch.complaints.models import Complaint, ComplaintTransfer
+from dispatch.complaints.rules import ComplaintStatus as C
 from dispatch.complaints.service import get_complaint, staff_user, start_clock
 from dispatch.config import Config
 from dispatch.errors import Conflict, RuleViolation
@@ -18,17 +19,8 @@ RESPONSES = {"first": "first_response", "verification": "verification", "second"
 
 
 def _audited(session: Session, actor: Actor, complaint: Complaint, action: str, change, **extra):
-    before = complaint.snapshot()
-    change()
-    audit.record(
-        session,
-        actor=actor,
-        action=f"complaint.{action}",
-        entity="complaint",
-        entity_id=complaint.id,
-        before=before,
-        after=complaint.snapshot() | extra,
-    )
+    with audited(session, actor, complaint, f"complaint.{action}", extra=extra):
+        change()
     return complaint
 
 
@@ -112,8 +104,8 @@ def investigate(
     complaint = get_complaint(session, complaint_id, lock=True)
 
     def change():
-        if complaint.status != "investigating":
-            complaint.move("investigating")  # from received; any later state is refused
+        if not complaint.investigating:
+            complaint.move(C.INVESTIGATING)  # from received; any later state is refused
         complaint.authentic, complaint.severity, complaint.cause = authentic, severity, cause
 
     return _audited(session, actor, complaint, "investigated", change, authentic=authentic)
@@ -140,7 +132,7 @@ def propose_plan(
     staff_user(session, responsible_user_id, "responsible_user_id")
 
     def change():
-        complaint.move("solution_proposed")
+        complaint.move(C.SOLUTION_PROPOSED)
         complaint.plan_steps, complaint.plan_deadline = steps, deadline
         complaint.plan_remedies, complaint.plan_responsible_id = remedies, responsible_user_id
 
@@ -154,7 +146,7 @@ def record_decision(
     complaint = get_complaint(session, complaint_id, lock=True)
 
     def change():
-        complaint.move("resolving" if accepted else "investigating")
+        complaint.move(C.RESOLVING if accepted else C.INVESTIGATING)
         complaint.plan_accepted_at = utcnow() if accepted else None
 
     action = "plan_accepted" if accepted else "plan_rejected"
@@ -168,7 +160,7 @@ def resolve(
     complaint = get_complaint(session, complaint_id, lock=True)
 
     def change():
-        complaint.move("resolved")
+        complaint.move(C.RESOLVED)
         complaint.resolution, complaint.resolved_at = resolution, utcnow()
 
     _audited(session, actor, complaint, "resolved", change)
@@ -195,12 +187,12 @@ def follow_up(
     complaint = get_complaint(session, complaint_id, lock=True)
 
     def change():
-        complaint.move("follow_up")
+        complaint.move(C.FOLLOW_UP)
         complaint.followup_satisfied, complaint.followup_note = satisfied, note
         complaint.followed_up_at = utcnow()
         complaint.clock("followup").meet(complaint.followed_up_at)
         if recurred:
-            complaint.move("investigating")
+            complaint.move(C.INVESTIGATING)
 
     return _audited(session, actor, complaint, "followed_up", change, satisfied=satisfied)
 
@@ -212,7 +204,7 @@ def close(
     complaint = get_complaint(session, complaint_id, lock=True)
 
     def change():
-        complaint.move("closed")  # only from follow_up: the FUP-7 result exists (CMP-19)
+        complaint.move(C.CLOSED)  # only from follow_up: the FUP-7 result exists (CMP-19)
         complaint.customer_feedback, complaint.closed_at = customer_feedback, utcnow()
 
     return _audited(session, actor, complaint, "closed", change)

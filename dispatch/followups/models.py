@@ -9,9 +9,10 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from dispatch.db import Base
 from dispatch.errors import InvalidTransition
+from dispatch.followups.rules import FOLLOWUP_LIFECYCLE, FollowUpStatus
 from dispatch.visits.models import Visit
 
-FOLLOWUP_STATES = ("scheduled", "sent", "answered", "phone_task", "done")
+F = FollowUpStatus
 SURVEY_FIELDS = (
     "rating",
     "quality",
@@ -24,7 +25,10 @@ SURVEY_FIELDS = (
 
 
 class FollowUp(Base):
+    """One follow-up of a completed visit; its status moves only through the methods below."""
+
     __tablename__ = "followups"
+    audit_entity = "followup"
     __table_args__ = (
         CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),
         CheckConstraint(
@@ -37,7 +41,7 @@ class FollowUp(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), unique=True)  # one per visit
-    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    status: Mapped[str] = mapped_column(String(16), default=F.SCHEDULED)
     due_at: Mapped[datetime]
     deadline_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
@@ -64,28 +68,56 @@ class FollowUp(Base):
         late = self.sent_at is not None and self.sent_at > self.deadline_at
         return late or self.overdue_at is not None
 
+    @property
+    def due_to_send(self) -> bool:
+        return self.status == F.SCHEDULED
+
+    @property
+    def awaiting_answer(self) -> bool:
+        """Sent and unanswered: the sweep turns it into a phone task after a while (FUP-4)."""
+        return self.status == F.SENT
+
+    @property
+    def confirms_fix(self) -> bool:
+        """The customer answered that the problem is solved (VCH-11)."""
+        return self.status in (F.ANSWERED, F.DONE) and self.problem_solved is True
+
+    def _move(self, to: FollowUpStatus) -> None:
+        FOLLOWUP_LIFECYCLE.check(self.status, to)
+        self.status = to
+
     def mark_sent(self, at: datetime) -> None:
-        if self.status != "scheduled":
-            raise InvalidTransition(f"Follow-up is {self.status}; it cannot be sent again")
-        self.status, self.sent_at = "sent", at
+        self._move(F.SENT)
+        self.sent_at = at
 
     def to_phone_task(self, *, owner_id: int, at: datetime) -> None:
-        if self.status != "sent":
-            raise InvalidTransition(f"Follow-up is {self.status}; no phone task is needed")
-        self.status, self.phone_task_owner_id, self.phone_task_at = "phone_task", owner_id, at
+        self._move(F.PHONE_TASK)
+        self.phone_task_owner_id, self.phone_task_at = owner_id, at
+
+    def repeats_link_answer(self, via: str) -> bool:
+        """Whether this is the customer's link answer coming again (ignored, not an error)."""
+        return via == "link" and self.status == F.ANSWERED
 
     def answer(self, survey: dict, *, via: str, at: datetime) -> bool:
         """Store the survey answer; return False when the customer's link answer is repeated."""
-        if via == "link" and self.status == "answered":
+        if self.repeats_link_answer(via):
             return False
-        allowed = ("sent", "phone_task") if via == "link" else ("phone_task",)
-        if self.status not in allowed:
+        to = F.ANSWERED if via == "link" else F.DONE
+        if not FOLLOWUP_LIFECYCLE.allows(self.status, to):
             raise InvalidTransition(
                 f"Follow-up is {self.status}; it cannot take an answer by {via}",
                 details={"status": self.status},
             )
         for name in SURVEY_FIELDS:
             setattr(self, name, survey.get(name))
-        self.status = "answered" if via == "link" else "done"
+        self._move(to)
         self.answered_via, self.answered_at = via, at
         return True
+
+    def snapshot(self) -> dict:
+        """Return the fields an audit row shows before and after a change."""
+        return {
+            "status": self.status,
+            "rating": self.rating,
+            "owner_id": self.phone_task_owner_id,
+        }

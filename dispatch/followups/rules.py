@@ -1,9 +1,33 @@
-"""When the satisfaction follow-up (回访) goes out: FUP-1."""
+"""The satisfaction follow-up (回访): its lifecycle, and when it goes out (FUP-1)."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
+
+from dispatch.lifecycle import Lifecycle
+
+
+class FollowUpStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    SENT = "sent"
+    ANSWERED = "answered"  # by the customer on the link
+    PHONE_TASK = "phone_task"  # the link went unanswered: an agent calls (FUP-4)
+    DONE = "done"  # the agent entered the answers
+
+
+F = FollowUpStatus
+FOLLOWUP_LIFECYCLE = Lifecycle(
+    "follow-up",
+    {
+        F.SCHEDULED: {F.SENT},
+        F.SENT: {F.ANSWERED, F.PHONE_TASK},
+        F.PHONE_TASK: {F.DONE, F.ANSWERED},  # the customer may still use the link
+        F.ANSWERED: set(),
+        F.DONE: set(),
+    },
+)
 
 
 def into_contact_window(moment: datetime, tz: str, start: time, end: time) -> datetime:

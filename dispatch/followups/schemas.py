@@ -2,8 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from dispatch.followups.models import FOLLOWUP_STATES
-from dispatch.followups.rules import SURVEY_REASONS
+from dispatch.followups.rules import SURVEY_REASONS, FollowUpStatus
 
 SCORE = validate.Range(1, 5)
 
@@ -19,7 +18,7 @@ class SurveyIn(Schema):
 
 
 class FollowUpListArgs(Schema):
-    status = fields.String(load_default=None, validate=validate.OneOf(FOLLOWUP_STATES))
+    status = fields.String(load_default=None, validate=validate.OneOf(list(FollowUpStatus)))
     overdue = fields.Boolean(load_default=None)
 
 

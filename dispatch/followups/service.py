@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from dispatch import audit, outbox
 from dispatch.actors import SYSTEM, Actor
+from dispatch.audit import audited
 from dispatch.clock import utcnow
 from dispatch.complaints import rules as complaint_rules
 from dispatch.complaints import service as complaints
@@ -16,6 +17,7 @@ from dispatch.config import Config
 from dispatch.errors import NotFound, PermissionDenied
 from dispatch.followups import rules
 from dispatch.followups.models import FollowUp
+from dispatch.followups.rules import FollowUpStatus
 from dispatch.links import service as links
 from dispatch.notifications.service import queue_sms
 from dispatch.visits.models import Visit
@@ -51,7 +53,7 @@ def send(session: Session, *, config: Config, followup_id: int) -> str:
     followup = session.scalars(
         select(FollowUp).where(FollowUp.id == followup_id).with_for_update()
     ).one()
-    if followup.status != "scheduled":
+    if not followup.due_to_send:
         return f"skipped:{followup.status}"
     visit = followup.visit
     now = utcnow()
@@ -62,9 +64,10 @@ def send(session: Session, *, config: Config, followup_id: int) -> str:
         visit=visit,
         expires_at=now + timedelta(days=config.followup_link_days),
     )
-    followup.mark_sent(now)
-    if now > followup.deadline_at and followup.overdue_at is None:
-        followup.overdue_at = followup.deadline_at
+    with audited(session, SYSTEM, followup, "followup.sent"):
+        followup.mark_sent(now)
+        if now > followup.deadline_at and followup.overdue_at is None:
+            followup.overdue_at = followup.deadline_at
     queue_sms(
         session,
         customer=visit.request.customer,
@@ -72,15 +75,6 @@ def send(session: Session, *, config: Config, followup_id: int) -> str:
         visit_id=visit.id,
         number=visit.number,
         link=links.page_url(config.public_base_url, token),
-    )
-    audit.record(
-        session,
-        actor=SYSTEM,
-        action="followup.sent",
-        entity="followup",
-        entity_id=followup.id,
-        before={"status": "scheduled"},
-        after={"status": "sent"},
     )
     return "sent"
 
@@ -92,19 +86,12 @@ def answer(
     followup = session.scalars(
         select(FollowUp).where(FollowUp.visit_id == visit.id).with_for_update()
     ).one()
-    before = followup.status
-    if followup.answer(survey, via=via, at=utcnow()):
-        visit.record_rating(followup.rating, followup.comment)
-        audit.record(
-            session,
-            actor=actor,
-            action=f"followup.answered_by_{via}",
-            entity="followup",
-            entity_id=followup.id,
-            before={"status": before},
-            after={"status": followup.status, "rating": followup.rating},
-        )
-        _act_on_answer(session, actor, config, followup)
+    if followup.repeats_link_answer(via):
+        return followup  # the customer submitted the page twice
+    with audited(session, actor, followup, f"followup.answered_by_{via}"):
+        followup.answer(survey, via=via, at=utcnow())
+    visit.record_rating(followup.rating, followup.comment)
+    _act_on_answer(session, actor, config, followup)
     return followup
 
 
@@ -137,19 +124,9 @@ def _act_on_answer(session: Session, actor: Actor, config: Config, followup: Fol
 
 
 def reopen_request(session: Session, actor: Actor, request) -> None:
-    """Put a completed request back in the dispatch queue for a return visit (FUP-5)."""
-    if request.status != "completed":
-        return
-    request.status = "registered"
-    audit.record(
-        session,
-        actor=actor,
-        action="request.reopened",
-        entity="service_request",
-        entity_id=request.id,
-        before={"status": "completed"},
-        after={"status": "registered"},
-    )
+    """Put a completed or closed job back in the dispatch queue for a return visit (FUP-5)."""
+    with audited(session, actor, request, "request.reopened"):
+        request.reopen()
 
 
 def record_phone_outcome(
@@ -172,5 +149,5 @@ def list_followups(session: Session, *, status: str | None, overdue: bool | None
     """List follow-ups, newest first, filtered by status and the overdue flag (SLA report)."""
     query = select(FollowUp).order_by(FollowUp.id.desc())
     if status:
-        query = query.where(FollowUp.status == status)
+        query = query.where(FollowUp.status == FollowUpStatus(status))
     return [f for f in session.scalars(query) if overdue is None or f.overdue == overdue]

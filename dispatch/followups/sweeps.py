@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 from dispatch import audit
 from dispatch.actors import SYSTEM
 from dispatch.alerts import service as alerts
+from dispatch.audit import audited
 from dispatch.config import Config
 from dispatch.followups.models import FollowUp
+from dispatch.followups.rules import FollowUpStatus
 from dispatch.followups.service import send
 
 
@@ -19,7 +21,9 @@ def due_unsent(session: Session, *, config: Config, now: datetime) -> list[int]:
     """Return follow-ups past their send time that never went out (lost job, flushed Redis)."""
     return list(
         session.scalars(
-            select(FollowUp.id).where(FollowUp.status == "scheduled", FollowUp.due_at <= now)
+            select(FollowUp.id).where(
+                FollowUp.status == FollowUpStatus.SCHEDULED, FollowUp.due_at <= now
+            )
         )
     )
 
@@ -34,7 +38,7 @@ def past_deadline(session: Session, *, config: Config, now: datetime) -> list[in
     return list(
         session.scalars(
             select(FollowUp.id).where(
-                FollowUp.status == "scheduled",
+                FollowUp.status == FollowUpStatus.SCHEDULED,
                 FollowUp.deadline_at < now,
                 FollowUp.overdue_at.is_(None),
             )
@@ -66,7 +70,9 @@ def unanswered(session: Session, *, config: Config, now: datetime) -> list[int]:
     cutoff = now - timedelta(hours=config.followup_phone_task_hours)
     return list(
         session.scalars(
-            select(FollowUp.id).where(FollowUp.status == "sent", FollowUp.sent_at <= cutoff)
+            select(FollowUp.id).where(
+                FollowUp.status == FollowUpStatus.SENT, FollowUp.sent_at <= cutoff
+            )
         )
     )
 
@@ -76,19 +82,11 @@ def to_phone_task(session: Session, *, config: Config, item_id: int, now: dateti
     followup = session.scalars(
         select(FollowUp).where(FollowUp.id == item_id).with_for_update()
     ).one()
-    if followup.status != "sent":
+    if not followup.awaiting_answer:
         return "skipped"
     owner_id = followup.visit.request.owner_id
-    followup.to_phone_task(owner_id=owner_id, at=now)
-    audit.record(
-        session,
-        actor=SYSTEM,
-        action="followup.phone_task",
-        entity="followup",
-        entity_id=followup.id,
-        before={"status": "sent"},
-        after={"status": "phone_task", "owner_id": owner_id},
-    )
+    with audited(session, SYSTEM, followup, "followup.phone_task"):
+        followup.to_phone_task(owner_id=owner_id, at=now)
     alerts.alert(
         session,
         [owner_id],

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dispatch.clock import utcnow
 from dispatch.customers.models import Asset, Customer, Site
 from dispatch.db import Base
+from dispatch.errors import RuleViolation
+from dispatch.intake.rules import (
+    AWAITING_BOOKING,
+    BEFORE_SITE,
+    JOB_LIFECYCLE,
+    HoldReason,
+    JobStatus,
+    close_problem,
+)
 from dispatch.users.models import User
+from dispatch.visits.rules import VisitStatus
+
+if TYPE_CHECKING:
+    from dispatch.visits.models import Visit
 
 
 class ServiceRequest(Base):
+    """A request and the field job it becomes; its status moves only through the methods below."""
+
     __tablename__ = "service_requests"
+    audit_entity = "service_request"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -28,7 +46,14 @@ class ServiceRequest(Base):
     product_model: Mapped[str | None] = mapped_column(String(120))
     fault_description: Mapped[str] = mapped_column(Text)
     expected_outcome: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="registered")
+    status: Mapped[str] = mapped_column(String(24), default=JobStatus.REGISTERED)
+    hold_reason: Mapped[str | None] = mapped_column(String(24))  # set while on_hold
+    held_at: Mapped[datetime | None]  # when it last went on hold
+    # APT-11: who told the customer the job could not finish, and when.
+    hold_told_at: Mapped[datetime | None]
+    hold_told_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     registered_at: Mapped[datetime]
     reported_at: Mapped[datetime | None]
     registrar_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -44,3 +69,120 @@ class ServiceRequest(Base):
     registrar: Mapped[User] = relationship(foreign_keys=[registrar_id])
     first_owner: Mapped[User] = relationship(foreign_keys=[first_owner_id])
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    visits: Mapped[list[Visit]] = relationship(viewonly=True, order_by="Visit.id")
+
+    @property
+    def awaits_booking(self) -> bool:
+        """Whether a visit can be booked for it (registered, verified, reopened, on hold).
+
+        A job on hold while its technician is still on site (work paused) waits for them.
+        """
+        return self.status in AWAITING_BOOKING and not self.paused_on_site
+
+    @property
+    def paused_on_site(self) -> bool:
+        return any(visit.status == VisitStatus.PAUSED for visit in self.visits)
+
+    @property
+    def waiting_since(self) -> datetime:
+        """Since when it waits for a visit: its registration, or when it went on hold."""
+        return self.held_at if self.on_hold and self.held_at else self.registered_at
+
+    @property
+    def cancels_with_visit(self) -> bool:
+        """Whether cancelling its visit cancels the job: only before anyone reached the site.
+
+        A job on hold or reopened keeps waiting for another visit.
+        """
+        return self.status in BEFORE_SITE
+
+    @property
+    def working(self) -> bool:
+        return self.status == JobStatus.IN_PROGRESS
+
+    @property
+    def on_hold(self) -> bool:
+        return self.status == JobStatus.ON_HOLD
+
+    def _move(self, to: JobStatus) -> None:
+        JOB_LIFECYCLE.check(self.status, to)
+        self.status = to
+        if to != JobStatus.ON_HOLD:
+            self.hold_reason = None
+
+    def schedule(self) -> None:
+        """A visit was booked for it (from on hold: the follow-on appointment, APT-11)."""
+        self._move(JobStatus.SCHEDULED)
+
+    def unschedule(self) -> None:
+        """Its appointment was missed: the job waits to be booked again."""
+        if self.status == JobStatus.SCHEDULED:
+            self._move(JobStatus.REGISTERED)
+
+    def set_off(self) -> None:
+        """A technician set off to the site (en route)."""
+        self._move(JobStatus.EN_ROUTE)
+
+    def reach_site(self) -> None:
+        self._move(JobStatus.ON_SITE)
+
+    def start_work(self) -> None:
+        """Work starts, or resumes after a hold on the same visit."""
+        self._move(JobStatus.IN_PROGRESS)
+
+    def hold(self, reason: HoldReason) -> None:
+        """Wait for parts, another day or coordination; a job already waiting takes the new why."""
+        if self.status != JobStatus.ON_HOLD:
+            self._move(JobStatus.ON_HOLD)
+            self.held_at = utcnow()
+        self.hold_reason = HoldReason(reason)
+
+    def record_customer_told(self, *, by_user_id: int | None, at: datetime) -> None:
+        """Store who told the customer the job waits, and when (APT-11)."""
+        self.hold_told_by_id, self.hold_told_at = by_user_id, at
+
+    def resume_by_appointment(self) -> None:
+        """Leave on_hold through a follow-on appointment (APT-11); other states are left alone."""
+        if self.status == JobStatus.ON_HOLD:
+            self._move(JobStatus.SCHEDULED)
+
+    def complete(self) -> None:
+        self._move(JobStatus.COMPLETED)
+
+    def close(
+        self, *, voucher_archived: bool, customer_confirmed: bool, by_user_id: int, at: datetime
+    ) -> None:
+        """Close a completed job: archived voucher and the customer's confirmation (VCH-11)."""
+        JOB_LIFECYCLE.check(self.status, JobStatus.CLOSED)
+        problem = close_problem(
+            voucher_archived=voucher_archived, customer_confirmed=customer_confirmed
+        )
+        if problem:
+            raise RuleViolation(f"The job cannot close: {problem[1]}", error_code=problem[0])
+        self._move(JobStatus.CLOSED)
+        self.closed_at, self.closed_by_id = at, by_user_id
+
+    def reopen(self) -> bool:
+        """Reopen a completed or closed job for a return visit; return False if it is open."""
+        if self.status not in (JobStatus.COMPLETED, JobStatus.CLOSED):
+            return False
+        self._move(JobStatus.REOPENED)
+        return True
+
+    def cancel(self) -> None:
+        self._move(JobStatus.CANCELLED)
+
+    def resolve_remotely(self) -> None:
+        self._move(JobStatus.RESOLVED_REMOTELY)
+
+    def rule_out_of_scope(self) -> None:
+        self._move(JobStatus.OUT_OF_SCOPE)
+
+    def snapshot(self) -> dict:
+        """Return the fields an audit row shows before and after a change."""
+        return {
+            "status": self.status,
+            "hold_reason": self.hold_reason,
+            "hold_told_by_id": self.hold_told_by_id,
+            "owner_id": self.owner_id,
+        }

@@ -1,4 +1,10 @@
-"""Enumerations of the intake (REQUIREMENTS.md 'Enumerations and states')."""
+"""Enumerations and the job lifecycle of the intake (REQUIREMENTS.md 'Enumerations and states')."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from dispatch.lifecycle import Lifecycle
 
 JOB_REQUEST_TYPES = ("repair", "installation", "inspection")
 OTHER_REQUEST_TYPES = (
@@ -36,9 +42,84 @@ CATEGORIES = (
     "furniture",
     "other",
 )
-REQUEST_STATES = ("registered", "scheduled", "in_service", "completed", "cancelled")
+
+
+class JobStatus(StrEnum):
+    """States of a request and the field job it becomes."""
+
+    REGISTERED = "registered"
+    VERIFIED = "verified"
+    SCHEDULED = "scheduled"
+    ASSIGNED = "assigned"
+    ACCEPTED = "accepted"
+    EN_ROUTE = "en_route"
+    ON_SITE = "on_site"
+    IN_PROGRESS = "in_progress"
+    ON_HOLD = "on_hold"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+    RESOLVED_REMOTELY = "resolved_remotely"
+    OUT_OF_SCOPE = "out_of_scope"
+    CANCELLED = "cancelled"
+    REOPENED = "reopened"
+
+
+class HoldReason(StrEnum):
+    """Why a started job waits (the qualifier of on_hold)."""
+
+    PARTS = "parts"
+    NOT_FINISHED_TODAY = "not_finished_today"
+    COORDINATION = "coordination"
+
+
+J = JobStatus
+# Jobs a visit can be booked for; booking one on hold is its follow-on appointment (APT-11).
+AWAITING_BOOKING = frozenset({J.REGISTERED, J.VERIFIED, J.REOPENED, J.ON_HOLD})
+# Before anyone is on site: cancelling the job is still open.
+BEFORE_SITE = frozenset({J.REGISTERED, J.VERIFIED, J.SCHEDULED, J.ASSIGNED, J.ACCEPTED})
+# Acceptance (DSP-5) has no endpoint yet, so a scheduled job's visit may set off directly.
+JOB_LIFECYCLE = Lifecycle(
+    "request",
+    {
+        J.REGISTERED: {J.VERIFIED, J.SCHEDULED, J.RESOLVED_REMOTELY, J.OUT_OF_SCOPE, J.CANCELLED},
+        J.VERIFIED: {J.SCHEDULED, J.RESOLVED_REMOTELY, J.OUT_OF_SCOPE, J.CANCELLED},
+        # A missed appointment sends the job back to be booked again.
+        J.SCHEDULED: {J.ASSIGNED, J.EN_ROUTE, J.REGISTERED, J.CANCELLED},
+        J.ASSIGNED: {J.ACCEPTED, J.EN_ROUTE, J.CANCELLED},
+        J.ACCEPTED: {J.EN_ROUTE, J.CANCELLED},
+        J.EN_ROUTE: {J.ON_SITE, J.CANCELLED},
+        J.ON_SITE: {J.IN_PROGRESS, J.ON_HOLD, J.COMPLETED},
+        J.IN_PROGRESS: {J.ON_HOLD, J.COMPLETED},
+        # Left through a follow-on appointment (APT-11), or by resuming the paused work.
+        J.ON_HOLD: {J.SCHEDULED, J.IN_PROGRESS},
+        J.COMPLETED: {J.CLOSED, J.REOPENED},
+        J.CLOSED: {J.REOPENED},
+        J.REOPENED: {J.SCHEDULED, J.ASSIGNED},
+        J.RESOLVED_REMOTELY: set(),
+        J.OUT_OF_SCOPE: set(),
+        J.CANCELLED: set(),
+    },
+)
 
 
 def creates_job(request_type: str) -> bool:
     """Return whether this type of request leads to a field job."""
     return request_type in JOB_REQUEST_TYPES
+
+
+def hold_reason(unable_reason: str) -> HoldReason:
+    """Return the on_hold qualifier for why a technician could not finish (APT-11)."""
+    return {
+        "needs_parts": HoldReason.PARTS,
+        "parts": HoldReason.PARTS,
+        "not_finished_today": HoldReason.NOT_FINISHED_TODAY,
+    }.get(unable_reason, HoldReason.COORDINATION)
+
+
+def close_problem(*, voucher_archived: bool, customer_confirmed: bool) -> tuple[str, str] | None:
+    """Return (error_code, why) a completed job cannot close yet, or None (VCH-11)."""
+    if not voucher_archived:
+        return "voucher_not_archived", "the service voucher is not archived"
+    if not customer_confirmed:
+        return "fix_not_confirmed", "the customer has not confirmed the problem is solved"
+    return None

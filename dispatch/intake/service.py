@@ -1,7 +1,8 @@
-"""Use cases of intake: register a request, read it."""
+"""Use cases of intake: register a request, read it, close the job."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch import audit, numbering
@@ -13,6 +14,8 @@ from dispatch.errors import NotFound, RuleViolation
 from dispatch.intake import rules
 from dispatch.intake.models import ServiceRequest
 from dispatch.notifications.service import queue_sms
+from dispatch.visits.models import Visit
+from dispatch.visits.rules import VisitStatus
 
 
 def register_request(*, session: Session, actor: Actor, timezone: str, **data) -> ServiceRequest:
@@ -41,8 +44,8 @@ def register_request(*, session: Session, actor: Actor, timezone: str, **data) -
         actor=actor,
         obj=request,
         action="request.registered",
-        entity="service_request",
-        after={"number": request.number, "status": request.status},
+        entity=request.audit_entity,
+        after={"number": request.number} | request.snapshot(),
     )
     if rules.creates_job(request.request_type):  # acceptance notice (受理通知)
         queue_sms(session, customer=customer, template="request_received", number=request.number)
@@ -57,18 +60,34 @@ def get_request(session: Session, request_id: int) -> ServiceRequest:
     return request
 
 
-def set_status(session: Session, actor: Actor, request: ServiceRequest, status: str) -> None:
-    """Move the request to a new status, audited."""
-    if request.status == status:
-        return
-    before = request.status
-    request.status = status
-    audit.record(
-        session,
-        actor=actor,
-        action=f"request.{status}",
-        entity="service_request",
-        entity_id=request.id,
-        before={"status": before},
-        after={"status": status},
-    )
+def close_request(*, session: Session, actor: Actor, request_id: int) -> ServiceRequest:
+    """Close a completed job: its voucher archived and the fix confirmed by the customer (VCH-11).
+
+    The customer confirms through the follow-up ("problem solved") of the visit that completed.
+    """
+    request = session.scalars(
+        select(ServiceRequest).where(ServiceRequest.id == request_id).with_for_update()
+    ).one_or_none()
+    if request is None:
+        raise NotFound(f"Request {request_id} not found")
+    visit = _completed_visit(session, request)
+    voucher = visit.voucher if visit else None
+    followup = visit.followup if visit else None
+    with audit.audited(session, actor, request, "request.closed"):
+        request.close(
+            voucher_archived=voucher is not None and voucher.archived,
+            customer_confirmed=followup is not None and followup.confirms_fix,
+            by_user_id=actor.id,
+            at=utcnow(),
+        )
+    return request
+
+
+def _completed_visit(session: Session, request: ServiceRequest):
+    """Return the request's latest completed visit, or None."""
+    return session.scalars(
+        select(Visit)
+        .where(Visit.request_id == request.id, Visit.status == VisitStatus.COMPLETED)
+        .order_by(Visit.completed_at.desc(), Visit.id.desc())
+        .limit(1)
+    ).one_or_none()

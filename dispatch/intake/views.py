@@ -45,3 +45,15 @@ class RequestById(MethodView):
     def get(self, request_id):
         """Read one request."""
         return service.get_request(db.session, request_id)
+
+
+@blp.route("/<int:request_id>/close")
+class CloseRequest(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.response(200, schemas.RequestOut)
+    @transactional
+    def post(self, request_id):
+        """Close a completed job: voucher archived, fix confirmed by the customer (VCH-11)."""
+        return service.close_request(
+            session=db.session, actor=current_actor(), request_id=request_id
+        )

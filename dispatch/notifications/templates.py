@@ -49,6 +49,12 @@ TEMPLATES = {
         "zh-CN": "【售后服务】技师{technician}已出发前往您处（{number}），预计{eta}到达。",
         "en": "[Service] Technician {technician} is on the way ({number}), expected at {eta}.",
     },
+    "job_on_hold": {
+        "zh-CN": "【售后服务】{number}今日未能完成（{reason}）。我们建议{window}再次上门，"
+        "请等待确认短信。",
+        "en": "[Service] We could not finish {number} today ({reason}). We propose to come back "
+        "{window}; a confirmation message follows.",
+    },
     "visit_completed": {
         "zh-CN": "【售后服务】{number}服务已完成，凭证号{voucher}。感谢您的支持。",
         "en": "[Service] Visit {number} is complete, voucher {voucher}. Thank you.",

@@ -30,7 +30,7 @@ def record_estimate(
     """Record the estimate the customer accepted before class-A work starts (VCH-3)."""
     if visit.request.service_class != rules.CHARGED_CLASS:
         raise Conflict("Only class-A work has an estimate", error_code="not_class_a")
-    if visit.status not in ("on_site", "paused"):
+    if not visit.at_site:
         raise Conflict(f"Visit is {visit.status}; estimates are agreed on site before work")
     visit.estimate_cents, visit.estimate_minutes = cents, minutes
     visit.estimate_accepted_by, visit.estimate_accepted_at = accepted_by, at

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatch.db import Base
+from dispatch.errors import InvalidTransition
 from dispatch.visits.models import Visit
 
 
@@ -33,3 +34,13 @@ class Photo(Base):
     @property
     def next_offset(self) -> int:
         return self.received_bytes
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == "complete"
+
+    def complete(self, at: datetime) -> None:
+        """Mark the upload finished (its bytes matched the announced hash)."""
+        if self.is_complete:
+            raise InvalidTransition("The photo is already complete")
+        self.status, self.completed_at = "complete", at

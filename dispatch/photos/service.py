@@ -147,7 +147,7 @@ def _check_image(photo: Photo, first: bytes, span) -> None:
 def _finish(session, actor: Actor, photo: Photo, digest: str, storage) -> ChunkResult:
     """Complete on a matching hash; otherwise throw the bytes away so the app starts over."""
     if digest == photo.sha256:
-        photo.status, photo.completed_at = "complete", utcnow()
+        photo.complete(utcnow())
         action, problem = "photo.completed", None
     else:
         storage.discard(photo.storage_key)
@@ -180,6 +180,6 @@ def my_visit_photos(*, session: Session, actor: Actor, visit_id: int) -> list[Ph
 def open_content(*, session: Session, config: Config, photo_id: int) -> tuple[Photo, BinaryIO]:
     """Open the bytes of a finished photo for download."""
     photo = get_photo(session, photo_id)
-    if photo.status != "complete":
+    if not photo.is_complete:
         raise Conflict("The photo is still uploading", error_code="photo_incomplete")
     return photo, storage_for(config).open(photo.storage_key)

@@ -15,6 +15,7 @@ from dispatch.intake.models import ServiceRequest
 from dispatch.intake.rules import JOB_REQUEST_TYPES
 from dispatch.reports.rules import SlaLine, breached, summarise
 from dispatch.visits.models import Visit
+from dispatch.visits.rules import VisitStatus
 
 BOOKING_DEADLINE = timedelta(hours=24)  # H6 / APT-1
 
@@ -70,7 +71,7 @@ def _booking(session, start, end, now) -> SlaLine:
 def _arrival(session, start, end, now) -> SlaLine:
     rows = session.scalars(
         select(Visit).where(
-            Visit.window_end >= start, Visit.window_end < end, Visit.status != "cancelled"
+            Visit.window_end >= start, Visit.window_end < end, Visit.status != VisitStatus.CANCELLED
         )
     )
     return summarise("on_time_arrival", [breached(v.window_end, v.arrived_at, now) for v in rows])

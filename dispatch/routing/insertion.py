@@ -20,7 +20,7 @@ def propose(
     """Find the cheapest feasible place for a visit on its day; assign it when asked."""
     visit = get_visit(session, visit_id)
     site = visit.request.site
-    if visit.status != "scheduled" or site is None or site.region is None:
+    if not visit.waiting or site is None or site.region is None:
         raise RuleViolation(
             "Only a scheduled visit at a site inside a region can be inserted",
             error_code="not_insertable",

@@ -18,6 +18,7 @@ from dispatch.routing.rules import TimeWindow
 from dispatch.routing.travel import TravelMatrix
 from dispatch.technicians.models import WEEKDAYS, Absence, Shift, Technician
 from dispatch.visits.models import Visit
+from dispatch.visits.rules import VisitStatus
 
 PRIORITY_WEIGHT = {"high": 100, "medium": 50, "low": 10}
 LUNCH_BREAK_ID = 1
@@ -80,7 +81,7 @@ def region_day_visits(session: Session, region: Region, day_start: datetime) -> 
             .join(Site, ServiceRequest.site_id == Site.id)
             .where(
                 Site.region_id == region.id,
-                Visit.status == "scheduled",
+                Visit.status == VisitStatus.SCHEDULED,
                 Visit.window_start >= day_start,
                 Visit.window_start < day_start + timedelta(days=1),
             )

@@ -137,7 +137,7 @@ def accept_plan(*, session: Session, actor: Actor, plan_id: int) -> RoutePlan:
             )
     for item in plan.result["unassigned"]:
         visit = session.get(Visit, item["visit_id"])
-        if visit.status == "scheduled" and not visit.pinned_technician:
+        if visit.waiting and not visit.pinned_technician:
             assign(
                 session,
                 actor=actor,
@@ -179,7 +179,7 @@ def assign(
     session: Session, *, actor: Actor, visit: Visit, technician_id, position, plan_id, planned_start
 ) -> None:
     """Put a not-yet-started visit on a technician's route (or off every route), audited."""
-    if visit.status != "scheduled":
+    if not visit.waiting:
         return  # started since the plan was made: the field wins over the plan
     before = visit.snapshot() | {"planned_start": _iso(visit.planned_start)}
     schedule.assign(
@@ -213,7 +213,7 @@ def pin(
 ) -> Visit:
     """Dispatcher override: set the technician and/or start time the planner must keep."""
     visit = get_visit(session, visit_id)
-    if visit.status != "scheduled":
+    if not visit.waiting:
         raise InvalidTransition(f"Visit is {visit.status}; only a scheduled visit can be pinned")
     if pinned_start and not visit.window_start <= pinned_start <= visit.window_end:
         raise RuleViolation(

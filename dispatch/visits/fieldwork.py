@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from dispatch import audit, numbering
 from dispatch.actors import Actor
+from dispatch.audit import audited
 from dispatch.booking.eta import eta
 from dispatch.clock import utcnow
 from dispatch.config import Config
 from dispatch.errors import InvalidTransition
 from dispatch.followups import service as followups
-from dispatch.intake import service as intake
+from dispatch.intake.rules import hold_reason
 from dispatch.notifications.service import queue_sms
 from dispatch.parts import service as parts_catalogue
 from dispatch.payments import service as payments
@@ -25,39 +27,39 @@ from dispatch.visits.service import (
     get_for_technician,
     local_clock,
     timezone_of,
+    window_text,
 )
 from dispatch.vouchers import service as vouchers
 
 
-def _change(session: Session, actor: Actor, visit: Visit, action: str, device_time, move):
-    before = visit.snapshot()
-    move()
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        entity="visit",
-        entity_id=visit.id,
-        before=before,
-        after=visit.snapshot(),
-        device_time=device_time,
-    )
+def _change(session, actor, visit: Visit, action: str, device_time, move, job_move=None):
+    """Apply one step to the visit, then the matching step to its job; each is audited."""
+    with audited(session, actor, visit, f"visit.{action}", device_time=device_time):
+        move()
+    if job_move is not None:
+        with audited(session, actor, visit.request, f"request.{action}", device_time=device_time):
+            job_move(visit.request)
+
+
+def _zone(visit: Visit, config: Config) -> ZoneInfo:
+    return ZoneInfo(timezone_of(visit, config))
 
 
 def depart(
     *, session: Session, actor: Actor, config: Config, visit_id: int, device_time: datetime
 ) -> Visit:
-    """Set off to the site; the customer is told the technician is on the way, with an ETA."""
+    """Set off to a confirmed appointment of today (or a released visit); tell the customer."""
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
+    zone = _zone(visit, config)
     _change(
         session,
         actor,
         visit,
-        "visit.en_route",
+        "en_route",
         at,
-        lambda: visit.depart(at=at, received_at=utcnow()),
+        lambda: visit.depart(at=at, received_at=utcnow(), zone=zone),
+        lambda job: job.set_off(),
     )
     queue_sms(
         session,
@@ -95,8 +97,7 @@ def arrive(
         visit.arrival_distance_m = distance
         visit.arrival_far_from_site = rules.too_far(distance, config.checkin_radius_m)
 
-    _change(session, actor, visit, "visit.on_site", at, move)
-    intake.set_status(session, actor, visit.request, "in_service")
+    _change(session, actor, visit, "on_site", at, move, lambda job: job.reach_site())
     return visit
 
 
@@ -105,7 +106,15 @@ def start_work(*, session: Session, actor: Actor, visit_id: int, device_time: da
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
     payments.check_work_may_start(visit)
-    _change(session, actor, visit, "visit.in_progress", at, lambda: visit.start_work(at=at))
+    _change(
+        session,
+        actor,
+        visit,
+        "in_progress",
+        at,
+        lambda: visit.start_work(at=at),
+        None if visit.request.working else (lambda job: job.start_work()),  # after a break
+    )
     return visit
 
 
@@ -137,10 +146,19 @@ def accept_estimate(
 def pause(
     *, session: Session, actor: Actor, visit_id: int, device_time: datetime, reason: str
 ) -> Visit:
-    """Pause the work (parts, not finished today, coordination, a break)."""
+    """Pause the work; for parts, another day or coordination the job is on hold."""
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
-    _change(session, actor, visit, "visit.paused", at, lambda: visit.pause(at=at, reason=reason))
+    job_move = None if reason == rules.BREAK else (lambda job: job.hold(hold_reason(reason)))
+    _change(
+        session,
+        actor,
+        visit,
+        "paused",
+        at,
+        lambda: visit.pause(at=at, reason=reason),
+        job_move,
+    )
     return visit
 
 
@@ -155,7 +173,7 @@ def record_work(
 ) -> Visit:
     """Write the after-service record: diagnosis, work done, solution."""
     visit = get_for_technician(session, actor, visit_id)
-    if visit.status in ("completed", "unable_to_finish", "cancelled"):
+    if not visit.record_open:
         raise InvalidTransition(f"Visit is {visit.status}; its record is closed")
     before = _record_of(visit)
     for name, value in (("diagnosis", diagnosis), ("work_done", work_done), ("solution", solution)):
@@ -190,31 +208,46 @@ def unable_to_complete(
     return_window_start: datetime | None = None,
     return_window_end: datetime | None = None,
 ) -> Visit:
-    """Leave without finishing; when parts are needed a linked follow-up visit is created."""
+    """Leave without finishing: the job waits on hold for a follow-on visit (APT-11, VCH-16).
+
+    Whatever the reason, a follow-on appointment is proposed and the customer is told by SMS;
+    who told them and when is kept on the job. The job sits in the dispatch backlog until the
+    follow-on appointment is confirmed.
+    """
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
+    why = hold_reason(reason)
     _change(
         session,
         actor,
         visit,
-        "visit.unable_to_finish",
+        "unable_to_finish",
         at,
         lambda: visit.give_up(at=at, reason=reason, note=note),
+        lambda job: job.hold(why),
     )
     schedule.finish(visit, at)
-    if reason == "needs_parts":
-        window = (return_window_start, return_window_end)
-        _follow_up_visit(session, actor, config, visit, window)
-        intake.set_status(session, actor, visit.request, "scheduled")
-    else:
-        intake.set_status(session, actor, visit.request, "on_hold")
+    follow_on = _follow_up_visit(
+        session, actor, config, visit, (return_window_start, return_window_end)
+    )
+    queue_sms(
+        session,
+        customer=visit.request.customer,
+        template="job_on_hold",
+        visit_id=follow_on.id,
+        number=visit.request.number,
+        reason=why,
+        window=window_text(follow_on, config),
+    )
+    with audited(session, actor, visit.request, "request.customer_told"):
+        visit.request.record_customer_told(by_user_id=actor.id, at=utcnow())
     return visit
 
 
 def _follow_up_visit(session, actor, config, visit: Visit, window) -> Visit:
     """Create the return visit, proposed for the window agreed on site or the same hours tomorrow.
 
-    It is not put on anyone's day yet: the dispatcher books it once the parts are in (APT-4).
+    It is not put on anyone's day yet: the dispatcher books it from the backlog (APT-4).
     """
     start, end = window
     if start is None or end is None or end <= start:
@@ -268,9 +301,10 @@ def complete(
         session,
         actor,
         visit,
-        "visit.completed",
+        "completed",
         at,
         lambda: visit.complete(at=at, received_at=utcnow()),
+        lambda job: job.complete(),  # not closed: that needs the archived voucher (VCH-11)
     )
     schedule.finish(visit, at)
     tz = timezone_of(visit, config)
@@ -303,7 +337,6 @@ def complete(
         collection_method=collection_method,
         at=at,
     )
-    intake.set_status(session, actor, visit.request, "completed")
     followups.schedule_for(session, config=config, visit=visit, tz=tz)
     queue_sms(
         session,

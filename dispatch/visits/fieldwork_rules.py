@@ -5,7 +5,8 @@ from __future__ import annotations
 from geopy.distance import geodesic
 
 UNABLE_REASONS = ("needs_parts", "customer_absent", "not_finished_today", "coordination", "unsafe")
-PAUSE_REASONS = ("parts", "not_finished_today", "coordination", "break")
+BREAK = "break"  # a pause that does not put the job on hold
+PAUSE_REASONS = ("parts", "not_finished_today", "coordination", BREAK)
 NO_SIGNATURE_REASONS = ("customer_absent", "customer_refused")
 
 

@@ -3,44 +3,45 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatch.clock import utcnow
 from dispatch.db import Base
-from dispatch.errors import InvalidTransition
+from dispatch.errors import InvalidTransition, RuleViolation
 from dispatch.intake.models import ServiceRequest
 from dispatch.technicians.models import Technician
-
-VISIT_STATES = (
-    "scheduled",
-    "en_route",
-    "on_site",
-    "in_progress",
-    "paused",
-    "completed",
-    "unable_to_finish",
-    "cancelled",
+from dispatch.visits.rules import (
+    APPOINTMENT_LIFECYCLE,
+    FINISHED,
+    VISIT_LIFECYCLE,
+    AppointmentStatus,
+    VisitStatus,
+    departure_problem,
+    time_order_problem,
 )
-APPOINTMENT_STATES = ("proposed", "confirmed", "completed", "cancelled", "missed")
 
-# state -> the states it may move to
-TRANSITIONS = {
-    "scheduled": {"en_route", "cancelled"},
-    "en_route": {"on_site", "cancelled"},
-    # Completing straight from on_site keeps short jobs to three taps (work started implicitly).
-    "on_site": {"in_progress", "completed", "unable_to_finish"},
-    "in_progress": {"paused", "completed", "unable_to_finish"},
-    "paused": {"in_progress", "unable_to_finish"},
-    "completed": set(),
-    "unable_to_finish": set(),
-    "cancelled": set(),
-}
+V, A = VisitStatus, AppointmentStatus
+
+
+class VisitReassignment(Base):
+    """A technician who lost a visit to another (or to nobody): what the app's sync reports."""
+
+    __tablename__ = "visit_reassignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    technician_id: Mapped[int] = mapped_column(ForeignKey("technicians.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class Visit(Base):
+    """One trip to a site; its status and appointment move only through the methods below."""
+
     __tablename__ = "visits"
+    audit_entity = "visit"
     __table_args__ = (CheckConstraint("window_start < window_end", name="window_order"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,8 +51,8 @@ class Visit(Base):
     window_start: Mapped[datetime]
     window_end: Mapped[datetime]
     duration_minutes: Mapped[int] = mapped_column(default=60)
-    status: Mapped[str] = mapped_column(String(16), default="scheduled")
-    appointment_status: Mapped[str] = mapped_column(String(16), default="proposed")
+    status: Mapped[str] = mapped_column(String(16), default=VisitStatus.SCHEDULED)
+    appointment_status: Mapped[str] = mapped_column(String(24), default=A.PROPOSED)
     confirmed_at: Mapped[datetime | None]
     # Device times (what the phone says) beside the server's receipt times.
     en_route_at: Mapped[datetime | None]
@@ -103,36 +104,115 @@ class Visit(Base):
     # Any ORM update moves it, so the app's sync sees dispatcher edits too.
     changed_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     # --- end technician day ---
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A dispatcher let the technician set off although the appointment is unconfirmed or on
+    # another day (the reason is kept and audited).
+    released_at: Mapped[datetime | None]
+    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    release_reason: Mapped[str | None] = mapped_column(String(500))
 
     request: Mapped[ServiceRequest] = relationship()
     technician: Mapped[Technician | None] = relationship()
+    reassignments: Mapped[list[VisitReassignment]] = relationship(order_by="VisitReassignment.id")
 
     __mapper_args__ = {"version_id_col": version}
 
-    def _move(self, to: str) -> None:
-        if to not in TRANSITIONS[self.status]:
-            raise InvalidTransition(
-                f"Visit is {self.status}; it cannot become {to}",
-                details={"status": self.status, "requested": to},
-            )
+    @property
+    def record_open(self) -> bool:
+        """Whether the after-service record may still change."""
+        return self.status not in FINISHED
+
+    @property
+    def waiting(self) -> bool:
+        """Not started yet: still on (or off) a technician's day, movable by the planner."""
+        return self.status == V.SCHEDULED
+
+    @property
+    def live(self) -> bool:
+        return self.status != V.CANCELLED
+
+    @property
+    def travelling(self) -> bool:
+        return self.status == V.EN_ROUTE
+
+    @property
+    def at_site(self) -> bool:
+        """On site, before or between work: when the class-A estimate is agreed (VCH-3)."""
+        return self.status in (V.ON_SITE, V.PAUSED)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.appointment_status == A.CONFIRMED
+
+    @property
+    def released(self) -> bool:
+        return self.released_at is not None
+
+    def _move(self, to: VisitStatus) -> None:
+        VISIT_LIFECYCLE.check(self.status, to)
         self.status = to
 
-    def confirm(self, *, at: datetime) -> bool:
-        """Confirm the appointment; return False when it was already confirmed."""
-        if self.appointment_status == "confirmed":
-            return False
-        if self.appointment_status != "proposed" or self.status != "scheduled":
-            raise InvalidTransition(
-                f"Appointment is {self.appointment_status}; it cannot be confirmed",
-                details={"appointment_status": self.appointment_status},
+    def _appoint(self, to: AppointmentStatus) -> None:
+        APPOINTMENT_LIFECYCLE.check(self.appointment_status, to)
+        self.appointment_status = to
+
+    def _after_steps(self, at: datetime, *fields: str) -> None:
+        """Refuse a device time before an earlier step's (depart ≤ arrive ≤ start ≤ complete)."""
+        before = time_order_problem(at, {name: getattr(self, name) for name in fields})
+        if before:
+            raise RuleViolation(
+                f"The device time is before the visit's {before}",
+                error_code="device_time_out_of_order",
+                details={"device_time": [f"before {before} ({getattr(self, before).isoformat()})"]},
             )
-        self.appointment_status = "confirmed"
+
+    def _check_may_begin(self, at: datetime, zone: ZoneInfo) -> None:
+        problem = departure_problem(
+            confirmed=self.confirmed,
+            window_day=self.window_start.astimezone(zone).date(),
+            today=at.astimezone(zone).date(),
+            released=self.released,
+        )
+        if problem:
+            raise RuleViolation(
+                f"The visit cannot begin: {problem[1]}; a dispatcher can release it",
+                error_code=problem[0],
+                details={"visit_id": [problem[1]]},
+            )
+
+    def confirm(self, *, at: datetime) -> bool:
+        """Confirm the appointment; return False when it was already confirmed.
+
+        Confirming a follow-on appointment takes the job off hold (APT-11).
+        """
+        if self.confirmed:
+            return False
+        if not self.waiting:
+            raise InvalidTransition(
+                f"Visit is {self.status}; its appointment cannot be confirmed",
+                details={"status": self.status},
+            )
+        self._appoint(A.CONFIRMED)
         self.confirmed_at = at
+        self.request.resume_by_appointment()
         return True
+
+    def repropose(self, *, confirmed_at: datetime | None) -> None:
+        """After a new window: confirmed when the customer chose it, else proposed again."""
+        self._appoint(A.CONFIRMED if confirmed_at else A.PROPOSED)
+        self.confirmed_at = confirmed_at
+        if confirmed_at:
+            self.request.resume_by_appointment()
+
+    def release(self, *, by_user_id: int, reason: str, at: datetime) -> None:
+        """Let the technician set off although unconfirmed or on another day (dispatcher)."""
+        if not self.waiting:
+            raise InvalidTransition(f"Visit is {self.status}; only a waiting visit is released")
+        self.released_at, self.released_by_id, self.release_reason = at, by_user_id, reason
 
     def move_window(self, start: datetime, end: datetime) -> None:
         """Give a not-yet-started visit a new arrival window (a reschedule)."""
-        if self.status != "scheduled" or self.appointment_status not in ("proposed", "confirmed"):
+        if not self.waiting or self.appointment_status not in (A.PROPOSED, A.CONFIRMED):
             raise InvalidTransition(
                 f"Visit is {self.status}/{self.appointment_status}; it cannot be rescheduled"
             )
@@ -141,17 +221,22 @@ class Visit(Base):
 
     def cancel(self, reason: str) -> None:
         """Cancel the visit before anyone set off (side exit of the job states)."""
-        self._move("cancelled")
-        self.appointment_status, self.cancel_reason = "cancelled", reason
+        self._move(V.CANCELLED)
+        self._appoint(A.CANCELLED)
+        self.cancel_reason = reason
         self.reserved_start = self.reserved_end = None
 
     def miss(self, reason: str) -> None:
         """Record that the customer was not there (no-show); the technician's time is freed."""
-        self.cancel(reason)
-        self.appointment_status = "missed"
+        self._move(V.CANCELLED)
+        self._appoint(A.MISSED)
+        self.cancel_reason = reason
+        self.reserved_start = self.reserved_end = None
 
     def hold(self, technician_id: int | None, start: datetime | None) -> None:
         """Put the visit on a technician's day at `start` (only dispatch.schedule calls this)."""
+        if self.technician_id is not None and technician_id != self.technician_id:
+            self.reassignments.append(VisitReassignment(technician_id=self.technician_id))
         self.technician_id, self.planned_start = technician_id, start
         if technician_id is None or start is None:
             self.reserved_start = self.reserved_end = None
@@ -163,38 +248,40 @@ class Visit(Base):
         """Narrow the reserved time to `span` (None frees it); dispatch.schedule decides."""
         self.reserved_start, self.reserved_end = span or (None, None)
 
-    def depart(self, *, at: datetime, received_at: datetime) -> None:
-        self._move("en_route")
+    def depart(self, *, at: datetime, received_at: datetime, zone: ZoneInfo) -> None:
+        """Set off: only to a confirmed appointment of today, unless released."""
+        self._check_may_begin(at, zone)
+        self._move(V.EN_ROUTE)
         self.en_route_at, self.en_route_received_at = at, received_at
 
     def arrive(self, *, at: datetime, received_at: datetime, lat=None, lon=None) -> None:
-        self._move("on_site")
+        self._after_steps(at, "en_route_at")
+        self._move(V.ON_SITE)
         self.arrived_at, self.arrived_received_at = at, received_at
         self.arrival_lat, self.arrival_lon = lat, lon
 
     def complete(self, *, at: datetime, received_at: datetime) -> None:
-        if self.arrived_at and at < self.arrived_at:
-            raise InvalidTransition(
-                "Completion time is before the arrival time",
-                error_code="time_order",
-                details={"device_time": ["before arrival"]},
-            )
-        self._move("completed")
+        self._after_steps(at, "en_route_at", "arrived_at", "work_started_at")
+        self._move(V.COMPLETED)
         self.completed_at, self.completed_received_at = at, received_at
-        self.appointment_status = "completed"
+        self._appoint(A.COMPLETED)
 
     def start_work(self, *, at: datetime) -> None:
-        self._move("in_progress")
+        """Start or resume the work; only reachable on site, so after a checked departure."""
+        self._after_steps(at, "en_route_at", "arrived_at", "paused_at")
+        self._move(V.IN_PROGRESS)
         self.work_started_at = self.work_started_at or at
         self.paused_at = self.pause_reason = None
 
     def pause(self, *, at: datetime, reason: str) -> None:
-        self._move("paused")
+        self._after_steps(at, "arrived_at", "work_started_at")
+        self._move(V.PAUSED)
         self.paused_at, self.pause_reason = at, reason
 
     def give_up(self, *, at: datetime, reason: str, note: str | None) -> None:
         """Leave without finishing (unable to complete), keeping why."""
-        self._move("unable_to_finish")
+        self._after_steps(at, "arrived_at", "work_started_at", "paused_at")
+        self._move(V.UNABLE_TO_FINISH)
         self.unable_at, self.unable_reason, self.unable_note = at, reason, note
 
     def record_rating(self, rating: int, comment: str | None) -> None:
@@ -206,4 +293,5 @@ class Visit(Base):
             "status": self.status,
             "appointment_status": self.appointment_status,
             "technician_id": self.technician_id,
+            "request_status": self.request.status if self.request else None,
         }

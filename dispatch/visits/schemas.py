@@ -1,6 +1,6 @@
 """Back-office visit schemas."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from dispatch.followups.schemas import FollowUpRecordOut as FollowUpOut
 
@@ -53,6 +53,13 @@ class VisitOut(Schema):
     pinned_start = fields.DateTime(allow_none=True)
     planned_start = fields.DateTime(allow_none=True)
     route_position = fields.Integer(allow_none=True)
+    released_at = fields.DateTime(allow_none=True)
+    released_by_id = fields.Integer(allow_none=True)
+    release_reason = fields.String(allow_none=True)
+
+
+class ReleaseIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
 
 
 class VisitDetailOut(VisitOut):

@@ -9,12 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch.actors import Actor
+from dispatch.audit import audited
 from dispatch.clock import utcnow
 from dispatch.config import Config
 from dispatch.errors import NotFound, PermissionDenied, RuleViolation
 from dispatch.technicians.models import Technician
 from dispatch.visits import rules
 from dispatch.visits.models import Visit
+from dispatch.visits.rules import VisitStatus
 
 
 def timezone_of(visit_or_request, config: Config) -> str:
@@ -89,13 +91,27 @@ def todays_visits(*, session: Session, actor: Actor, config: Config) -> list[Vis
             select(Visit)
             .where(
                 Visit.technician_id == technician.id,
-                Visit.status != "cancelled",
+                Visit.status != VisitStatus.CANCELLED,
                 Visit.window_start >= day_start,
                 Visit.window_start < day_start + timedelta(days=1),
             )
             .order_by(Visit.window_start)
         )
     )
+
+
+def release(*, session: Session, actor: Actor, visit_id: int, reason: str) -> Visit:
+    """Release a waiting visit so it may set off unconfirmed or on another day (dispatcher).
+
+    A follow-on visit of a job on hold takes the job off hold with it (APT-11).
+    """
+    visit = get_visit(session, visit_id)
+    with audited(session, actor, visit, "visit.released", extra={"reason": reason}):
+        visit.release(by_user_id=actor.id, reason=reason, at=utcnow())
+    if visit.request.on_hold:
+        with audited(session, actor, visit.request, "request.scheduled"):
+            visit.request.resume_by_appointment()
+    return visit
 
 
 def checked_device_time(device_time: datetime) -> datetime:

@@ -1,4 +1,8 @@
-"""What changed on a technician's visits since the app last synced (it works offline between)."""
+"""What changed on a technician's visits since the app last synced (it works offline between).
+
+Everything is read from real columns: a visit's own times and the reassignment rows its
+`hold` writes; the audit trail is never read back as data.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch.actors import Actor
-from dispatch.audit import AuditEntry
 from dispatch.clock import utcnow
 from dispatch.errors import PermissionDenied
-from dispatch.visits.models import Visit
-
-CREATIONS = ("visit.booked", "visit.follow_up_created")
+from dispatch.visits.models import Visit, VisitReassignment
 
 
 def changes_since(*, session: Session, actor: Actor, since: datetime) -> dict:
@@ -28,18 +29,9 @@ def changes_since(*, session: Session, actor: Actor, since: datetime) -> dict:
             .order_by(Visit.id)
         )
     )
-    live = [v for v in changed if v.status != "cancelled"]
-    created = set(
-        session.scalars(
-            select(AuditEntry.entity_id).where(
-                AuditEntry.entity == "visit",
-                AuditEntry.action.in_(CREATIONS),
-                AuditEntry.server_time > since,
-                AuditEntry.entity_id.in_([v.id for v in live]),
-            )
-        )
-    )
-    gone = {v.id for v in changed if v.status == "cancelled"} | _reassigned_away(
+    live = [v for v in changed if v.live]
+    created = {v.id for v in live if v.created_at > since}
+    gone = {v.id for v in changed if not v.live} | _reassigned_away(
         session, actor.technician_id, since
     )
     return {
@@ -52,16 +44,15 @@ def changes_since(*, session: Session, actor: Actor, since: datetime) -> dict:
 
 
 def _reassigned_away(session: Session, technician_id: int, since: datetime) -> set[int]:
-    """Return visits that were mine and now belong to someone else (or nobody)."""
-    entries = session.scalars(
-        select(AuditEntry).where(AuditEntry.entity == "visit", AuditEntry.server_time > since)
+    """Return visits taken from me since `since` that are not mine again now."""
+    return set(
+        session.scalars(
+            select(VisitReassignment.visit_id)
+            .join(Visit, Visit.id == VisitReassignment.visit_id)
+            .where(
+                VisitReassignment.technician_id == technician_id,
+                VisitReassignment.at > since,
+                Visit.technician_id.is_distinct_from(technician_id),
+            )
+        )
     )
-    were_mine = {
-        e.entity_id for e in entries if (e.before or {}).get("technician_id") == technician_id
-    }
-    if not were_mine:
-        return set()
-    still_mine = session.scalars(
-        select(Visit.id).where(Visit.id.in_(were_mine), Visit.technician_id == technician_id)
-    )
-    return were_mine - set(still_mine)

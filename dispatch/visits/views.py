@@ -5,7 +5,10 @@ from flask_smorest import Blueprint
 
 from dispatch.api.base import (
     STAFF_ROLES,
+    WRITE_ROLES,
+    current_actor,
     roles_required,
+    transactional,
 )
 from dispatch.db import db
 from dispatch.visits import schemas, service
@@ -20,3 +23,14 @@ class VisitById(MethodView):
     def get(self, visit_id):
         """Read a visit with its voucher and follow-up."""
         return service.get_visit(db.session, visit_id)
+
+
+@blp.route("/visits/<int:visit_id>/release")
+class Release(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.ReleaseIn)
+    @blp.response(200, schemas.VisitOut)
+    @transactional
+    def post(self, data, visit_id):
+        """Let the technician set off although unconfirmed or due another day (audited)."""
+        return service.release(session=db.session, actor=current_actor(), visit_id=visit_id, **data)

@@ -29,7 +29,7 @@ class Choice:
 
 def actions(session: Session, config: Config, link: CustomerLink) -> dict[str, str]:
     """Return the tokens of the actions the customer may still take, by purpose."""
-    if link.visit.status != "scheduled":
+    if not link.visit.waiting:
         return {}
     return links.live_tokens(session, secret_key=config.secret_key, visit_id=link.visit_id)
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_voucher_lifecycle"
-down_revision = "0009_major_complaints"
+down_revision = "0011_lifecycles"
 branch_labels = None
 depends_on = None
 

@@ -117,7 +117,7 @@ _write_route(
     "Depart",
     DeviceTimeIn,
     _with_config(fieldwork.depart),
-    "Set off to the customer (en route).",
+    "Set off to the customer (en route): a confirmed appointment of today, or a released visit.",
 )
 _write_route(
     "/visits/<int:visit_id>/arrive",
@@ -145,7 +145,7 @@ _write_route(
     "UnableToComplete",
     UnableIn,
     _with_config(fieldwork.unable_to_complete),
-    "Leave without finishing; needing parts creates a linked follow-up visit.",
+    "Leave without finishing: the job waits for a proposed follow-on visit; the customer is told.",
 )
 _write_route(
     "/visits/<int:visit_id>/complete",

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatch import sweeps
-from tests.builders import login, repair_request, signature_b64, sms_link_token
+from tests.builders import login, release_visit, repair_request, signature_b64, sms_link_token
 from tests.mobile_api.helpers import RECORD
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -32,6 +32,7 @@ def complete_visit(client, world, clock, finished: datetime, start: datetime | N
     )
     assert booked.status_code == 201, booked.get_json()
     visit = booked.get_json()
+    release_visit(client, world, visit["id"])
     tech = world.auth("tech_a")
     steps = [("depart", -50, {}), ("arrive", -40, {"lat": 31.19, "lon": 121.44})]
     for step, minutes, extra in steps:

@@ -162,7 +162,7 @@ def test_fup_3_fup_5_unhappy_answer_opens_one_complaint_and_reopens_the_job(
     complaint = session.scalars(select(Complaint)).one()
     assert (complaint.visit_id, complaint.followup_id) == (stored.visit_id, stored.id)
     assert (complaint.nature, complaint.category) == ("hard", "after_sales")
-    assert session.scalars(select(ServiceRequest)).one().status == "registered"
+    assert session.scalars(select(ServiceRequest)).one().status == "reopened"
     assert [item["number"] for item in backlog] == [stored.visit.request.number]
     assert [a["kind"] for a in alerts] == ["complaint.opened"]
 

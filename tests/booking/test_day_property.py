@@ -27,8 +27,8 @@ from dispatch.users import service as users
 from dispatch.visits import fieldwork
 from tests.booking.test_technician_day import assert_every_listed_window_books
 from tests.builders import PASSWORD, SHANGHAI, png_bytes
-from tests.mobile_api.helpers import RECORD
 from tests.conftest import _clean
+from tests.mobile_api.helpers import RECORD
 
 SH = ZoneInfo("Asia/Shanghai")
 # Tuesday, Thursday, Friday (the weekend follows) and Saturday, early and mid-morning.

@@ -87,7 +87,7 @@ def test_keys_are_scoped_per_user_and_device(client, world):
 def test_a_failed_write_is_not_stored_so_the_retry_runs(client, world):
     visit = book_visit(client, world)["id"]
     tech, key = world.auth("tech_a"), new_key()
-    body = {"device_time": now_iso()}
+    body = {"device_time": now_iso(1)}  # after the departure below: the order holds
     assert act(client, tech, visit, "arrive", key, **body).status_code == 409  # not en route
     assert act(client, tech, visit, "depart").status_code == 200
     retried = act(client, tech, visit, "arrive", key, **body)

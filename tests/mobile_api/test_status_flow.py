@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
+from dispatch.notifications.models import SmsMessage
 from dispatch.visits.models import Visit
 from tests.builders import book_visit
 from tests.mobile_api.helpers import accept_estimate, act, completion, walk_to_site
@@ -52,15 +54,36 @@ def test_vch_16_needing_parts_creates_a_linked_follow_up_visit(client, world, se
     assert follow_up.request_id == original.request_id
     assert (follow_up.status, follow_up.appointment_status) == ("scheduled", "proposed")
     assert follow_up.reserved_start is None  # the dispatcher books it once the part is in
-    assert original.request.status == "scheduled"
+    assert (original.request.status, original.request.hold_reason) == ("on_hold", "parts")
 
 
-def test_unable_for_another_reason_puts_the_request_on_hold(client, world, session):
+@pytest.mark.parametrize(
+    ("reason", "hold_reason"),
+    [
+        ("unsafe", "coordination"),
+        ("customer_absent", "coordination"),
+        ("coordination", "coordination"),
+        ("not_finished_today", "not_finished_today"),
+    ],
+)
+def test_apt_11_unable_for_any_reason_proposes_a_follow_on_and_tells_the_customer(
+    client, world, session, sms, reason, hold_reason
+):
     visit, tech = book_visit(client, world)["id"], world.auth("tech_a")
     walk_to_site(client, tech, visit)
-    assert act(client, tech, visit, "unable", reason="unsafe").status_code == 200
-    assert session.scalars(select(Visit).where(Visit.follow_up_of_id == visit)).first() is None
-    assert session.get(Visit, visit).request.status == "on_hold"
+    assert act(client, tech, visit, "unable", reason=reason).status_code == 200
+    follow_on = session.scalars(select(Visit).where(Visit.follow_up_of_id == visit)).one()
+    request = session.get(Visit, visit).request
+    assert (request.status, request.hold_reason) == ("on_hold", hold_reason)
+    assert follow_on.appointment_status == "proposed"
+    told = session.scalars(select(SmsMessage).where(SmsMessage.template == "job_on_hold")).one()
+    assert told.visit_id == follow_on.id and request.number in told.body
+    assert request.hold_told_by_id == session.get(Visit, visit).technician.user_id
+    assert request.hold_told_at is not None
+    backlog = client.get("/api/v1/backlog", headers=world.auth("dispatcher")).get_json()
+    assert [(b["number"], b["status"], b["hold_reason"]) for b in backlog] == [
+        (request.number, "on_hold", hold_reason)
+    ]
 
 
 def test_unknown_reasons_are_422(client, world):

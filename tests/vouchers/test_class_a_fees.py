@@ -7,7 +7,7 @@ from sqlalchemy import select
 from dispatch.alerts.models import StaffAlert
 from dispatch.payments.models import InvoiceTask
 from dispatch.vouchers.models import ServiceVoucher
-from tests.builders import book_visit, repair_request
+from tests.builders import book_visit, release_visit, repair_request
 from tests.mobile_api.helpers import accept_estimate, act, completion, walk_to_site
 
 
@@ -66,6 +66,7 @@ def test_vch_13_only_class_a_is_charged(client, world, session):
             "window_end": "2030-01-07T12:00:00+08:00",
         },
     ).get_json()["id"]
+    release_visit(client, world, visit)
     tech = world.auth("tech_a")
     walk_to_site(client, tech, visit)
     assert (
