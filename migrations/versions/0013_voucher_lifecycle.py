@@ -1,7 +1,7 @@
 """voucher lifecycle: the work record a voucher carries (VCH-6)
 
 Revision ID: 0013_voucher_lifecycle
-Revises: 0009_major_complaints
+Revises: 0011_lifecycles
 Create Date: 2026-12-04 17:00:00
 """
 
