@@ -75,7 +75,7 @@ def close_request(*, session: Session, actor: Actor, request_id: int) -> Service
     followup = visit.followup if visit else None
     with audit.audited(session, actor, request, "request.closed"):
         request.close(
-            voucher_archived=voucher is not None and voucher.archived,
+            voucher_archived=voucher is not None and voucher.is_archived,
             customer_confirmed=followup is not None and followup.confirms_fix,
             by_user_id=actor.id,
             at=utcnow(),
