@@ -24,6 +24,7 @@ from dispatch.routing.travel import GeodesicTravelMatrix, OsrmTravelMatrix, Trav
 from dispatch.schedule.rules import Held
 from dispatch.technicians.models import Absence, Shift, Technician
 from dispatch.visits.models import Visit
+from dispatch.visits.rules import VisitStatus
 
 MAX_DAYS = 64
 # Technicians' hours and skills carry no change stamp; a built day is never older than this.
@@ -44,7 +45,7 @@ def travel_matrix_for(config: Config) -> TravelMatrix:
 
 def holds_time():
     """Return the SQL condition of a visit holding technician time (as visits_no_overlap)."""
-    return (Visit.status != "cancelled") & Visit.reserved_start.is_not(None)
+    return (Visit.status != VisitStatus.CANCELLED) & Visit.reserved_start.is_not(None)
 
 
 @dataclass(frozen=True)
