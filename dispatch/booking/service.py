@@ -13,7 +13,7 @@ from dispatch import audit, numbering, outbox
 from dispatch.actors import Actor
 from dispatch.booking.rules import CONTACT_DEADLINE
 from dispatch.booking.slots import Need, Placement, free_windows, place
-from dispatch.clock import utcnow
+from dispatch.clock import utc_text, utcnow
 from dispatch.config import Config
 from dispatch.errors import Conflict, RuleViolation
 from dispatch.intake import service as intake
@@ -149,7 +149,7 @@ def alternatives(session: Session, config: Config, need: Need) -> list[dict]:
     """Return some free windows to offer instead of a taken one."""
     found = free_windows(session, config=config, need=need, days=ALTERNATIVES_DAYS)
     return [
-        {"window_start": p.window_start.isoformat(), "window_end": p.window_end.isoformat()}
+        {"window_start": utc_text(p.window_start), "window_end": utc_text(p.window_end)}
         for p in found[:ALTERNATIVES_SHOWN]
     ]
 

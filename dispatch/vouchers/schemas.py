@@ -5,6 +5,7 @@ import binascii
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from dispatch.api.fields import UTCDateTime
 from dispatch.visits.schemas import VoucherOut
 from dispatch.vouchers.service import EDITABLE
 
@@ -60,14 +61,14 @@ class AmendmentOut(Schema):
     new_value = fields.String()
     reason = fields.String()
     author_id = fields.Integer()
-    created_at = fields.DateTime()
+    created_at = UTCDateTime()
 
 
 class VoucherDetailOut(VoucherOut):
     visit_id = fields.Integer()
     manager_signature_valid = fields.Function(lambda v: v.has_valid_signature("manager"))
-    unsigned_reason = fields.String()
-    archived_at = fields.DateTime()
+    unsigned_reason = fields.String(allow_none=True)
+    archived_at = UTCDateTime(allow_none=True)
     amendments = fields.List(fields.Nested(AmendmentOut))
 
 
