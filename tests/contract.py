@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import jsonschema_rs
+import pytest
 from flask.testing import FlaskClient
 
 DOCUMENTED_PREFIXES = ("/api/", "/mobile/")
@@ -92,10 +93,14 @@ class Contract:
             self.operations.append((re.compile(f"^{pattern}$"), template))
         self.components = json_schema(self.document.get("components", {}))
 
-    def operation(self, method: str, path: str) -> tuple[str, dict]:
+    def operation(self, method: str, path: str, status: int = 0) -> tuple[str, dict]:
         for regex, template in self.operations:
             if regex.match(path) and method.lower() in self.document["paths"][template]:
                 return template, self.document["paths"][template][method.lower()]
+        if status in (404, 405):  # no such operation: the default error answers
+            return path, {
+                "responses": {str(status): {"$ref": "#/components/responses/DEFAULT_ERROR"}}
+            }
         raise AssertionError(f"{method} {path} is not in /openapi.json")
 
     def documented_response(self, template: str, operation: dict, status: int) -> dict:
@@ -112,7 +117,7 @@ class Contract:
 
     def problems(self, method: str, path: str, status: int, mimetype: str, body) -> list[str]:
         """Return what is wrong with one answer ([] if it keeps the contract)."""
-        template, operation = self.operation(method, path)
+        template, operation = self.operation(method, path, status)
         documented = self.documented_response(template, operation, status)
         content = documented.get("content")
         if not content:
@@ -158,3 +163,9 @@ def contract_client(app) -> ContractClient:
     client = ContractClient(app, app.response_class, use_cookies=True)
     client.contract = Contract(FlaskClient(app, app.response_class).get("/openapi.json").json)
     return client
+
+
+@pytest.fixture(name="client")
+def validating_client(app) -> ContractClient:
+    """The `client` of a test package whose answers must keep the contract (import it there)."""
+    return contract_client(app)

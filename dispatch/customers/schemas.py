@@ -51,10 +51,10 @@ class AssetIn(Schema):
 class AssetOut(Schema):
     id = fields.Integer()
     model = fields.String()
-    serial = fields.String()
+    serial = fields.String(allow_none=True)
     site_id = fields.Integer(allow_none=True)
-    purchase_date = fields.Date()
-    purchase_place = fields.String()
+    purchase_date = fields.Date(allow_none=True)
+    purchase_place = fields.String(allow_none=True)
 
 
 class CustomerOut(Schema):

@@ -1,7 +1,7 @@
 """The contract says what the code does (issue 10 §5): one error shape, every status documented,
 one time format, Idempotency-Key required on mobile writes, /docs with no CDN.
 
-The clients here hold every answer to /openapi.json (tests/contract.py), as the end-to-end tests do.
+Every answer here is held to /openapi.json by the client of tests/api/conftest.py.
 """
 
 from __future__ import annotations
@@ -19,16 +19,11 @@ from marshmallow import class_registry
 from dispatch.api.fields import UTCDateTime
 from dispatch.app import SWAGGER_UI_VERSION
 from tests.builders import book_visit, next_workday_at, repair_body, repair_request
-from tests.contract import Contract, contract_client
+from tests.contract import Contract
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ERROR_KEYS = {"code", "status", "message", "error_code", "details"}
 WRITES = {"post", "put", "patch", "delete"}
-
-
-@pytest.fixture
-def client(app):
-    return contract_client(app)
 
 
 @pytest.fixture

@@ -1,10 +1,3 @@
 """Every answer of the end-to-end tests is held to /openapi.json (tests/contract.py)."""
 
-import pytest
-
-from tests.contract import contract_client
-
-
-@pytest.fixture
-def client(app):
-    return contract_client(app)
+from tests.contract import validating_client as client  # noqa: F401  (the `client` fixture)
