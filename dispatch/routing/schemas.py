@@ -17,15 +17,15 @@ class PlanIn(Schema):
 
 class StopOut(Schema):
     visit_id = fields.Integer()
-    arrival = fields.String()
-    start = fields.String()
+    arrival = UTCDateTime()
+    start = UTCDateTime()
     lat = fields.Float()
     lon = fields.Float()
 
 
 class BreakOut(Schema):
     break_id = fields.Integer()
-    start = fields.String()
+    start = UTCDateTime()
 
 
 class RouteOut(Schema):

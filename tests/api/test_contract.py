@@ -147,6 +147,8 @@ def test_api_contract_utc_field_serialises_any_zone_as_utc():
     local = datetime(2026, 12, 1, 14, 0, tzinfo=SHANGHAI)
     assert field.serialize("t", {"t": local}) == "2026-12-01T06:00:00+00:00"
     assert field.serialize("t", {"t": local.replace(tzinfo=None)}) == "2026-12-01T14:00:00+00:00"
+    stored = {"t": "2026-12-01T14:00:00+08:00"}  # a time kept as text in a JSON column
+    assert field.serialize("t", stored) == "2026-12-01T06:00:00+00:00"
     assert field.deserialize("2026-12-01T14:00:00+08:00") == local
     with pytest.raises(marshmallow.ValidationError):
         field.deserialize("2026-12-01T14:00:00")  # a time without its zone is ambiguous
