@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dispatch.api.base import transactional
 from dispatch.api.errors import error_response
-from dispatch.api.openapi import IDEMPOTENT_MARK, responds
+from dispatch.api.openapi import idempotency_key_required
 from dispatch.clock import utcnow
 from dispatch.db import Base, db
 from dispatch.errors import Conflict, RuleViolation
@@ -53,7 +53,7 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 def idempotent(view):
     """Run a write view once per Idempotency-Key; commit its effect and its response together."""
 
-    @responds(409, 422, 428)
+    @idempotency_key_required
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         key = request.headers.get(HEADER)
@@ -86,7 +86,6 @@ def idempotent(view):
 
         return transactional(run_and_store)(*args, **kwargs)
 
-    setattr(wrapper, IDEMPOTENT_MARK, True)
     return wrapper
 
 

@@ -101,6 +101,12 @@ def token_required(view):
     return responds(401, 403)(view)
 
 
+def idempotency_key_required(view):
+    """Mark a write that needs an Idempotency-Key: 428 without, 422 reused, 409 still running."""
+    setattr(view, IDEMPOTENT_MARK, True)
+    return responds(409, 422, 428)(view)
+
+
 def statuses_of(view, method: str, path_ids: bool) -> frozenset[int]:
     """Return the error statuses one operation can answer besides 5xx."""
     statuses = set(getattr(view, MARK, ()))

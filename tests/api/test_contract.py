@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from marshmallow import class_registry
 
 from dispatch.api.fields import UTCDateTime
+from dispatch.api.openapi import idempotency_key_required, responds, statuses_of, token_required
 from dispatch.app import SWAGGER_UI_VERSION
 from tests.builders import book_visit, next_workday_at, repair_body, repair_request
 from tests.contract import Contract
@@ -77,6 +78,18 @@ def test_api_contract_every_operation_documents_the_statuses_it_can_return(docum
     assert public == {("/api/v1/auth/login", "post"), ("/mobile/v1/auth/login", "post")}
     for path in ("/api/v1/auth/login", "/mobile/v1/auth/login"):
         assert {"401", "429"} <= set(document["paths"][path]["post"]["responses"])
+
+
+def test_api_contract_statuses_follow_from_the_route_and_the_decorators():
+    @responds(412)
+    def view():
+        """A view a decorator marked."""
+
+    assert statuses_of(view, "get", path_ids=False) == {412}
+    assert statuses_of(view, "get", path_ids=True) == {404, 412}
+    assert statuses_of(view, "post", path_ids=False) == {400, 409, 412, 422}
+    guarded = idempotency_key_required(token_required(lambda: None))
+    assert statuses_of(guarded, "get", path_ids=False) == {401, 403, 409, 422, 428}
 
 
 def test_mob_idempotency_key_and_if_match_statuses_are_documented(document):
