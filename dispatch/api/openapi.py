@@ -144,6 +144,21 @@ IDEMPOTENCY_KEY = {
 }
 
 
+REPLAYED = {
+    "description": "`true` when this is the stored first answer to the same key",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+
+
+def _document_idempotency(operation: dict) -> None:
+    parameters = operation.setdefault("parameters", [])
+    if not any(p.get("name") == IDEMPOTENCY_KEY["name"] for p in parameters):
+        parameters.insert(0, dict(IDEMPOTENCY_KEY))
+    for status, response in operation["responses"].items():
+        if str(status).startswith("2") and isinstance(response, dict):
+            response.setdefault("headers", {})["Idempotent-Replayed"] = dict(REPLAYED)
+
+
 class ContractPlugin(BasePlugin):
     """apispec plugin: document each operation's error statuses and its auth requirement."""
 
@@ -169,6 +184,4 @@ class ContractPlugin(BasePlugin):
                 operation["security"] = []  # public: no token needed
             _document_files(function, responses)
             if getattr(function, IDEMPOTENT_MARK, False):
-                parameters = operation.setdefault("parameters", [])
-                if not any(p.get("name") == IDEMPOTENCY_KEY["name"] for p in parameters):
-                    parameters.insert(0, dict(IDEMPOTENCY_KEY))
+                _document_idempotency(operation)

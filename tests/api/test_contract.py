@@ -103,6 +103,8 @@ def test_mob_idempotency_key_and_if_match_statuses_are_documented(document):
         keys = [p for p in operation["parameters"] if p["name"] == "Idempotency-Key"]
         assert len(keys) == 1 and keys[0]["required"] is True, path
         assert {"409", "422", "428"} <= set(operation["responses"]), path
+        success = next(r for s, r in operation["responses"].items() if s.startswith("2"))
+        assert "Idempotent-Replayed" in success["headers"], path
     record = document["paths"]["/mobile/v1/visits/{visit_id}/record"]["patch"]
     if_match = next(p for p in record["parameters"] if p["name"] == "If-Match")
     assert if_match["required"] is True and {"412", "428"} <= set(record["responses"])
