@@ -17,6 +17,8 @@ from dispatch.config import Config, activate, load_config
 from dispatch.db import db
 
 LANGUAGES = {"zh_CN": "zh-CN", "en": "en"}
+# /docs runs Swagger UI from the copy vendored under dispatch/web/static (no CDN, works offline).
+SWAGGER_UI_VERSION = "5.35.0"
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -39,7 +41,8 @@ def create_app(config: Config | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        OPENAPI_SWAGGER_UI_URL="/static/web/swagger-ui/",  # SWAGGER_UI_VERSION, vendored
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},  # no badge fetched from outside
         BABEL_DEFAULT_LOCALE="zh_CN",
         BABEL_TRANSLATION_DIRECTORIES="translations",
     )

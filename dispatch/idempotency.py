@@ -1,6 +1,8 @@
 """Idempotency-Key store for mobile writes: a replay returns the stored response.
 
-The key is scoped to the user and device. A retry of a finished write replays its response; the
+Every mobile write requires the key (428 without it): a phone that lost the answer retries with
+the same key and gets the first answer back, never a second effect or a confusing 409. The key is
+scoped to the user and device. A retry of a finished write replays its response; the
 same key with another body is refused (422); a retry while the first is still running gets 409.
 On PostgreSQL a transaction-scoped advisory lock spots the concurrent duplicate at once; the
 unique constraint is the guard on every database (its IntegrityError maps to 409).
@@ -18,6 +20,8 @@ from sqlalchemy import String, UniqueConstraint, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dispatch.api.base import transactional
+from dispatch.api.errors import error_response
+from dispatch.api.openapi import idempotency_key_required
 from dispatch.clock import utcnow
 from dispatch.db import Base, db
 from dispatch.errors import Conflict, RuleViolation
@@ -49,11 +53,17 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 def idempotent(view):
     """Run a write view once per Idempotency-Key; commit its effect and its response together."""
 
+    @idempotency_key_required
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         key = request.headers.get(HEADER)
         if key is None:
-            return transactional(view)(*args, **kwargs)
+            return error_response(
+                428,
+                f"Send an {HEADER} header (one new key per intended change; reuse it on retry)",
+                "idempotency_key_required",
+                {"header": HEADER},
+            )
         if not 0 < len(key) <= MAX_KEY_LENGTH:
             raise RuleViolation(
                 f"{HEADER} must have 1 to {MAX_KEY_LENGTH} characters",

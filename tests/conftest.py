@@ -25,6 +25,7 @@ from dispatch.models import Base
 from dispatch.notifications.gateway import recording_gateway
 from dispatch.schedule import days as booked_days
 from tests.builders import World, build_world
+from tests.contract import PhoneClient
 
 PG_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dispatch_test"
@@ -63,6 +64,7 @@ def _app_for(backend: str, tmp_factory):
         else:  # the zero-configuration path: no DATABASE_URL, no REDIS_URL
             config = _base_config(instance_path=str(tmp_factory.mktemp("instance")))
         app = create_app(config)
+        app.test_client_class = PhoneClient  # a fresh Idempotency-Key on each mobile write
         schema.upgrade(config.effective_database_url)
         _apps[backend] = app
     return _apps[backend]

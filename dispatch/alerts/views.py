@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 
 from dispatch.alerts import service
 from dispatch.api.base import STAFF_ROLES, current_actor, roles_required
+from dispatch.api.fields import UTCDateTime
 from dispatch.db import db
 
 blp = Blueprint("alerts", __name__, url_prefix="/api/v1/alerts", description="Staff alerts")
@@ -17,7 +18,7 @@ class AlertOut(Schema):
     message = fields.String()
     complaint_id = fields.Integer(allow_none=True)
     followup_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UTCDateTime()
 
 
 @blp.route("")

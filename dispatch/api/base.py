@@ -7,10 +7,11 @@ import logging
 
 import flask_smorest
 from flask import current_app, jsonify
-from flask_jwt_extended import get_jwt, verify_jwt_in_request
+from flask_jwt_extended import get_jwt, jwt_required, verify_jwt_in_request
 
 from dispatch import jobs, outbox
 from dispatch.actors import Actor
+from dispatch.api import openapi
 from dispatch.api.errors import http_exception_body
 from dispatch.db import db
 from dispatch.errors import PermissionDenied
@@ -22,7 +23,23 @@ WRITE_ROLES = ("dispatcher", "manager", "admin")
 
 
 class Api(flask_smorest.Api):
-    """flask-smorest Api that answers every HTTP error in the single error shape."""
+    """flask-smorest Api that answers every HTTP error in the single error shape and documents
+    that shape, each operation's error statuses and the time format (dispatch.api.openapi)."""
+
+    ERROR_SCHEMA = openapi.ErrorOut
+
+    def init_app(self, app, *, spec_kwargs=None):
+        spec_kwargs = {**self._spec_kwargs, **(spec_kwargs or {})}
+        spec_kwargs["extra_plugins"] = [
+            *spec_kwargs.get("extra_plugins", ()),
+            openapi.ContractPlugin(app),
+        ]
+        spec_kwargs["info"] = {
+            "description": f"{openapi.TIME_FORMAT}\n\n{openapi.ERROR_FORMAT}",
+            **spec_kwargs.get("info", {}),
+        }
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        openapi.register_components(self.spec)
 
     def handle_http_exception(self, error):
         body = http_exception_body(error)
@@ -77,6 +94,7 @@ def roles_required(*roles: str):
     """Require a valid access token whose role is one of `roles`."""
 
     def decorator(view):
+        @openapi.token_required
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             verify_jwt_in_request()
@@ -92,6 +110,11 @@ def roles_required(*roles: str):
 
 
 technician_required = roles_required("technician")
+
+
+def refresh_token_required(view):
+    """Require a valid refresh token (401 without one; 403 when it is not the right kind)."""
+    return openapi.token_required(jwt_required(refresh=True)(view))
 
 
 def app_config():

@@ -6,6 +6,7 @@ from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from dispatch.api.openapi import responds
 from dispatch.config import Config
 from dispatch.jobs import redis_connection
 
@@ -13,8 +14,13 @@ limiter = Limiter(
     get_remote_address, key_prefix="limits", headers_enabled=True, swallow_errors=True
 )
 # The numbers are settings, read when a request comes in.
-login_limit = limiter.limit(lambda: current_app.config["DISPATCH"].login_rate_limit)
+_login_limit = limiter.limit(lambda: current_app.config["DISPATCH"].login_rate_limit)
 link_limit = limiter.limit(lambda: current_app.config["DISPATCH"].link_rate_limit)
+
+
+def login_limit(view):
+    """Limit a credentials door per client: wrong credentials are 401, too many tries 429."""
+    return responds(401, 429)(_login_limit(view))
 
 
 def storage_uri(config: Config) -> str:

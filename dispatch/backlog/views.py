@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from dispatch.api.base import STAFF_ROLES, current_actor, roles_required
+from dispatch.api.fields import UTCDateTime
 from dispatch.backlog import service
 from dispatch.db import db
 
@@ -19,8 +20,8 @@ class BacklogItemOut(Schema):
     priority = fields.String()
     status = fields.String()
     hold_reason = fields.String(allow_none=True)
-    registered_at = fields.DateTime()
-    carried_over_at = fields.DateTime(allow_none=True)
+    registered_at = UTCDateTime()
+    carried_over_at = UTCDateTime(allow_none=True)
     carried_over = fields.Function(lambda r: r.carried_over_at is not None)
 
 

@@ -37,10 +37,10 @@ class SlotQuery(Schema):
 
 
 class SlotOut(Schema):
-    window_start = fields.DateTime()
-    window_end = fields.DateTime()
+    window_start = UTCDateTime()
+    window_end = UTCDateTime()
     technician_id = fields.Integer()
-    planned_start = fields.DateTime()
+    planned_start = UTCDateTime()
 
 
 class CancelIn(Schema):
@@ -50,6 +50,6 @@ class CancelIn(Schema):
 class ContactDueOut(Schema):
     id = fields.Integer()
     number = fields.String()
-    registered_at = fields.DateTime()
+    registered_at = UTCDateTime()
     contact_due = fields.Function(lambda r: contact_due(r.registered_at).isoformat())
     priority = fields.String()

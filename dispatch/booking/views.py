@@ -11,6 +11,7 @@ from dispatch.api.base import (
     roles_required,
     transactional,
 )
+from dispatch.api.openapi import WINDOW_TAKEN
 from dispatch.booking import schemas, service
 from dispatch.db import db
 from dispatch.visits.schemas import VisitOut
@@ -35,6 +36,7 @@ class Slots(MethodView):
 class BookVisit(MethodView):
     @roles_required(*WRITE_ROLES)
     @blp.arguments(schemas.BookIn)
+    @blp.alt_response(409, response=WINDOW_TAKEN)
     @blp.response(201, VisitOut)
     @transactional
     def post(self, data, request_id):
@@ -52,6 +54,7 @@ class BookVisit(MethodView):
 class Reschedule(MethodView):
     @roles_required(*WRITE_ROLES)
     @blp.arguments(schemas.WindowIn)
+    @blp.alt_response(409, response=WINDOW_TAKEN)
     @blp.response(200, VisitOut)
     @transactional
     def post(self, data, visit_id):

@@ -98,24 +98,24 @@ class ComplaintListArgs(Schema):
 
 class ClockOut(Schema):
     name = fields.String()
-    started_at = fields.DateTime()
-    due_at = fields.DateTime()
-    met_at = fields.DateTime(allow_none=True)
-    breached_at = fields.DateTime(allow_none=True)
+    started_at = UTCDateTime()
+    due_at = UTCDateTime()
+    met_at = UTCDateTime(allow_none=True)
+    breached_at = UTCDateTime(allow_none=True)
 
 
 class TransferOut(Schema):
     from_owner_id = fields.Integer()
     to_owner_id = fields.Integer()
     reason = fields.String()
-    at = fields.DateTime()
+    at = UTCDateTime()
 
 
 class EscalationOut(Schema):
     level = fields.Integer()
     target_role = fields.String()
     reason = fields.String()
-    at = fields.DateTime()
+    at = UTCDateTime()
 
 
 class ComplaintOut(Schema):
@@ -135,7 +135,7 @@ class ComplaintOut(Schema):
     priority = fields.String()
     description = fields.String()
     status = fields.String()
-    received_at = fields.DateTime()
+    received_at = UTCDateTime()
     first_owner_id = fields.Integer()
     owner_id = fields.Integer()
     escalation_level = fields.Integer()
@@ -143,12 +143,12 @@ class ComplaintOut(Schema):
     authentic = fields.Boolean(allow_none=True)
     cause = fields.String(allow_none=True)
     plan_steps = fields.String(allow_none=True)
-    plan_deadline = fields.DateTime(allow_none=True)
+    plan_deadline = UTCDateTime(allow_none=True)
     plan_remedies = fields.List(fields.String(), allow_none=True)
-    plan_accepted_at = fields.DateTime(allow_none=True)
-    resolved_at = fields.DateTime(allow_none=True)
+    plan_accepted_at = UTCDateTime(allow_none=True)
+    resolved_at = UTCDateTime(allow_none=True)
     followup_satisfied = fields.Boolean(allow_none=True)
-    closed_at = fields.DateTime(allow_none=True)
+    closed_at = UTCDateTime(allow_none=True)
     clocks = fields.List(fields.Nested(ClockOut))
     transfers = fields.List(fields.Nested(TransferOut))
     escalations = fields.List(fields.Nested(EscalationOut))

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from dispatch.api.fields import UTCDateTime
 from dispatch.customers.models import LANGUAGES, TIERS
 from dispatch.intake.rules import CHANNELS
 
@@ -30,7 +31,7 @@ class SiteIn(Schema):
 
 class SiteOut(Schema):
     id = fields.Integer()
-    label = fields.String()
+    label = fields.String(allow_none=True)
     address = fields.String()
     lat = fields.Float()
     lon = fields.Float()
@@ -50,22 +51,22 @@ class AssetIn(Schema):
 class AssetOut(Schema):
     id = fields.Integer()
     model = fields.String()
-    serial = fields.String()
+    serial = fields.String(allow_none=True)
     site_id = fields.Integer(allow_none=True)
-    purchase_date = fields.Date()
-    purchase_place = fields.String()
+    purchase_date = fields.Date(allow_none=True)
+    purchase_place = fields.String(allow_none=True)
 
 
 class CustomerOut(Schema):
     id = fields.Integer()
     name = fields.String()
     phone = fields.String()
-    email = fields.String()
+    email = fields.String(allow_none=True)
     tier = fields.String()
     language = fields.String()
-    notes = fields.String()
+    notes = fields.String(allow_none=True)
     possible_duplicate_of_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UTCDateTime()
     sites = fields.List(fields.Nested(SiteOut))
     assets = fields.List(fields.Nested(AssetOut))
 

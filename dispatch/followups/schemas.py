@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from dispatch.api.fields import UTCDateTime
 from dispatch.followups.rules import SURVEY_REASONS, FollowUpStatus
 
 SCORE = validate.Range(1, 5)
@@ -26,10 +27,10 @@ class FollowUpRecordOut(Schema):
     id = fields.Integer()
     visit_id = fields.Integer()
     status = fields.String()
-    due_at = fields.DateTime()
-    deadline_at = fields.DateTime()
-    sent_at = fields.DateTime(allow_none=True)
-    answered_at = fields.DateTime(allow_none=True)
+    due_at = UTCDateTime()
+    deadline_at = UTCDateTime()
+    sent_at = UTCDateTime(allow_none=True)
+    answered_at = UTCDateTime(allow_none=True)
     answered_via = fields.String(allow_none=True)
     rating = fields.Integer(allow_none=True)
     quality = fields.Integer(allow_none=True)

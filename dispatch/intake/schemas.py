@@ -5,17 +5,25 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from dispatch.api.fields import UTCDateTime
 from dispatch.intake import rules
 
+REQUIRED_FOR_REPAIR = "Required when request_type is `repair`; otherwise optional (INT-2)"
+
 
 class RequestIn(Schema):
     customer_id = fields.Integer(required=True)
-    site_id = fields.Integer(load_default=None)
+    site_id = fields.Integer(
+        load_default=None, metadata={"description": REQUIRED_FOR_REPAIR + " (the service address)"}
+    )
     asset_id = fields.Integer(load_default=None)
     request_type = fields.String(required=True, validate=validate.OneOf(rules.REQUEST_TYPES))
     channel = fields.String(required=True, validate=validate.OneOf(rules.CHANNELS))
     category = fields.String(required=True, validate=validate.OneOf(rules.CATEGORIES))
     service_class = fields.String(required=True, validate=validate.OneOf(rules.SERVICE_CLASSES))
     priority = fields.String(load_default="medium", validate=validate.OneOf(rules.PRIORITIES))
-    product_model = fields.String(load_default=None, validate=validate.Length(max=120))
+    product_model = fields.String(
+        load_default=None,
+        validate=validate.Length(max=120),
+        metadata={"description": REQUIRED_FOR_REPAIR},
+    )
     fault_description = fields.String(required=True, validate=validate.Length(min=3, max=4000))
     expected_outcome = fields.String(load_default=None, validate=validate.Length(max=2000))
     reported_at = UTCDateTime(load_default=None)
@@ -44,16 +52,16 @@ class RequestOut(Schema):
     category = fields.String()
     service_class = fields.String()
     priority = fields.String()
-    product_model = fields.String()
+    product_model = fields.String(allow_none=True)
     fault_description = fields.String()
-    expected_outcome = fields.String()
+    expected_outcome = fields.String(allow_none=True)
     status = fields.String()
     hold_reason = fields.String(allow_none=True)
-    hold_told_at = fields.DateTime(allow_none=True)
+    hold_told_at = UTCDateTime(allow_none=True)
     hold_told_by_id = fields.Integer(allow_none=True)
-    closed_at = fields.DateTime(allow_none=True)
-    registered_at = fields.DateTime()
-    reported_at = fields.DateTime(allow_none=True)
+    closed_at = UTCDateTime(allow_none=True)
+    registered_at = UTCDateTime()
+    reported_at = UTCDateTime(allow_none=True)
     registrar_id = fields.Integer()
     first_owner_id = fields.Integer()
     owner_id = fields.Integer()

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from dispatch.api.fields import UTCDateTime
 from dispatch.photos.rules import ALLOWED_TYPES, KINDS
 
 
@@ -27,5 +28,5 @@ class PhotoOut(Schema):
     received_bytes = fields.Integer()
     next_offset = fields.Integer(metadata={"description": "where the next chunk starts"})
     uploaded_by_id = fields.Integer(metadata={"description": "the user who uploaded it (INT-16)"})
-    created_at = fields.DateTime()
-    completed_at = fields.DateTime(allow_none=True)
+    created_at = UTCDateTime()
+    completed_at = UTCDateTime(allow_none=True)

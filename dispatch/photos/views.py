@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from dispatch.api.base import STAFF_ROLES, app_config, roles_required
+from dispatch.api.openapi import responds
 from dispatch.db import db
 from dispatch.photos import service
 from dispatch.photos.schemas import PhotoOut
@@ -24,6 +25,7 @@ class VisitPhotos(MethodView):
 @blp.route("/photos/<int:photo_id>/content")
 class PhotoContent(MethodView):
     @roles_required(*STAFF_ROLES)
+    @responds(409)  # still uploading
     @blp.response(200, content_type="image/*")
     def get(self, photo_id):
         """Download the bytes of a finished photo."""

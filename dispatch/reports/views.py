@@ -37,11 +37,18 @@ class SlaLineOut(Schema):
     rate = fields.Float(metadata={"description": "breach rate among decided promises, %"})
 
 
+CSV = {
+    "type": "string",
+    "description": "format=csv: metric,total,breached,open,breach_rate_percent",
+}
+
+
 @blp.route("/sla")
 class SlaReport(MethodView):
     @roles_required(*STAFF_ROLES)
     @blp.arguments(PeriodQuery, location="query")
     @blp.response(200, SlaLineOut(many=True))
+    @blp.alt_response(200, schema=CSV, content_type="text/csv", success=True)
     def get(self, query):
         """Breach counts and rates of every SLA promise due in the period (default: 30 days)."""
         end = query["end"] or utcnow()

@@ -17,15 +17,15 @@ class PlanIn(Schema):
 
 class StopOut(Schema):
     visit_id = fields.Integer()
-    arrival = fields.String()
-    start = fields.String()
+    arrival = UTCDateTime()
+    start = UTCDateTime()
     lat = fields.Float()
     lon = fields.Float()
 
 
 class BreakOut(Schema):
     break_id = fields.Integer()
-    start = fields.String()
+    start = UTCDateTime()
 
 
 class RouteOut(Schema):
@@ -61,12 +61,12 @@ class PlanOut(Schema):
     best_cost = fields.Integer(allow_none=True)
     time_limit_s = fields.Float()
     allow_neighbours = fields.Boolean()
-    from_time = fields.DateTime(allow_none=True)
+    from_time = UTCDateTime(allow_none=True)
     solver = fields.String(allow_none=True)
     error = fields.String(allow_none=True)
     result = fields.Nested(PlanResultOut, allow_none=True)
-    created_at = fields.DateTime()
-    finished_at = fields.DateTime(allow_none=True)
+    created_at = UTCDateTime()
+    finished_at = UTCDateTime(allow_none=True)
 
 
 class InsertionIn(Schema):
@@ -76,7 +76,7 @@ class InsertionIn(Schema):
 class InsertionOut(Schema):
     technician_id = fields.Integer()
     position = fields.Integer()
-    planned_start = fields.DateTime()
+    planned_start = UTCDateTime()
     extra_travel_seconds = fields.Integer()
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dispatch.booking import rules as booking_rules
-from dispatch.clock import utcnow
+from dispatch.clock import utc_text, utcnow
 from dispatch.config import Config
 from dispatch.customers.models import Site
 from dispatch.errors import Conflict
@@ -166,7 +166,7 @@ def alternatives(
 ) -> list[dict]:
     """Return some free windows to offer instead of a refused one (never that one)."""
     found = [
-        {"window_start": p.window_start.isoformat(), "window_end": p.window_end.isoformat()}
+        {"window_start": utc_text(p.window_start), "window_end": utc_text(p.window_end)}
         for p in free_windows(session, config=config, need=need, days=ALTERNATIVES_DAYS)
     ]
     return rules.other_windows(found, refused)[:ALTERNATIVES_SHOWN]

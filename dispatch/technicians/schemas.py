@@ -69,6 +69,6 @@ class AbsenceIn(PeriodIn):
 class PeriodOut(Schema):
     id = fields.Integer()
     technician_id = fields.Integer()
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
+    starts_at = UTCDateTime()
+    ends_at = UTCDateTime()
     reason = fields.String()

@@ -1,11 +1,16 @@
 """Staff login, token refresh and user administration."""
 
 from flask.views import MethodView
-from flask_jwt_extended import get_jwt_identity, jwt_required
+from flask_jwt_extended import get_jwt_identity
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from dispatch.api.base import current_actor, roles_required, transactional
+from dispatch.api.base import (
+    current_actor,
+    refresh_token_required,
+    roles_required,
+    transactional,
+)
 from dispatch.api.limits import login_limit
 from dispatch.db import db
 from dispatch.users import service
@@ -55,7 +60,7 @@ class Login(MethodView):
 
 @blp.route("/auth/refresh")
 class Refresh(MethodView):
-    @jwt_required(refresh=True)
+    @refresh_token_required
     @blp.response(200, TokensOut)
     def post(self):
         """Trade a refresh token for a new access token."""

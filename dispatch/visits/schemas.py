@@ -2,13 +2,14 @@
 
 from marshmallow import Schema, fields, validate
 
+from dispatch.api.fields import UTCDateTime
 from dispatch.followups.schemas import FollowUpRecordOut as FollowUpOut
 
 
 class SignatureOut(Schema):
     role = fields.String()
     signer_name = fields.String()
-    signed_at = fields.DateTime()
+    signed_at = UTCDateTime()
     content_hash = fields.String()
     image_sha256 = fields.String()
 
@@ -17,8 +18,8 @@ class VoucherOut(Schema):
     id = fields.Integer()
     number = fields.String()
     service_class = fields.String()
-    started_at = fields.DateTime()
-    ended_at = fields.DateTime()
+    started_at = UTCDateTime()
+    ended_at = UTCDateTime()
     service_content = fields.String()
     parts = fields.List(fields.Dict())
     labour_minutes = fields.Integer()
@@ -34,15 +35,15 @@ class VisitOut(Schema):
     number = fields.String()
     request_id = fields.Integer()
     technician_id = fields.Integer(allow_none=True)
-    window_start = fields.DateTime()
-    window_end = fields.DateTime()
+    window_start = UTCDateTime()
+    window_end = UTCDateTime()
     duration_minutes = fields.Integer()
     status = fields.String()
     appointment_status = fields.String()
-    confirmed_at = fields.DateTime(allow_none=True)
-    en_route_at = fields.DateTime(allow_none=True)
-    arrived_at = fields.DateTime(allow_none=True)
-    completed_at = fields.DateTime(allow_none=True)
+    confirmed_at = UTCDateTime(allow_none=True)
+    en_route_at = UTCDateTime(allow_none=True)
+    arrived_at = UTCDateTime(allow_none=True)
+    completed_at = UTCDateTime(allow_none=True)
     rating = fields.Integer(allow_none=True)
     rating_comment = fields.String(allow_none=True)
     version = fields.Integer()
@@ -50,10 +51,10 @@ class VisitOut(Schema):
     required_level = fields.Integer()
     priority = fields.String()
     pinned_technician = fields.Boolean()
-    pinned_start = fields.DateTime(allow_none=True)
-    planned_start = fields.DateTime(allow_none=True)
+    pinned_start = UTCDateTime(allow_none=True)
+    planned_start = UTCDateTime(allow_none=True)
     route_position = fields.Integer(allow_none=True)
-    released_at = fields.DateTime(allow_none=True)
+    released_at = UTCDateTime(allow_none=True)
     released_by_id = fields.Integer(allow_none=True)
     release_reason = fields.String(allow_none=True)
 

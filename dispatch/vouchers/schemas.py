@@ -6,6 +6,7 @@ import binascii
 from marshmallow import Schema, ValidationError, fields, validate
 
 from dispatch.api.base import app_config
+from dispatch.api.fields import UTCDateTime
 from dispatch.visits.schemas import VoucherOut
 from dispatch.vouchers import rules
 from dispatch.vouchers.models import EDITABLE
@@ -66,7 +67,7 @@ class AmendmentOut(Schema):
     new_value = fields.String()
     reason = fields.String()
     author_id = fields.Integer()
-    created_at = fields.DateTime()
+    created_at = UTCDateTime()
 
 
 class VoucherDetailOut(VoucherOut):
@@ -76,8 +77,8 @@ class VoucherDetailOut(VoucherOut):
     solution = fields.String(allow_none=True)
     result = fields.String(allow_none=True)
     manager_signature_valid = fields.Function(lambda v: v.has_valid_signature("manager"))
-    unsigned_reason = fields.String()
-    archived_at = fields.DateTime()
+    unsigned_reason = fields.String(allow_none=True)
+    archived_at = UTCDateTime(allow_none=True)
     amendments = fields.List(fields.Nested(AmendmentOut))
     is_archived = fields.Boolean(metadata={"description": "both signatures in; read-only"})
     verification_url = fields.Function(

@@ -1,10 +1,16 @@
 """Technician login per device; refresh tokens rotate per device; logout revokes them."""
 
 from flask.views import MethodView
-from flask_jwt_extended import get_jwt, jwt_required
+from flask_jwt_extended import get_jwt
 
-from dispatch.api.base import current_actor, technician_required, transactional
+from dispatch.api.base import (
+    current_actor,
+    refresh_token_required,
+    technician_required,
+    transactional,
+)
 from dispatch.api.limits import login_limit
+from dispatch.api.openapi import responds
 from dispatch.db import db
 from dispatch.devices import service as devices
 from dispatch.errors import PermissionDenied
@@ -15,6 +21,7 @@ from mobile_api.v1.schemas import MobileLoginIn, MobileTokensOut
 
 @blp.route("/auth/login")
 class MobileLogin(MethodView):
+    @responds(403)  # staff credentials: the app is for technicians
     @login_limit
     @blp.arguments(MobileLoginIn)
     @blp.response(200, MobileTokensOut)
@@ -29,7 +36,7 @@ class MobileLogin(MethodView):
 
 @blp.route("/auth/refresh")
 class MobileRefresh(MethodView):
-    @jwt_required(refresh=True)
+    @refresh_token_required
     @blp.response(200, MobileTokensOut)
     @transactional
     def post(self):

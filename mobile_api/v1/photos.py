@@ -12,18 +12,13 @@ from flask.views import MethodView
 
 from dispatch.api.base import app_config, current_actor, technician_required
 from dispatch.api.errors import error_response
+from dispatch.api.openapi import responds
 from dispatch.db import db
 from dispatch.idempotency import idempotent
 from dispatch.photos import service as photos
 from dispatch.photos.schemas import PhotoOut, PhotoStartIn
 from mobile_api.v1 import blp
 
-_KEY = {
-    "in": "header",
-    "name": "Idempotency-Key",
-    "schema": {"type": "string"},
-    "description": "Replays return the stored response; another body with it is 422",
-}
 _RANGE = {
     "in": "header",
     "name": "Content-Range",
@@ -40,6 +35,7 @@ _CHUNK = {
 def chunk_limit(view):
     """Refuse a body above the chunk limit before it is read (413)."""
 
+    @responds(413)
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         request.max_content_length = app_config().photo_chunk_max_bytes
@@ -58,7 +54,6 @@ class VisitPhotos(MethodView):
 
     @technician_required
     @idempotent
-    @blp.doc(parameters=[_KEY])
     @blp.arguments(PhotoStartIn)
     @blp.response(201, PhotoOut)
     def post(self, data, visit_id):
@@ -86,7 +81,7 @@ class PhotoContent(MethodView):
     @technician_required
     @chunk_limit
     @idempotent
-    @blp.doc(parameters=[_KEY, _RANGE], requestBody=_CHUNK)
+    @blp.doc(parameters=[_RANGE], requestBody=_CHUNK)
     @blp.response(200, PhotoOut)
     def put(self, photo_id):
         """Append a chunk; the last one completes the photo when its SHA-256 matches (else 422)."""

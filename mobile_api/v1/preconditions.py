@@ -13,6 +13,7 @@ from flask import request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import PreconditionFailed, PreconditionRequired
 
+from dispatch.api.openapi import responds
 from dispatch.db import db
 from dispatch.visits.service import get_visit
 
@@ -40,6 +41,7 @@ def if_match(required: bool):
     """Check If-Match against the visit's version (428 when required and missing, 412 stale)."""
 
     def decorator(view):
+        @responds(412, *([428] if required else []))
         @functools.wraps(view)
         def wrapper(*args, visit_id, **kwargs):
             if request.if_match:

@@ -1,8 +1,8 @@
 """Today's route and the status changes of a visit.
 
-Every write takes an Idempotency-Key (replays return the stored response) and an optional
-If-Match; editing the after-service record requires If-Match, because the dispatcher may be
-changing the same visit.
+Every write requires an Idempotency-Key (replays return the stored response; none is 428) and
+takes an optional If-Match; editing the after-service record requires If-Match, because the
+dispatcher may be changing the same visit.
 """
 
 from flask.views import MethodView
@@ -87,19 +87,12 @@ def _write_route(rule, endpoint, schema, action, summary, *, method="post", etag
 
 
 def _write_headers(etag_required: bool) -> list[dict]:
-    text = {"type": "string"}
     return [
-        {
-            "in": "header",
-            "name": "Idempotency-Key",
-            "schema": text,
-            "description": "Replays return the stored response; another body with it is 422",
-        },
         {
             "in": "header",
             "name": "If-Match",
             "required": etag_required,
-            "schema": text,
+            "schema": {"type": "string"},
             "description": "The visit's ETag; a stale one is 412" + (", none 428" * etag_required),
         },
     ]

