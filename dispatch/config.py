@@ -138,6 +138,9 @@ class Config:
             raise ConfigError("OUTBOX_LEASE_SECONDS and SMS_SEND_TIMEOUT_SECONDS must be positive")
         if self.relay_interval_seconds <= 0 or self.sms_fake_latency_seconds < 0:
             raise ConfigError("RELAY_INTERVAL_SECONDS must be positive, latency not negative")
+        if self.outbox_lease_seconds <= 2 * self.sms_send_timeout_seconds:
+            # a lease shorter than an SMS attempt's time would hand a live attempt over again
+            raise ConfigError("OUTBOX_LEASE_SECONDS must exceed twice SMS_SEND_TIMEOUT_SECONDS")
         try:
             waits = self.outbox_retry_waits
         except ValueError as exc:

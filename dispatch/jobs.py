@@ -34,9 +34,6 @@ HANDLERS = {
     "voucher.sign_request": "dispatch.vouchers.jobs:send_sign_request",
 }
 
-# A job still waiting in Redis keeps its place; any other state (gone, failed, abandoned) is
-# handed over again.
-WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 FAILED_JOB_TTL = 7 * 24 * 3600  # RQ's failed registry is only a log: the outbox row is the record
 
 _connections: dict[str, redis.Redis] = {}
@@ -81,7 +78,7 @@ def enqueuer(queue: Queue, config: Config):
         start = max(message.run_at or now, now)
         message.redrive_at = start + lease(config)
         if message.job_id and _still_waiting(queue, message.job_id):
-            return  # queued behind others or scheduled: a second copy would only be skipped
+            return  # still queued behind others: a second copy would only be skipped
         message.job_id = f"outbox-{message.id}-{uuid.uuid4().hex[:8]}"
         message.enqueued_at = now
         options = {
@@ -98,10 +95,16 @@ def enqueuer(queue: Queue, config: Config):
 
 
 def _still_waiting(queue: Queue, job_id: str) -> bool:
+    """Return whether the job is in the queue's list now; any other job is handed over again.
+
+    Gone (flushed, Redis restarted), failed, abandoned by a killed worker, or still scheduled
+    when its time has passed (a scheduler that is not running): none of these is trusted.
+    """
     try:
-        return Job.fetch(job_id, connection=queue.connection).get_status() in WAITING
+        status = Job.fetch(job_id, connection=queue.connection).get_status()
     except NoSuchJobError:
         return False
+    return status == JobStatus.QUEUED and queue.get_job_position(job_id) is not None
 
 
 def relay_pending(config: Config, ids: list[int] | None = None) -> int:

@@ -52,17 +52,29 @@ def start_loops(config: Config) -> multiprocessing.Process:
     return process
 
 
+class DispatchWorker(Worker):
+    """RQ's forking worker that remembers SIGTERM/SIGINT, telling a stop from a lost Redis."""
+
+    stop_asked = False
+
+    def request_stop(self, signum, frame):
+        self.stop_asked = True
+        super().request_stop(signum, frame)
+
+
 def run_worker(config: Config) -> None:
     """Run the forking RQ worker; start it again after Redis went away, until asked to stop."""
     while True:
         worker = None
         try:
-            worker = Worker([jobs.queue_for(config)], connection=jobs.redis_connection(config))
+            worker = DispatchWorker(
+                [jobs.queue_for(config)], connection=jobs.redis_connection(config)
+            )
             worker.work(with_scheduler=True)
         except redis.RedisError:
             log.exception("worker lost Redis; starting again")
         # RQ's work() also returns when Redis times out; only a stop request (SIGTERM) ends us.
-        if worker is not None and getattr(worker, "_stop_requested", False):
+        if worker is not None and worker.stop_asked:
             return
         time.sleep(1)
 
