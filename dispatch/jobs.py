@@ -165,7 +165,7 @@ def _process(session, message_id: int) -> str:
     if message.processed_at is not None:
         return "already-processed"
     result = _handler(message.kind)(session, message)
-    message.processed_at = utcnow()
+    message.processed_at, message.redrive_at = utcnow(), None
     return result or "done"
 
 

@@ -30,7 +30,8 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     # The database, not Redis, decides when a message is driven again (issue 10 §3):
     job_id: Mapped[str | None] = mapped_column(String(64))  # RQ job of the last hand-over
-    redrive_at: Mapped[datetime | None] = mapped_column(index=True)  # NULL: never handed over
+    # When to hand over again if still not done; NULL once done or given up (keeps the index small)
+    redrive_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     given_up_at: Mapped[datetime | None]
 
@@ -66,7 +67,7 @@ def relay(session: Session, hand_over, *, ids: list[int] | None = None, limit: i
     query = select(OutboxMessage).where(
         OutboxMessage.processed_at.is_(None),
         OutboxMessage.given_up_at.is_(None),
-        or_(OutboxMessage.redrive_at.is_(None), OutboxMessage.redrive_at <= now),
+        or_(OutboxMessage.enqueued_at.is_(None), OutboxMessage.redrive_at <= now),
     )
     if ids is not None:
         if not ids:
@@ -108,7 +109,7 @@ def record_failure(
     message.last_error = error[:500]
     wait = retry_wait(message.attempts, waits)
     if wait is None:
-        message.given_up_at = utcnow()
+        message.given_up_at, message.redrive_at = utcnow(), None
         log.error("outbox message %s (%s) given up: %s", message.id, message.kind, error)
     else:
         message.redrive_at = utcnow() + timedelta(seconds=wait)

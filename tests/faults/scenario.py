@@ -31,5 +31,10 @@ def visits_with_reminders_due_in(client, world: World, count: int, seconds: floa
         session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.kind == "booking.reminder")
-            .values(run_at=utcnow() + timedelta(seconds=seconds), redrive_at=None, job_id=None)
+            .values(
+                run_at=utcnow() + timedelta(seconds=seconds),
+                enqueued_at=None,
+                redrive_at=None,
+                job_id=None,
+            )
         )
