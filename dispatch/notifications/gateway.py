@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from dispatch.config import Config
+from dispatch.config import Config, active_config
 
 log = logging.getLogger(__name__)
 
@@ -143,3 +143,9 @@ def gateway_for(config: Config) -> SmsGateway:
             config.sms_send_timeout_seconds,
         )
     return ConsoleGateway()
+
+
+def recording_gateway() -> RecordingGateway:
+    """Return the recording fake of the active configuration (tests read what was sent)."""
+    config = active_config()
+    return RecordingGateway(config.sms_record_file, config.sms_fake_latency_seconds)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from dispatch.clock import utcnow
 from dispatch.db import session_scope
 from dispatch.followups.models import FollowUp
 from dispatch.notifications.gateway import RecordingGateway
@@ -17,14 +18,14 @@ from dispatch.notifications.models import SmsMessage
 class Delivery:
     sms_rows: int
     sms_sent_rows: int
-    followups: int
+    followups: int  # due by now
     followups_sent: int
     recorded: int
     recorded_per_sms: dict[int, int]  # SMS id -> texts the gateway got for it
 
     @property
     def complete(self) -> bool:
-        """Every SMS row sent and every follow-up sent."""
+        """Every SMS row sent and every follow-up due by now sent."""
         return (
             self.sms_rows > 0
             and self.sms_sent_rows == self.sms_rows
@@ -44,7 +45,9 @@ def delivery(gateway: RecordingGateway) -> Delivery:
         sent = session.scalar(
             select(func.count()).select_from(SmsMessage).where(SmsMessage.status == "sent")
         )
-        followups = session.scalar(select(func.count()).select_from(FollowUp))
+        followups = session.scalar(  # those due by now; one due tomorrow is not expected yet
+            select(func.count()).select_from(FollowUp).where(FollowUp.due_at <= utcnow())
+        )
         followups_sent = session.scalar(
             select(func.count()).select_from(FollowUp).where(FollowUp.sent_at.is_not(None))
         )

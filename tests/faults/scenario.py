@@ -11,7 +11,8 @@ from dispatch.clock import utcnow
 from dispatch.db import session_scope
 from dispatch.outbox import OutboxMessage
 from tests.aftercare.helpers import complete_visit, local, relogin
-from tests.builders import World, book_visit, build_world, next_workday_at
+from tests.builders import World, book_visit, build_world, login, next_workday_at
+from tests.vouchers.test_sign_by_link import complete_without_signature
 
 
 def repair_done_on_december_1(client) -> World:
@@ -38,3 +39,9 @@ def visits_with_reminders_due_in(client, world: World, count: int, seconds: floa
                 job_id=None,
             )
         )
+
+
+def voucher_left_for_remote_signature(client, world: World) -> None:
+    """Complete a visit without the absent customer's signature: a signing link goes (VCH-8)."""
+    world.tokens["tech_a"] = login(client, "tech_a", "/mobile/v1/auth/login", device_id="dev-a")
+    complete_without_signature(client, world)
