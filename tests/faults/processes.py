@@ -143,6 +143,3 @@ class WorkerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text() if self.log_path.exists() else ""
-
-
-__all__ = ["RedisServer", "WorkerProcess", "config_env", "wait_until"]

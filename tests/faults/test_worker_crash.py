@@ -16,7 +16,7 @@ def test_msg_kill_9_before_and_after_the_gateway_call_sends_each_sms_once_fup_1(
     client, sms, start_worker
 ):
     repair_done_on_december_1(client)
-    slow = {"sms_fake_latency_seconds": 2.0}  # 2 s before and 2 s after the text arrives
+    slow = {"sms_fake_latency_seconds": 3.0}  # 3 s before and 3 s after the text arrives
     worker = start_worker(**slow)
 
     # 1. Killed after the attempt was recorded, before the provider got the text.
