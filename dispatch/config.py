@@ -82,6 +82,13 @@ class Config:
     travel_detour_factor: float = 1.3
     plan_time_limit_seconds: float = 5.0
     relay_interval_seconds: float = 1.0
+    # --- Delivery (issue 10 §3): the database drives every side effect again until it is done ---
+    outbox_lease_seconds: float = 120.0  # handed over and not done by then: handed over again
+    outbox_retry_seconds: str = "5,30,120,600,1800"  # waits after failed attempts, then given up
+    sms_send_timeout_seconds: float = 15.0  # provider call; a 'sending' SMS twice as old is checked
+    sms_record_path: str = ""  # the recording gateway's file; empty: instance/sms-recorded.jsonl
+    sms_fake_latency_seconds: float = 0.0  # recording gateway waits this before and after a send
+    # --- end delivery ---
     queue_name: str = "dispatch"
     testing: bool = False
     instance_path: str = str(INSTANCE_DIR)
@@ -123,7 +130,33 @@ class Config:
             raise ConfigError("follow-up delay must be >= 0 and deadline > 0")
         self._validate_aftercare()
         self._validate_photos()
+        self._validate_delivery()
         return self
+
+    def _validate_delivery(self) -> None:
+        if self.outbox_lease_seconds <= 0 or self.sms_send_timeout_seconds <= 0:
+            raise ConfigError("OUTBOX_LEASE_SECONDS and SMS_SEND_TIMEOUT_SECONDS must be positive")
+        if self.relay_interval_seconds <= 0 or self.sms_fake_latency_seconds < 0:
+            raise ConfigError("RELAY_INTERVAL_SECONDS must be positive, latency not negative")
+        if self.outbox_lease_seconds <= 2 * self.sms_send_timeout_seconds:
+            # a lease shorter than an SMS attempt's time would hand a live attempt over again
+            raise ConfigError("OUTBOX_LEASE_SECONDS must exceed twice SMS_SEND_TIMEOUT_SECONDS")
+        try:
+            waits = self.outbox_retry_waits
+        except ValueError as exc:
+            raise ConfigError(f"OUTBOX_RETRY_SECONDS: {exc}") from exc
+        if not waits or min(waits) <= 0:
+            raise ConfigError("OUTBOX_RETRY_SECONDS needs positive numbers of seconds")
+
+    @property
+    def outbox_retry_waits(self) -> tuple[float, ...]:
+        """Return the waits after each failed attempt of an outbox message, in seconds."""
+        return tuple(float(w) for w in self.outbox_retry_seconds.split(",") if w.strip())
+
+    @property
+    def sms_record_file(self) -> Path:
+        """Where the recording SMS gateway keeps what it was sent (shared across processes)."""
+        return Path(self.sms_record_path or Path(self.instance_path) / "sms-recorded.jsonl")
 
     def _validate_photos(self) -> None:
         if self.photo_storage not in {"local"}:

@@ -1,13 +1,21 @@
-"""Queues, the Redis connection, and the job that carries out one outbox message."""
+"""Queues, the Redis connection, and the job that carries out one outbox message.
+
+RQ is the fast path, the database the record: every outbox row says when it is due to be
+handed over again (`redrive_at`), so whatever Redis loses, the relay drives it again.
+"""
 
 from __future__ import annotations
 
 import importlib
 import logging
-from datetime import UTC
+import math
+import uuid
+from datetime import UTC, datetime, timedelta
 
 import redis
-from rq import Queue, Retry
+from rq import Queue
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlalchemy import select
 
 from dispatch import outbox
@@ -27,7 +35,7 @@ HANDLERS = {
     "voucher.send_copy": "dispatch.vouchers.jobs:send_customer_copy",
 }
 
-RETRY = Retry(max=5, interval=[5, 30, 120, 600, 1800])
+FAILED_JOB_TTL = 7 * 24 * 3600  # RQ's failed registry is only a log: the outbox row is the record
 
 _connections: dict[str, redis.Redis] = {}
 
@@ -59,30 +67,62 @@ def queue_for(config: Config) -> Queue:
     return Queue(config.queue_name, connection=redis_connection(config))
 
 
-def enqueuer(queue: Queue):
-    """Return a function that puts one outbox message on the queue, delayed if it must wait."""
+def lease(config: Config) -> timedelta:
+    """Return how long a handed-over message may take before it is handed over again."""
+    return timedelta(seconds=config.outbox_lease_seconds)
 
-    def enqueue(message: outbox.OutboxMessage) -> None:
-        job_id = f"outbox-{message.id}"
-        if message.run_at and message.run_at > utcnow():
-            queue.enqueue_at(
-                message.run_at.astimezone(UTC),
-                run_outbox_message,
-                message.id,
-                job_id=job_id,
-                retry=RETRY,
-            )
+
+def enqueuer(queue: Queue, config: Config):
+    """Return a function that hands one due outbox message to RQ, or lets a waiting job be."""
+
+    def hand_over(message: outbox.OutboxMessage, now: datetime) -> None:
+        start = max(message.run_at or now, now)
+        message.redrive_at = start + lease(config)
+        if message.job_id and _still_waiting(queue, message.job_id):
+            return  # still queued behind others: a second copy would only be skipped
+        message.job_id = f"outbox-{message.id}-{uuid.uuid4().hex[:8]}"
+        message.enqueued_at = now
+        options = {
+            "job_id": message.job_id,
+            "job_timeout": math.ceil(config.outbox_lease_seconds),
+            "failure_ttl": FAILED_JOB_TTL,
+        }
+        if start > now:
+            queue.enqueue_at(start.astimezone(UTC), run_outbox_message, message.id, **options)
         else:
-            queue.enqueue(run_outbox_message, message.id, job_id=job_id, retry=RETRY)
+            queue.enqueue(run_outbox_message, message.id, **options)
 
-    return enqueue
+    return hand_over
+
+
+def _still_waiting(queue: Queue, job_id: str) -> bool:
+    """Return whether the job is in the queue's list now; any other job is handed over again.
+
+    Gone (flushed, Redis restarted), failed, abandoned by a killed worker, or still scheduled
+    when its time has passed (a scheduler that is not running): none of these is trusted.
+    """
+    try:
+        status = Job.fetch(job_id, connection=queue.connection).get_status()
+    except NoSuchJobError:
+        return False
+    return status == JobStatus.QUEUED and queue.get_job_position(job_id) is not None
 
 
 def relay_pending(config: Config, ids: list[int] | None = None) -> int:
-    """Move pending outbox rows onto the queue (all of them, or just the given ids)."""
-    enqueue = enqueuer(queue_for(config))
+    """Hand due outbox rows to the queue (all of them, or just the given ids)."""
+    hand_over = enqueuer(queue_for(config), config)
     with session_scope() as session:
-        return outbox.relay(session, enqueue, ids=ids)
+        return outbox.relay(session, hand_over, ids=ids)
+
+
+def relay_soon(config: Config, ids: list[int]) -> None:
+    """Try the fast path for new rows; if Redis is away the relay loop sends them later."""
+    if not ids:
+        return
+    try:
+        relay_pending(config, ids)
+    except Exception:
+        log.warning("outbox fast path failed; the relay loop will hand them over", exc_info=True)
 
 
 def _handler(kind: str):
@@ -91,13 +131,30 @@ def _handler(kind: str):
 
 
 def run_outbox_message(message_id: int) -> str:
-    """Carry out one outbox message exactly once (a processed message is skipped)."""
+    """Carry out one outbox message once; count the attempt first, record a failure after."""
+    config = active_config()
     with session_scope() as session:
-        result = _process(session, message_id)
-        new_ids = outbox.take_new_ids(session)
-    if new_ids:  # side effects this job caused (e.g. the follow-up's SMS) leave at once
-        relay_pending(active_config(), new_ids)
+        refused = outbox.begin_attempt(session, message_id, lease=lease(config))
+    if refused:
+        return refused
+    try:
+        with session_scope() as session:
+            result = _process(session, message_id)
+            new_ids = outbox.take_new_ids(session)
+    except Exception as exc:  # incl. RQ's JobTimeoutException; the row says when to retry
+        _record_failure(config, message_id, exc)
+        raise
+    relay_soon(config, new_ids)  # side effects this job caused (e.g. the follow-up's SMS)
     return result
+
+
+def _record_failure(config: Config, message_id: int, exc: Exception) -> None:
+    try:
+        with session_scope() as session:
+            error = f"{type(exc).__name__}: {exc}"
+            outbox.record_failure(session, message_id, error, waits=config.outbox_retry_waits)
+    except Exception:  # database away too: the lease taken at the start drives it again
+        log.exception("could not record the failure of outbox message %s", message_id)
 
 
 def _process(session, message_id: int) -> str:
@@ -109,12 +166,17 @@ def _process(session, message_id: int) -> str:
     if message.processed_at is not None:
         return "already-processed"
     result = _handler(message.kind)(session, message)
-    message.processed_at = utcnow()
+    message.processed_at, message.redrive_at = utcnow(), None
     return result or "done"
 
 
 def ensure_configured(config: Config) -> None:
     """Configure the database for a worker process that has no Flask app."""
+    from sqlalchemy.orm import configure_mappers
+
     import dispatch.models  # noqa: F401  (every mapper known before the first query)
 
+    # Configure mappers now, in the parent: a fork taken while another thread held the mapper
+    # registry's lock left a work horse waiting for ever (issue 10 §3).
+    configure_mappers()
     db.configure(config.effective_database_url)

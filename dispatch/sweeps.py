@@ -36,8 +36,7 @@ def each(config: Config, find: Callable, act: Callable) -> int:
         except Exception:  # one bad row must not stop the others; the next sweep retries it
             log.exception("sweep %s failed on %s", act.__name__, item_id)
             continue
-        if new_ids:
-            jobs.relay_pending(config, new_ids)
+        jobs.relay_soon(config, new_ids)
     return done
 
 

@@ -1,47 +1,95 @@
-"""Worker entry point: RQ worker with the scheduler, plus the outbox relay loop."""
+"""Worker entry point: a forking RQ worker (with its scheduler) and the outbox relay + sweeps.
+
+Fork safety (issue 10 §3): the RQ worker forks a work horse per job, so its process runs no
+threads of ours. The relay and the sweeps run in a separate process started with "spawn" (a
+fresh interpreter, no locks inherited), which ends when the worker process goes away.
+"""
 
 from __future__ import annotations
 
-import functools
 import logging
-import threading
+import multiprocessing
+import os
 import time
 
+import redis
 from rq import Worker
 
 from dispatch import jobs, sweeps
-from dispatch.config import activate, load_config
+from dispatch.config import Config, activate, load_config
 
 log = logging.getLogger("dispatch.worker")
 
 
-def _forever(task, interval: float, what: str) -> None:
-    """Run `task` every `interval` seconds, surviving database or Redis hiccups."""
+def _safely(task, what: str) -> None:
+    try:
+        task()
+    except Exception:  # database or Redis away: the next round tries again
+        log.exception("%s failed; retrying", what)
+
+
+def run_loops(config: Config, parent_pid: int) -> None:
+    """Relay the outbox and run the sweeps, each at its interval, while the parent lives."""
+    logging.basicConfig(level=logging.INFO)
+    activate(config)
+    jobs.ensure_configured(config)
+    next_sweep = 0.0
+    while os.getppid() == parent_pid:
+        _safely(lambda: jobs.relay_pending(config), "outbox relay")
+        if time.monotonic() >= next_sweep:
+            # Backstop for lost timed work, SLA clocks and the day-end carry-over (issue 6).
+            _safely(lambda: sweeps.run_all(config), "sweeps")
+            next_sweep = time.monotonic() + config.sweep_interval_seconds
+        time.sleep(config.relay_interval_seconds)
+
+
+def start_loops(config: Config) -> multiprocessing.Process:
+    """Start the relay and sweep loops in a spawned process."""
+    process = multiprocessing.get_context("spawn").Process(
+        target=run_loops, args=(config, os.getpid()), name="dispatch-relay", daemon=True
+    )
+    process.start()
+    return process
+
+
+class DispatchWorker(Worker):
+    """RQ's forking worker that remembers SIGTERM/SIGINT, telling a stop from a lost Redis."""
+
+    stop_asked = False
+
+    def request_stop(self, signum, frame):
+        self.stop_asked = True
+        super().request_stop(signum, frame)
+
+
+def run_worker(config: Config) -> None:
+    """Run the forking RQ worker; start it again after Redis went away, until asked to stop."""
     while True:
+        worker = None
         try:
-            task()
-        except Exception:
-            log.exception("%s failed; retrying", what)
-        time.sleep(interval)
-
-
-def _background(target, *args) -> None:
-    threading.Thread(target=target, args=args, daemon=True).start()
+            worker = DispatchWorker(
+                [jobs.queue_for(config)], connection=jobs.redis_connection(config)
+            )
+            worker.work(with_scheduler=True)
+        except redis.RedisError:
+            log.exception("worker lost Redis; starting again")
+        # RQ's work() also returns when Redis times out; only a stop request (SIGTERM) ends us.
+        if worker is not None and worker.stop_asked:
+            return
+        time.sleep(1)
 
 
 def main() -> None:
-    """Run the relay in a thread and an RQ worker (with scheduler) in the foreground."""
+    """Start the relay and sweep loops, then work the queue in the foreground."""
     logging.basicConfig(level=logging.INFO)
     config = load_config()
     activate(config)
     jobs.ensure_configured(config)
-    relay = functools.partial(jobs.relay_pending, config)
-    _background(_forever, relay, config.relay_interval_seconds, "outbox relay")
-    # Backstop for lost timed jobs, SLA clocks and the day-end carry-over (issue 6).
-    sweep = functools.partial(sweeps.run_all, config)
-    _background(_forever, sweep, config.sweep_interval_seconds, "sweeps")
-    worker = Worker([jobs.queue_for(config)], connection=jobs.redis_connection(config))
-    worker.work(with_scheduler=True)
+    loops = start_loops(config)
+    try:
+        run_worker(config)
+    finally:
+        loops.terminate()
 
 
 if __name__ == "__main__":

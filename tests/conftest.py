@@ -22,7 +22,7 @@ from dispatch.app import create_app
 from dispatch.config import Config, activate
 from dispatch.db import db
 from dispatch.models import Base
-from dispatch.notifications.gateway import recording_gateway
+from dispatch.notifications.gateway import gateway_for
 from dispatch.schedule import days as booked_days
 from tests.builders import World, build_world
 from tests.contract import PhoneClient
@@ -82,7 +82,7 @@ def _clean(config: Config) -> None:
     jobs.redis_connection(config).flushdb()
     limiter.reset()  # one limiter per process: its storage is the last app's Redis
     booked_days.clear()  # kept region-days belong to the previous test's data
-    recording_gateway().clear()
+    gateway_for(config).clear()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -127,9 +127,9 @@ def session(app):
 
 
 @pytest.fixture
-def sms():
-    """The recording SMS gateway."""
-    return recording_gateway()
+def sms(config):
+    """The recording SMS gateway (a file: it sees what forked work horses sent)."""
+    return gateway_for(config)
 
 
 @pytest.fixture
@@ -140,12 +140,12 @@ def world(app, client) -> World:
 
 @pytest.fixture
 def run_worker(config):
-    """Relay the outbox and run a real RQ worker in burst mode (with its scheduler)."""
-    from rq import SimpleWorker
+    """Relay the outbox and run a real forking RQ worker in burst mode (with its scheduler)."""
+    from rq import Worker
 
     def run() -> None:
         jobs.relay_pending(config)
-        worker = SimpleWorker([jobs.queue_for(config)], connection=jobs.redis_connection(config))
+        worker = Worker([jobs.queue_for(config)], connection=jobs.redis_connection(config))
         worker.work(burst=True, with_scheduler=True, logging_level="WARNING")
 
     return run

@@ -69,12 +69,7 @@ def transactional(view):
 
 def relay_after_commit(ids: list[int]) -> None:
     """Hand this transaction's side effects to the queue now; the relay loop is the backstop."""
-    if not ids:
-        return
-    try:
-        jobs.relay_pending(current_app.config["DISPATCH"], ids)
-    except Exception:  # Redis down: the rows stay pending and the worker's relay sends them
-        log.warning("outbox fast path failed; relay loop will retry", exc_info=True)
+    jobs.relay_soon(current_app.config["DISPATCH"], ids)
 
 
 def current_actor() -> Actor:

@@ -7,4 +7,10 @@ from dispatch.notifications.service import deliver
 
 def send_sms(session, message) -> str:
     """Send the SMS an outbox message points at."""
-    return deliver(session, gateway_for(active_config()), message.payload["sms_id"])
+    config = active_config()
+    return deliver(
+        session,
+        gateway_for(config),
+        message.payload["sms_id"],
+        send_timeout=config.sms_send_timeout_seconds,
+    )

@@ -1,6 +1,10 @@
-"""Queue an SMS with the change that causes it; send it from a job."""
+"""Queue an SMS with the change that causes it; send it from a job, never twice."""
 
 from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -8,9 +12,16 @@ from sqlalchemy.orm import Session
 from dispatch import outbox
 from dispatch.clock import utcnow
 from dispatch.customers.models import Customer
-from dispatch.notifications.gateway import SmsGateway
+from dispatch.notifications.gateway import NotSent, OutcomeUnknown, SmsGateway
 from dispatch.notifications.models import SmsMessage
+from dispatch.notifications.rules import Step, next_step
 from dispatch.notifications.templates import render
+
+log = logging.getLogger(__name__)
+
+
+class AttemptInFlight(Exception):
+    """Another attempt at this SMS is still within its time; the outbox retries later."""
 
 
 def queue_sms(
@@ -30,18 +41,44 @@ def queue_sms(
     return message
 
 
-def deliver(session: Session, gateway: SmsGateway, sms_id: int) -> str:
-    """Send a pending SMS once; a message already sending or sent is never sent again."""
+def deliver(session: Session, gateway: SmsGateway, sms_id: int, *, send_timeout: float) -> str:
+    """Send an SMS once: the attempt is committed before the call, the answer right after it.
+
+    An attempt a crash interrupted is settled by asking the provider first; a text the provider
+    received is never sent again.
+    """
     sms = session.scalars(select(SmsMessage).where(SmsMessage.id == sms_id).with_for_update()).one()
-    if sms.status != "pending":
+    now, timeout = utcnow(), timedelta(seconds=send_timeout)
+    step = next_step(sms.status, sms.attempted_at, now, send_timeout=timeout)
+    if step is Step.SKIP:
         return f"skipped:{sms.status}"
-    sms.status = "sending"
-    session.commit()  # from here a crash leaves 'sending', which is never resent blindly
+    if step is Step.WAIT:
+        raise AttemptInFlight(f"SMS {sms.id} has an attempt in flight since {sms.attempted_at}")
+    if step is Step.CHECK and (settled := _settle_interrupted(session, gateway, sms)):
+        return settled
+    sms.begin_attempt(at=now, client_ref=f"sms-{sms.id}-{uuid.uuid4().hex[:16]}")
+    session.commit()  # the attempt is on record before the provider hears of it
     try:
-        sms.provider_ref = gateway.send(sms.to_phone, sms.body)
-    except Exception as exc:
-        sms.status, sms.error = "pending", str(exc)[:500]
+        provider_ref = gateway.send(sms.to_phone, sms.body, client_ref=sms.client_ref)
+    except NotSent as exc:
+        sms.mark_not_sent(str(exc))
         session.commit()
         raise
-    sms.status, sms.sent_at = "sent", utcnow()
+    # any other error leaves 'sending': the next attempt asks the provider before resending
+    sms.mark_sent(provider_ref=provider_ref, at=utcnow())
+    session.commit()
     return "sent"
+
+
+def _settle_interrupted(session: Session, gateway: SmsGateway, sms: SmsMessage) -> str | None:
+    """Ask the provider about an interrupted attempt; return a result, or None to send again."""
+    try:
+        provider_ref = gateway.look_up(sms.client_ref) if sms.client_ref else None
+    except OutcomeUnknown as exc:
+        log.error("SMS %s: outcome of an interrupted send unknown; not resent", sms.id)
+        sms.mark_uncertain(str(exc))
+        return "uncertain"
+    if provider_ref is None:
+        return None
+    sms.mark_sent(provider_ref=provider_ref, at=utcnow())
+    return "sent:recovered"

@@ -98,18 +98,3 @@ def test_running_the_same_message_twice_sends_once(world, config, sms):
     assert jobs.run_outbox_message(message_id) == "sent"
     assert jobs.run_outbox_message(message_id) == "already-processed"
     assert len(sms.sent) == 1
-
-
-def test_sms_interrupted_while_sending_is_never_resent(world, config, sms):
-    with session_scope() as session:
-        message = queue_sms(
-            session,
-            customer=customer(session, world),
-            template="followup_survey",
-            number="V-3",
-            link="x",
-        )
-        message.status = "sending"  # the worker died between the provider call and commit
-        message_id = outbox.take_new_ids(session)[0]
-    assert jobs.run_outbox_message(message_id) == "skipped:sending"
-    assert sms.sent == []
