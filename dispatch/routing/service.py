@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from dispatch import audit, outbox
@@ -121,32 +120,41 @@ def accept_plan(*, session: Session, actor: Actor, plan_id: int) -> RoutePlan:
     """Write the plan's assignments and ordered stops with ETAs onto its visits."""
     plan = get_plan(session, plan_id)
     plan.decide("accepted", utcnow())
-    if session.get_bind().dialect.name == "postgresql":
-        # Visits swap times within one plan: check the no-overlap guard at commit only.
-        session.execute(text("SET CONSTRAINTS visits_no_overlap DEFERRED"))
-    for route in plan.result["routes"]:
-        for position, stop in enumerate(route["stops"], start=1):
-            assign(
-                session,
-                actor=actor,
-                visit=session.get(Visit, stop["visit_id"]),
-                technician_id=route["technician_id"],
-                position=position,
-                plan_id=plan.id,
-                planned_start=datetime.fromisoformat(stop["start"]),
-            )
+    moves = [
+        schedule.Move(
+            session.get(Visit, stop["visit_id"]),
+            route["technician_id"],
+            datetime.fromisoformat(stop["start"]),
+        )
+        for route in plan.result["routes"]
+        for stop in route["stops"]
+    ]
+    positions = {
+        stop["visit_id"]: position
+        for route in plan.result["routes"]
+        for position, stop in enumerate(route["stops"], start=1)
+    }
     for item in plan.result["unassigned"]:
         visit = session.get(Visit, item["visit_id"])
-        if visit.waiting and not visit.pinned_technician:
+        if not visit.pinned_technician:
+            moves.append(schedule.Move(visit, None, None))
+    # Visits started since the plan was made stay where they are: the field wins over the plan.
+    moves = [m for m in moves if m.visit.waiting]
+    schedule.refuse_held(session, moves)
+
+    def save() -> None:
+        for move in moves:
             assign(
                 session,
                 actor=actor,
-                visit=visit,
-                technician_id=None,
-                position=None,
+                visit=move.visit,
+                technician_id=move.technician_id,
+                position=positions.get(move.visit.id),
                 plan_id=plan.id,
-                planned_start=None,
+                planned_start=move.start,
             )
+
+    schedule.save_moves(session, save)
     audit.record(
         session,
         actor=actor,
@@ -225,14 +233,18 @@ def pin(
         bookable_technician(
             session, technician_id, visit.request, visit.required_skill, visit.required_level
         )
-        assign(
+        schedule.refuse_held(session, [schedule.Move(visit, technician_id, pinned_start)])
+        schedule.save_moves(
             session,
-            actor=actor,
-            visit=visit,
-            technician_id=technician_id,
-            position=None,
-            plan_id=visit.plan_id,
-            planned_start=pinned_start,
+            lambda: assign(
+                session,
+                actor=actor,
+                visit=visit,
+                technician_id=technician_id,
+                position=None,
+                plan_id=visit.plan_id,
+                planned_start=pinned_start,
+            ),
         )
     if pin_technician and visit.technician_id is None:
         raise RuleViolation(

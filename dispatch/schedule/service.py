@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,8 @@ from dispatch.visits.models import Visit
 LEAD_TIME = timedelta(hours=1)
 ALTERNATIVES_DAYS = 5
 ALTERNATIVES_SHOWN = 6
+# The PostgreSQL guard against two overlapping holds of one technician (migration 0005).
+NO_OVERLAP = "visits_no_overlap"
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,67 @@ def save_reserved(session: Session, config: Config, visit: Visit, need: Need | N
             "That time was just taken; please pick another window",
             error_code="window_taken",
             details={"alternatives": alternatives(session, config, need, window) if need else []},
+        ) from exc
+
+
+@dataclass(frozen=True)
+class Move:
+    """A not-yet-started visit going onto a technician's day at `start` (or off every day)."""
+
+    visit: Visit
+    technician_id: int | None
+    start: datetime | None
+
+
+def refuse_held(session: Session, moves: list[Move]) -> None:
+    """Refuse moves onto time held by a visit that is not moving itself (409 `time_held`).
+
+    The planner and a dispatcher's pin see only waiting visits of one region; visits under way
+    or finished, and visits in other regions, hold time they cannot see.
+    """
+    moving = {m.visit.id for m in moves}
+    found = []
+    for move in moves:
+        if move.technician_id is None or move.start is None:
+            continue
+        span = rules.reserved_span(move.start, move.visit.duration_minutes)
+        held = days.held_spans(session, [move.technician_id], *span).get(move.technician_id, ())
+        staying = [h for h in held if h.visit_id not in moving]
+        if staying:
+            found.append(
+                {
+                    "visit_id": move.visit.id,
+                    "technician_id": move.technician_id,
+                    "held_by": staying[0].visit_id,
+                }
+            )
+    if found:
+        raise Conflict(
+            "The technician's time is already held by another visit; plan again",
+            error_code="time_held",
+            details={"visits": found},
+        )
+
+
+def save_moves(session: Session, save) -> None:
+    """Run `save` with the no-overlap guard checked once at its end (visits may swap times).
+
+    A clash the guard still finds (a race with another request) becomes a 409, never a 500.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    try:
+        with session.begin_nested():
+            if postgres:
+                session.execute(text(f"SET CONSTRAINTS {NO_OVERLAP} DEFERRED"))
+            save()
+            session.flush()
+            if postgres:
+                session.execute(text(f"SET CONSTRAINTS {NO_OVERLAP} IMMEDIATE"))
+    except IntegrityError as exc:
+        raise Conflict(
+            "That time was just taken; please plan again",
+            error_code="time_held",
+            details={"visits": []},
         ) from exc
 
 
