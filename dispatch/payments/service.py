@@ -32,8 +32,8 @@ def record_estimate(
         raise Conflict("Only class-A work has an estimate", error_code="not_class_a")
     if not visit.at_site:
         raise Conflict(f"Visit is {visit.status}; estimates are agreed on site before work")
-    visit.estimate_cents, visit.estimate_minutes = cents, minutes
-    visit.estimate_accepted_by, visit.estimate_accepted_at = accepted_by, at
+    visit.field_record.accept_estimate(cents=cents, minutes=minutes, accepted_by=accepted_by, at=at)
+    visit.touch()
     audit.record(
         session,
         actor=actor,
@@ -47,7 +47,10 @@ def record_estimate(
 
 def check_work_may_start(visit: Visit) -> None:
     """Refuse to start class-A work before the customer accepted the estimate (VCH-3)."""
-    if visit.request.service_class == rules.CHARGED_CLASS and visit.estimate_accepted_at is None:
+    if (
+        visit.request.service_class == rules.CHARGED_CLASS
+        and visit.field_record.estimate_accepted_at is None
+    ):
         raise RuleViolation(
             "Record the customer's acceptance of the estimate before starting paid work",
             error_code="estimate_not_accepted",
@@ -67,7 +70,7 @@ def settle(
     problem = rules.charge_problem(voucher.service_class, voucher.fee_cents)
     if problem:
         raise RuleViolation(problem, error_code="not_charged", details={"fee_cents": [problem]})
-    if voucher.fee_cents and voucher.visit.estimate_accepted_at is None:
+    if voucher.fee_cents and voucher.visit.field_record.estimate_accepted_at is None:
         # VCH-3: no charge without the estimate the customer accepted before the work.
         raise RuleViolation(
             "A fee needs the customer's accepted estimate",

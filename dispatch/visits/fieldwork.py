@@ -94,8 +94,7 @@ def arrive(
 
     def move():
         visit.arrive(at=at, received_at=utcnow(), lat=lat, lon=lon)
-        visit.arrival_distance_m = distance
-        visit.arrival_far_from_site = rules.too_far(distance, config.checkin_radius_m)
+        visit.field_record.check_in(distance, rules.too_far(distance, config.checkin_radius_m))
 
     _change(session, actor, visit, "on_site", at, move, lambda job: job.reach_site())
     return visit
@@ -175,10 +174,10 @@ def record_work(
     visit = get_for_technician(session, actor, visit_id)
     if not visit.record_open:
         raise InvalidTransition(f"Visit is {visit.status}; its record is closed")
-    before = _record_of(visit)
-    for name, value in (("diagnosis", diagnosis), ("work_done", work_done), ("solution", solution)):
-        if value is not None:
-            setattr(visit, name, value)
+    record = visit.field_record
+    before = record.report()
+    record.write(diagnosis=diagnosis, work_done=work_done, solution=solution)
+    visit.touch()
     session.flush()
     audit.record(
         session,
@@ -187,13 +186,9 @@ def record_work(
         entity="visit",
         entity_id=visit.id,
         before=before,
-        after=_record_of(visit),
+        after=record.report(),
     )
     return visit
-
-
-def _record_of(visit: Visit) -> dict:
-    return {"diagnosis": visit.diagnosis, "work_done": visit.work_done, "solution": visit.solution}
 
 
 def unable_to_complete(
@@ -318,9 +313,9 @@ def complete(
             "parts": part_lines,
             "labour_minutes": labour_minutes,
             "fee_cents": fee_cents,
-            "problem": diagnosis or visit.diagnosis,  # VCH-6: the voucher refuses gaps
-            "work_done": work_done or visit.work_done,
-            "solution": solution or visit.solution,
+            "problem": diagnosis or visit.field_record.diagnosis,  # VCH-6: refuses gaps
+            "work_done": work_done or visit.field_record.work_done,
+            "solution": solution or visit.field_record.solution,
             "result": result,
         },
         at=at,

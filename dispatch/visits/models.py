@@ -37,6 +37,47 @@ class VisitReassignment(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+class VisitFieldRecord(Base):
+    """What happened on site: check-in distance, work clock, pause, why not finished, the
+    after-service record and the class-A estimate (owner: dispatch.visits.fieldwork; 1:1)."""
+
+    __tablename__ = "visit_field_records"
+
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), primary_key=True)
+    arrival_distance_m: Mapped[float | None]
+    arrival_far_from_site: Mapped[bool] = mapped_column(default=False)
+    work_started_at: Mapped[datetime | None]
+    paused_at: Mapped[datetime | None]
+    pause_reason: Mapped[str | None] = mapped_column(String(32))
+    unable_reason: Mapped[str | None] = mapped_column(String(32))
+    unable_note: Mapped[str | None] = mapped_column(String(1000))
+    unable_at: Mapped[datetime | None]
+    diagnosis: Mapped[str | None] = mapped_column(String(4000))
+    work_done: Mapped[str | None] = mapped_column(String(4000))
+    solution: Mapped[str | None] = mapped_column(String(4000))
+    estimate_cents: Mapped[int | None]  # class A (VCH-3): accepted before work starts
+    estimate_minutes: Mapped[int | None]
+    estimate_accepted_by: Mapped[str | None] = mapped_column(String(120))
+    estimate_accepted_at: Mapped[datetime | None]
+
+    def check_in(self, distance_m: float | None, far: bool) -> None:
+        self.arrival_distance_m, self.arrival_far_from_site = distance_m, far
+
+    def write(self, **texts: str | None) -> None:
+        """Set the given parts of the after-service record (None leaves a part as it is)."""
+        for name in ("diagnosis", "work_done", "solution"):
+            if texts.get(name) is not None:
+                setattr(self, name, texts[name])
+
+    def accept_estimate(self, *, cents: int, minutes: int, accepted_by: str, at: datetime):
+        self.estimate_cents, self.estimate_minutes = cents, minutes
+        self.estimate_accepted_by, self.estimate_accepted_at = accepted_by, at
+
+    def report(self) -> dict:
+        """Return the after-service record (what an audit row shows)."""
+        return {"diagnosis": self.diagnosis, "work_done": self.work_done, "solution": self.solution}
+
+
 class Visit(Base):
     """One trip to a site; its status and appointment move only through the methods below."""
 
@@ -83,27 +124,10 @@ class Visit(Base):
     reschedule_count: Mapped[int] = mapped_column(default=0)
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
     # --- end booking ---
-    # --- Technician day (issue 7): check-in distance, work clock, the after-service record ---
-    arrival_distance_m: Mapped[float | None]
-    arrival_far_from_site: Mapped[bool] = mapped_column(default=False)
-    work_started_at: Mapped[datetime | None]
-    paused_at: Mapped[datetime | None]
-    pause_reason: Mapped[str | None] = mapped_column(String(32))
-    unable_reason: Mapped[str | None] = mapped_column(String(32))
-    unable_note: Mapped[str | None] = mapped_column(String(1000))
-    unable_at: Mapped[datetime | None]
     follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
     needs_manager_review: Mapped[bool] = mapped_column(default=False)  # e.g. unsigned voucher
-    diagnosis: Mapped[str | None] = mapped_column(String(4000))
-    work_done: Mapped[str | None] = mapped_column(String(4000))
-    solution: Mapped[str | None] = mapped_column(String(4000))
-    estimate_cents: Mapped[int | None]  # class A (VCH-3): accepted before work starts
-    estimate_minutes: Mapped[int | None]
-    estimate_accepted_by: Mapped[str | None] = mapped_column(String(120))
-    estimate_accepted_at: Mapped[datetime | None]
     # Any ORM update moves it, so the app's sync sees dispatcher edits too.
     changed_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
-    # --- end technician day ---
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # A dispatcher let the technician set off although the appointment is unconfirmed or on
     # another day (the reason is kept and audited).
@@ -114,8 +138,18 @@ class Visit(Base):
     request: Mapped[ServiceRequest] = relationship()
     technician: Mapped[Technician | None] = relationship()
     reassignments: Mapped[list[VisitReassignment]] = relationship(order_by="VisitReassignment.id")
+    # Every visit has its field record from the start (one row each; loaded with the visit).
+    field_record: Mapped[VisitFieldRecord] = relationship(lazy="joined", innerjoin=True)
 
     __mapper_args__ = {"version_id_col": version}
+
+    def __init__(self, **values):
+        values.setdefault("field_record", VisitFieldRecord(arrival_far_from_site=False))
+        super().__init__(**values)
+
+    def touch(self) -> None:
+        """Count a change of one of the visit's parts as a change of the visit (sync, If-Match)."""
+        self.changed_at = utcnow()
 
     @property
     def record_open(self) -> bool:
@@ -158,13 +192,17 @@ class Visit(Base):
 
     def _after_steps(self, at: datetime, *fields: str) -> None:
         """Refuse a device time before an earlier step's (depart ≤ arrive ≤ start ≤ complete)."""
-        before = time_order_problem(at, {name: getattr(self, name) for name in fields})
+        steps = {name: getattr(self._step_owner(name), name) for name in fields}
+        before = time_order_problem(at, steps)
         if before:
             raise RuleViolation(
                 f"The device time is before the visit's {before}",
                 error_code="device_time_out_of_order",
-                details={"device_time": [f"before {before} ({getattr(self, before).isoformat()})"]},
+                details={"device_time": [f"before {before} ({steps[before].isoformat()})"]},
             )
+
+    def _step_owner(self, name: str):
+        return self.field_record if name in ("work_started_at", "paused_at") else self
 
     def _check_may_begin(self, at: datetime, zone: ZoneInfo) -> None:
         problem = departure_problem(
@@ -270,19 +308,21 @@ class Visit(Base):
         """Start or resume the work; only reachable on site, so after a checked departure."""
         self._after_steps(at, "en_route_at", "arrived_at", "paused_at")
         self._move(V.IN_PROGRESS)
-        self.work_started_at = self.work_started_at or at
-        self.paused_at = self.pause_reason = None
+        record = self.field_record
+        record.work_started_at = record.work_started_at or at
+        record.paused_at = record.pause_reason = None
 
     def pause(self, *, at: datetime, reason: str) -> None:
         self._after_steps(at, "arrived_at", "work_started_at")
         self._move(V.PAUSED)
-        self.paused_at, self.pause_reason = at, reason
+        self.field_record.paused_at, self.field_record.pause_reason = at, reason
 
     def give_up(self, *, at: datetime, reason: str, note: str | None) -> None:
         """Leave without finishing (unable to complete), keeping why."""
         self._after_steps(at, "arrived_at", "work_started_at", "paused_at")
         self._move(V.UNABLE_TO_FINISH)
-        self.unable_at, self.unable_reason, self.unable_note = at, reason, note
+        record = self.field_record
+        record.unable_at, record.unable_reason, record.unable_note = at, reason, note
 
     def record_rating(self, rating: int, comment: str | None) -> None:
         self.rating, self.rating_comment = rating, comment

@@ -112,17 +112,21 @@ class TechnicianVisitOut(Schema):
     voucher_number = fields.Function(lambda v: v.voucher.number if v.voucher else None)
     voucher_status = fields.Function(lambda v: v.voucher.status if v.voucher else None)
     version = fields.Integer()
-    arrival_distance_m = fields.Float(allow_none=True)
-    arrival_far_from_site = fields.Boolean(allow_none=True)
-    pause_reason = fields.String(allow_none=True)
-    unable_reason = fields.String(allow_none=True)
+    arrival_distance_m = fields.Float(attribute="field_record.arrival_distance_m", allow_none=True)
+    arrival_far_from_site = fields.Boolean(
+        attribute="field_record.arrival_far_from_site", allow_none=True
+    )
+    pause_reason = fields.String(attribute="field_record.pause_reason", allow_none=True)
+    unable_reason = fields.String(attribute="field_record.unable_reason", allow_none=True)
     follow_up_of_id = fields.Integer(allow_none=True)
-    diagnosis = fields.String(allow_none=True)
-    work_done = fields.String(allow_none=True)
-    solution = fields.String(allow_none=True)
+    diagnosis = fields.String(attribute="field_record.diagnosis", allow_none=True)
+    work_done = fields.String(attribute="field_record.work_done", allow_none=True)
+    solution = fields.String(attribute="field_record.solution", allow_none=True)
     service_class = fields.String(attribute="request.service_class")
-    estimate_cents = fields.Integer(allow_none=True)
-    estimate_accepted_at = UTCDateTime(allow_none=True)
+    estimate_cents = fields.Integer(attribute="field_record.estimate_cents", allow_none=True)
+    estimate_accepted_at = UTCDateTime(
+        attribute="field_record.estimate_accepted_at", allow_none=True
+    )
 
 
 class SyncQuery(Schema):

@@ -25,8 +25,8 @@ def test_vch_2_checkin_beyond_the_radius_is_flagged(client, world, session):
     visit = book_visit(client, world)["id"]
     walk_to_site(client, world.auth("tech_a"), visit, *FAR_AWAY)
     stored = session.get(Visit, visit)
-    assert stored.arrival_far_from_site is True
-    assert 18_000 < stored.arrival_distance_m < 21_000
+    assert stored.field_record.arrival_far_from_site is True
+    assert 18_000 < stored.field_record.arrival_distance_m < 21_000
 
 
 def test_vch_2_work_pauses_and_resumes_then_completes(client, world, session):
@@ -113,7 +113,7 @@ def test_dispatcher_edit_makes_the_technicians_etag_stale(client, world, session
         json={"diagnosis": "Belt worn"},
     )
     assert record.status_code == 412
-    assert session.get(Visit, visit).diagnosis is None
+    assert session.get(Visit, visit).field_record.diagnosis is None
 
 
 def test_work_record_needs_if_match_and_a_current_one_succeeds(client, world, session):
