@@ -656,10 +656,9 @@ def _overlaps() -> int:
     with db.engine.connect() as conn:
         return conn.execute(
             text(
-                "SELECT count(*) FROM visits a JOIN visits b"
-                " ON a.technician_id = b.technician_id AND a.id < b.id"
-                " WHERE a.status <> 'cancelled' AND b.status <> 'cancelled'"
-                " AND tstzrange(a.reserved_start, a.reserved_end)"
+                "SELECT count(*) FROM route_stops a JOIN route_stops b"
+                " ON a.technician_id = b.technician_id AND a.visit_id < b.visit_id"
+                " WHERE tstzrange(a.reserved_start, a.reserved_end)"
                 " && tstzrange(b.reserved_start, b.reserved_end)"
             )
         ).scalar_one()

@@ -15,7 +15,7 @@ def eta(visit: Visit, config: Config) -> datetime | None:
     if not visit.travelling or visit.en_route_at is None or technician is None:
         return None
     if technician.home_lat is None or site is None or site.lat is None:
-        return visit.planned_start
+        return visit.route_stop.planned_start
     table = travel_matrix_for(config).table(
         [(technician.home_lat, technician.home_lon), (site.lat, site.lon)]
     )

@@ -22,6 +22,7 @@ from dispatch.links import service as links
 from dispatch.notifications.service import queue_sms
 from dispatch.outbox import OutboxMessage
 from dispatch.schedule import service as schedule
+from dispatch.schedule.models import RouteStop
 from dispatch.schedule.service import Need, Placement
 from dispatch.visits.models import Visit
 from dispatch.visits.service import bookable_technician, timezone_of, window_text
@@ -64,7 +65,7 @@ def book(
         priority=request.priority,
         required_skill=required_skill,
         required_level=required_level,
-        pinned_technician=technician_id is not None,
+        route_stop=RouteStop(pinned_technician=technician_id is not None),
     )
     need = None
     if technician_id is not None or auto_assign:
@@ -193,7 +194,7 @@ def reschedule(
     _check_window(window_start, window_end)
     before = {"window_start": visit.window_start.isoformat(), **visit.snapshot()}
     visit.move_window(window_start, window_end)
-    need = _need(visit, visit.technician_id if visit.pinned_technician else None)
+    need = _need(visit, visit.technician_id if visit.route_stop.pinned_technician else None)
     schedule.reserve(session, config, visit, need)
     by_customer = actor.kind == "customer"
     visit.repropose(confirmed_at=utcnow() if by_customer else None)
@@ -277,7 +278,7 @@ def slots_for_request(
 
 def slots_for_visit(session: Session, config: Config, visit: Visit, days: int = 5):
     """Return the windows a booked visit could move to (its own time counts as free)."""
-    need = _need(visit, visit.technician_id if visit.pinned_technician else None)
+    need = _need(visit, visit.technician_id if visit.route_stop.pinned_technician else None)
     return schedule.free_windows(session, config=config, need=need, days=days)
 
 

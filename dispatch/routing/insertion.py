@@ -38,7 +38,7 @@ def propose(
                     visit=stop,
                     technician_id=found.vehicle_id,
                     position=position,
-                    plan_id=stop.plan_id,
+                    plan_id=stop.route_stop.plan_id,
                     planned_start=starts[step.id],
                 )
     return {

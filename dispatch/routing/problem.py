@@ -270,16 +270,16 @@ def _task(day: DayProblem, visit: Visit, location: int, skill_ids, keep_booked: 
         skills=skills,
         windows=windows,
         priority=PRIORITY_WEIGHT.get(visit.priority, 50),
-        pinned_vehicle_id=visit.technician_id if visit.pinned_technician else None,
+        pinned_vehicle_id=visit.technician_id if visit.route_stop.pinned_technician else None,
         pinned_time=day.seconds(fixed) if (fixed := _fixed_start(visit, keep_booked)) else None,
     )
 
 
 def _fixed_start(visit: Visit, keep_booked: bool) -> datetime | None:
-    if visit.pinned_start:
-        return visit.pinned_start
+    if visit.route_stop.pinned_start:
+        return visit.route_stop.pinned_start
     if keep_booked and visit.technician_id is not None:
-        return visit.planned_start
+        return visit.route_stop.planned_start
     return None
 
 

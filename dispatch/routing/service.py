@@ -136,7 +136,7 @@ def accept_plan(*, session: Session, actor: Actor, plan_id: int) -> RoutePlan:
     }
     for item in plan.result["unassigned"]:
         visit = session.get(Visit, item["visit_id"])
-        if not visit.pinned_technician:
+        if not visit.route_stop.pinned_technician:
             moves.append(schedule.Move(visit, None, None))
     # Visits started since the plan was made stay where they are: the field wins over the plan.
     moves = [m for m in moves if m.visit.waiting]
@@ -189,7 +189,7 @@ def assign(
     """Put a not-yet-started visit on a technician's route (or off every route), audited."""
     if not visit.waiting:
         return  # started since the plan was made: the field wins over the plan
-    before = visit.snapshot() | {"planned_start": _iso(visit.planned_start)}
+    before = visit.snapshot() | {"planned_start": _iso(visit.route_stop.planned_start)}
     schedule.assign(
         visit, technician_id=technician_id, start=planned_start, position=position, plan_id=plan_id
     )
@@ -242,7 +242,7 @@ def pin(
                 visit=visit,
                 technician_id=technician_id,
                 position=None,
-                plan_id=visit.plan_id,
+                plan_id=visit.route_stop.plan_id,
                 planned_start=pinned_start,
             ),
         )
@@ -252,11 +252,9 @@ def pin(
             error_code="pin_needs_technician",
             details={"technician_id": ["required to pin"]},
         )
-    before = {
-        "pinned_technician": visit.pinned_technician,
-        "pinned_start": _iso(visit.pinned_start),
-    }
-    visit.pinned_technician, visit.pinned_start = pin_technician, pinned_start
+    stop = visit.route_stop
+    before = {"pinned_technician": stop.pinned_technician, "pinned_start": _iso(stop.pinned_start)}
+    schedule.pin(visit, technician=pin_technician, start=pinned_start)
     audit.record(
         session,
         actor=actor,

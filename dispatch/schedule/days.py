@@ -21,10 +21,10 @@ from dispatch.routing import problem as day_problem
 from dispatch.routing.engine import Break, Route, Task, Vehicle, timed_route
 from dispatch.routing.rules import TimeWindow, effective_windows
 from dispatch.routing.travel import GeodesicTravelMatrix, OsrmTravelMatrix, TravelMatrix
+from dispatch.schedule.models import RouteStop
 from dispatch.schedule.rules import Held
 from dispatch.technicians.models import Absence, Shift, Technician
 from dispatch.visits.models import Visit
-from dispatch.visits.rules import VisitStatus
 
 MAX_DAYS = 64
 # Technicians' hours and skills carry no change stamp; a built day is never older than this.
@@ -44,8 +44,11 @@ def travel_matrix_for(config: Config) -> TravelMatrix:
 
 
 def holds_time():
-    """Return the SQL condition of a visit holding technician time (as visits_no_overlap)."""
-    return (Visit.status != VisitStatus.CANCELLED) & Visit.reserved_start.is_not(None)
+    """Return the SQL condition of a stop holding technician time (as route_stops_no_overlap).
+
+    Cancelling or missing a visit frees its time, so a cancelled visit never holds any.
+    """
+    return RouteStop.reserved_start.is_not(None)
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def build(session: Session, config: Config, region: Region, day: date) -> Region
     built.problem = replace(built.problem, vehicles=vehicles)
     # Sessions end (and roll back) after each request; a kept day holds no ORM rows.
     built.visits = {
-        v.id: BookedVisit(v.id, v.technician_id, v.planned_start, v.window_start)
+        v.id: BookedVisit(v.id, v.technician_id, v.route_stop.planned_start, v.window_start)
         for v in built.visits.values()
     }
     built.technicians = {}
@@ -117,14 +120,19 @@ def held_spans(
 ) -> dict[int, tuple[Held, ...]]:
     """Return the time each technician holds between start and end, in order."""
     rows = session.execute(
-        select(Visit.id, Visit.technician_id, Visit.reserved_start, Visit.reserved_end)
-        .where(
-            Visit.technician_id.in_(technician_ids),
-            holds_time(),
-            Visit.reserved_start < end,
-            Visit.reserved_end > start,
+        select(
+            RouteStop.visit_id,
+            RouteStop.technician_id,
+            RouteStop.reserved_start,
+            RouteStop.reserved_end,
         )
-        .order_by(Visit.reserved_start)
+        .where(
+            RouteStop.technician_id.in_(technician_ids),
+            holds_time(),
+            RouteStop.reserved_start < end,
+            RouteStop.reserved_end > start,
+        )
+        .order_by(RouteStop.reserved_start)
     )
     found: dict[int, list[Held]] = {}
     for visit_id, technician_id, held_start, held_end in rows:
@@ -196,12 +204,15 @@ def _fingerprint(session: Session, region: Region, day: date) -> tuple:
     start = datetime.combine(day, datetime.min.time(), ZoneInfo(region.timezone))
     end = start + timedelta(days=1)
     # Any visit touching the day counts, whatever its region: technicians may serve several.
-    # Every ORM update bumps a version, so the sum moves even when the clock stands still.
+    # Every ORM update bumps a version (a change of its route stop touches the visit too), so
+    # the sum moves even when the clock stands still.
     visits = session.execute(
-        select(func.count(Visit.id), func.sum(Visit.version), func.max(Visit.changed_at)).where(
+        select(func.count(Visit.id), func.sum(Visit.version), func.max(Visit.changed_at))
+        .join(RouteStop, RouteStop.visit_id == Visit.id)
+        .where(
             or_(
                 (Visit.window_start >= start) & (Visit.window_start < end),
-                (Visit.reserved_start < end) & (Visit.reserved_end > start),
+                (RouteStop.reserved_start < end) & (RouteStop.reserved_end > start),
             )
         )
     ).one()

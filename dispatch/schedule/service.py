@@ -30,8 +30,8 @@ from dispatch.visits.models import Visit
 LEAD_TIME = timedelta(hours=1)
 ALTERNATIVES_DAYS = 5
 ALTERNATIVES_SHOWN = 6
-# The PostgreSQL guard against two overlapping holds of one technician (migration 0005).
-NO_OVERLAP = "visits_no_overlap"
+# The PostgreSQL guard against two overlapping holds of one technician (migration 0014).
+NO_OVERLAP = "route_stops_no_overlap"
 
 
 @dataclass(frozen=True)
@@ -281,7 +281,13 @@ def save_moves(session: Session, save) -> None:
 def assign(visit: Visit, *, technician_id, start, position=None, plan_id=None) -> None:
     """Put a not-yet-started visit on a technician's route at `start` (or off every route)."""
     visit.hold(technician_id, start)
-    visit.route_position, visit.plan_id = position, plan_id
+    visit.route_stop.place(position, plan_id)
+
+
+def pin(visit: Visit, *, technician: bool, start: datetime | None) -> None:
+    """Record what the planner must keep of the visit: its technician and/or its start."""
+    visit.route_stop.pin(technician, start)
+    visit.touch()
 
 
 def insertion(session: Session, config: Config, visit: Visit) -> tuple[Insertion, datetime, dict]:
@@ -313,7 +319,4 @@ def release(visit: Visit) -> None:
 
 def finish(visit: Visit, at: datetime) -> None:
     """Keep only the reserved time a finished visit used (see dispatch.schedule.rules)."""
-    reserved = (
-        (visit.reserved_start, visit.reserved_end) if visit.reserved_start is not None else None
-    )
-    visit.keep_held(rules.used_span(reserved, at))
+    visit.keep_held(rules.used_span(visit.route_stop.reserved, at))

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import flag_modified
 
 from dispatch.clock import utcnow
 from dispatch.db import Base
 from dispatch.errors import InvalidTransition, RuleViolation
 from dispatch.intake.models import ServiceRequest
+from dispatch.schedule.models import RouteStop
 from dispatch.technicians.models import Technician
 from dispatch.visits.rules import (
     APPOINTMENT_LIFECYCLE,
@@ -107,23 +109,12 @@ class Visit(Base):
     rating: Mapped[int | None]
     rating_comment: Mapped[str | None] = mapped_column(String(1000))
     version: Mapped[int] = mapped_column(default=1)
-    # --- Routing (issue 4): what the planner needs and what it decided ---
+    # What the planner needs to place the visit (its place is in route_stop).
     required_skill: Mapped[str | None] = mapped_column(String(48))
     required_level: Mapped[int] = mapped_column(default=1)
     priority: Mapped[str] = mapped_column(String(8), default="medium")
-    pinned_technician: Mapped[bool] = mapped_column(default=False)  # planner keeps technician
-    pinned_start: Mapped[datetime | None]  # planner keeps this start time
-    planned_start: Mapped[datetime | None]  # ETA from the accepted plan or insertion
-    route_position: Mapped[int | None]
-    plan_id: Mapped[int | None] = mapped_column(ForeignKey("route_plans.id"))
-    # --- end routing ---
-    # --- Booking (issue 5): the technician time this visit holds; PostgreSQL keeps two of one
-    # technician's reserved spans from overlapping (exclusion constraint, migration 0005).
-    reserved_start: Mapped[datetime | None]
-    reserved_end: Mapped[datetime | None]
     reschedule_count: Mapped[int] = mapped_column(default=0)
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
-    # --- end booking ---
     follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
     needs_manager_review: Mapped[bool] = mapped_column(default=False)  # e.g. unsigned voucher
     # Any ORM update moves it, so the app's sync sees dispatcher edits too.
@@ -140,16 +131,20 @@ class Visit(Base):
     reassignments: Mapped[list[VisitReassignment]] = relationship(order_by="VisitReassignment.id")
     # Every visit has its field record from the start (one row each; loaded with the visit).
     field_record: Mapped[VisitFieldRecord] = relationship(lazy="joined", innerjoin=True)
+    route_stop: Mapped[RouteStop] = relationship(lazy="joined", innerjoin=True)
 
     __mapper_args__ = {"version_id_col": version}
 
     def __init__(self, **values):
         values.setdefault("field_record", VisitFieldRecord(arrival_far_from_site=False))
+        values.setdefault("route_stop", RouteStop(pinned_technician=False))
         super().__init__(**values)
+        self.route_stop.technician_id = self.technician_id
 
     def touch(self) -> None:
         """Count a change of one of the visit's parts as a change of the visit (sync, If-Match)."""
         self.changed_at = utcnow()
+        flag_modified(self, "changed_at")  # an update (and a new version) even at the same time
 
     @property
     def record_open(self) -> bool:
@@ -262,29 +257,27 @@ class Visit(Base):
         self._move(V.CANCELLED)
         self._appoint(A.CANCELLED)
         self.cancel_reason = reason
-        self.reserved_start = self.reserved_end = None
+        self.route_stop.keep(None)
 
     def miss(self, reason: str) -> None:
         """Record that the customer was not there (no-show); the technician's time is freed."""
         self._move(V.CANCELLED)
         self._appoint(A.MISSED)
         self.cancel_reason = reason
-        self.reserved_start = self.reserved_end = None
+        self.route_stop.keep(None)
 
     def hold(self, technician_id: int | None, start: datetime | None) -> None:
         """Put the visit on a technician's day at `start` (only dispatch.schedule calls this)."""
         if self.technician_id is not None and technician_id != self.technician_id:
             self.reassignments.append(VisitReassignment(technician_id=self.technician_id))
-        self.technician_id, self.planned_start = technician_id, start
-        if technician_id is None or start is None:
-            self.reserved_start = self.reserved_end = None
-        else:
-            self.reserved_start = start
-            self.reserved_end = start + timedelta(minutes=self.duration_minutes)
+        self.technician_id = technician_id
+        self.route_stop.hold(technician_id, start, self.duration_minutes)
+        self.touch()
 
     def keep_held(self, span: tuple[datetime, datetime] | None) -> None:
         """Narrow the reserved time to `span` (None frees it); dispatch.schedule decides."""
-        self.reserved_start, self.reserved_end = span or (None, None)
+        self.route_stop.keep(span)
+        self.touch()
 
     def depart(self, *, at: datetime, received_at: datetime, zone: ZoneInfo) -> None:
         """Set off: only to a confirmed appointment of today, unless released."""

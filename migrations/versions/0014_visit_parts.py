@@ -1,7 +1,8 @@
 """visit parts: each domain's part of a visit in its own 1:1 table (issue 10 §2)
 
-The on-site work record (owner dispatch.visits.fieldwork) moves to visit_field_records.
-Data moves with the columns in both directions.
+The on-site work record (owner dispatch.visits.fieldwork) moves to visit_field_records; the
+visit's place on a technician's day (owner dispatch.schedule) to route_stops, with a copy of the
+technician id and the no-overlap exclusion constraint. Data moves with the columns both ways.
 
 Revision ID: 0014_visit_parts
 Revises: 0012_delivery
@@ -40,16 +41,52 @@ def _field_record_columns() -> list[sa.Column]:
     ]
 
 
-def _move_out(table: str, key: str, columns: list[sa.Column]) -> None:
-    """Create the part's table, copy every visit's values into it, drop them from visits."""
+def _route_stop_columns() -> list[sa.Column]:
+    when = dispatch.db.UTCDateTime(timezone=True)
+    return [
+        sa.Column("planned_start", when, nullable=True),
+        sa.Column("reserved_start", when, nullable=True),
+        sa.Column("reserved_end", when, nullable=True),
+        sa.Column("route_position", sa.Integer(), nullable=True),
+        sa.Column("plan_id", sa.Integer(), nullable=True),
+        sa.Column("pinned_technician", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("pinned_start", when, nullable=True),
+    ]
+
+
+# Two stops of one technician may never hold overlapping time. Checked per statement
+# (immediate), deferrable so accepting a whole plan can swap visits within a commit.
+ROUTE_STOPS_NO_OVERLAP = (
+    "ALTER TABLE route_stops ADD CONSTRAINT route_stops_no_overlap EXCLUDE USING gist "
+    "(technician_id WITH =, tstzrange(reserved_start, reserved_end) WITH &&) "
+    "WHERE (reserved_start IS NOT NULL) DEFERRABLE INITIALLY IMMEDIATE"
+)
+VISITS_NO_OVERLAP = (
+    "ALTER TABLE visits ADD CONSTRAINT visits_no_overlap EXCLUDE USING gist "
+    "(technician_id WITH =, tstzrange(reserved_start, reserved_end) WITH &&) "
+    "WHERE (status <> 'cancelled' AND reserved_start IS NOT NULL) "
+    "DEFERRABLE INITIALLY IMMEDIATE"
+)
+
+
+def _postgres() -> bool:
+    return op.get_bind().dialect.name == "postgresql"
+
+
+def _move_out(table: str, key: str, columns: list[sa.Column], *extra, copied=()) -> None:
+    """Create the part's table, copy every visit's values into it, drop them from visits.
+
+    `copied` names visit columns the part keeps a copy of (they stay on visits too).
+    """
     op.create_table(
         table,
         sa.Column(key, sa.Integer(), nullable=False),
         *columns,
+        *extra,
         sa.ForeignKeyConstraint([key], ["visits.id"], name=op.f(f"fk_{table}_{key}_visits")),
         sa.PrimaryKeyConstraint(key, name=op.f(f"pk_{table}")),
     )
-    names = ", ".join(c.name for c in columns)
+    names = ", ".join([*copied, *(c.name for c in columns)])
     op.execute(f"INSERT INTO {table} ({key}, {names}) SELECT id, {names} FROM visits")
     with op.batch_alter_table("visits", schema=None) as batch_op:
         for column in columns:
@@ -72,7 +109,41 @@ def _move_back(table: str, key: str, columns: list[sa.Column]) -> None:
 
 def upgrade() -> None:
     _move_out("visit_field_records", "visit_id", _field_record_columns())
+    if _postgres():
+        op.execute("ALTER TABLE visits DROP CONSTRAINT IF EXISTS visits_no_overlap")
+    # A cancelled or missed visit holds no time (the constraint below need not know statuses).
+    op.execute(
+        "UPDATE visits SET reserved_start = NULL, reserved_end = NULL WHERE status = 'cancelled'"
+    )
+    with op.batch_alter_table("visits", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_visits_plan_id_route_plans", type_="foreignkey")
+    _move_out(
+        "route_stops",
+        "visit_id",
+        _route_stop_columns(),
+        sa.Column("technician_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["plan_id"], ["route_plans.id"], name=op.f("fk_route_stops_plan_id_route_plans")
+        ),
+        sa.ForeignKeyConstraint(
+            ["technician_id"],
+            ["technicians.id"],
+            name=op.f("fk_route_stops_technician_id_technicians"),
+        ),
+        copied=("technician_id",),
+    )
+    op.create_index(op.f("ix_route_stops_technician_id"), "route_stops", ["technician_id"])
+    if _postgres():
+        op.execute(ROUTE_STOPS_NO_OVERLAP)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_route_stops_technician_id"), table_name="route_stops")
+    _move_back("route_stops", "visit_id", _route_stop_columns())
+    with op.batch_alter_table("visits", schema=None) as batch_op:
+        batch_op.create_foreign_key(
+            "fk_visits_plan_id_route_plans", "route_plans", ["plan_id"], ["id"]
+        )
+    if _postgres():
+        op.execute(VISITS_NO_OVERLAP)
     _move_back("visit_field_records", "visit_id", _field_record_columns())

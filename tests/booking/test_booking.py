@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from dispatch.db import db
 from dispatch.models import Visit
 from dispatch.outbox import OutboxMessage
+from dispatch.schedule.models import RouteStop
 from tests.booking.morning import book
 from tests.builders import login, repair_request
 from tests.routing.day import local
@@ -62,8 +63,8 @@ def test_booking_assigns_a_technician_and_holds_their_time(client, morning, sess
     assert response.status_code == 201, response.get_json()
     visit = session.get(Visit, response.get_json()["id"])
     assert visit.technician_id in morning.technician_ids.values()
-    assert local(14, 30) <= visit.reserved_start <= local(16, 30)
-    assert visit.reserved_end - visit.reserved_start == timedelta(minutes=90)
+    assert local(14, 30) <= visit.route_stop.reserved_start <= local(16, 30)
+    assert visit.route_stop.reserved_end - visit.route_stop.reserved_start == timedelta(minutes=90)
 
 
 def test_a_taken_window_is_409_with_free_alternatives(client, morning):
@@ -107,13 +108,13 @@ def test_database_refuses_overlapping_time_of_one_technician(client, morning, se
         technician_id=morning.technician_ids["tech_a"],
     ).get_json()
     clash = session.get(Visit, other["id"])
-    clash.reserved_start = visit.reserved_start + timedelta(minutes=30)
-    clash.reserved_end = visit.reserved_end + timedelta(minutes=30)
+    clash.route_stop.reserved_start = visit.route_stop.reserved_start + timedelta(minutes=30)
+    clash.route_stop.reserved_end = visit.route_stop.reserved_end + timedelta(minutes=30)
     with pytest.raises(IntegrityError):
         session.commit()
     session.rollback()
     constraint = session.execute(
-        text("SELECT count(*) FROM pg_constraint WHERE conname = 'visits_no_overlap'")
+        text("SELECT count(*) FROM pg_constraint WHERE conname = 'route_stops_no_overlap'")
     ).scalar()
     assert constraint == 1
 
@@ -152,7 +153,8 @@ def test_apt_many_clients_booking_one_window_exactly_one_wins(app, morning, sess
     held = session.scalar(
         select(func.count())
         .select_from(Visit)
-        .where(Visit.technician_id == tech_a, Visit.reserved_start.is_not(None))
+        .join(RouteStop, RouteStop.visit_id == Visit.id)
+        .where(Visit.technician_id == tech_a, RouteStop.reserved_start.is_not(None))
     )
     assert held == 1
 
@@ -189,7 +191,7 @@ def test_customer_reschedules_to_a_free_window_and_cancels(
     )
     session.expire_all()
     stored = session.get(Visit, visit["id"])
-    assert stored.status == "cancelled" and stored.reserved_start is None
+    assert stored.status == "cancelled" and stored.route_stop.reserved_start is None
     assert client.post(f"/l/{token}/confirm").status_code == 403  # links withdrawn
     run_worker()
     assert any("is cancelled" in m.body for m in sms.sent)
@@ -248,7 +250,7 @@ def test_no_show_frees_the_time_and_sends_the_request_back_to_booking(client, mo
         "missed",
     )
     stored = session.get(Visit, visit["id"])
-    assert stored.reserved_start is None and stored.request.status == "registered"
+    assert stored.route_stop.reserved_start is None and stored.request.status == "registered"
     again = client.post(
         f"/api/v1/visits/{visit['id']}/no-show",
         headers=morning.auth("dispatcher"),

@@ -67,7 +67,7 @@ def assert_every_listed_window_books(session, config, request_id: int, days: int
                 duration_minutes=60,
                 technician_id=technician_id,
             )
-            assert visit.reserved_start is not None
+            assert visit.route_stop.reserved_start is not None
             savepoint.rollback()
     return listed
 
@@ -81,7 +81,8 @@ def test_apt_completed_visit_window_is_offered_and_then_booked_not_refused(
     ).get_json()
     finish_on_phone(client, morning, session, done["id"])  # finished early, at about 07:00
     session.expire_all()
-    assert session.get(Visit, done["id"]).reserved_start is None  # it used none of its time
+    # it used none of its time
+    assert session.get(Visit, done["id"]).route_stop.reserved_start is None
     request = repair_request(client, morning)
     offered = listed_slots(client, morning, request["id"], days=1)
     assert {(datetime.fromisoformat(s["window_start"]), s["technician_id"]) for s in offered} >= {
@@ -120,8 +121,8 @@ def test_apt_completed_visit_keeps_only_the_time_it_used(client, morning, sessio
     session.expire_all()
     stored = session.get(Visit, done["id"])
     assert stored.status == "completed"
-    assert stored.reserved_start == planned
-    assert stored.reserved_end == stored.completed_at < planned + timedelta(minutes=120)
+    assert stored.route_stop.reserved_start == planned
+    assert stored.route_stop.reserved_end == stored.completed_at < planned + timedelta(minutes=120)
 
 
 def test_apt_alternatives_never_offer_the_refused_window(client, morning, session, config):
@@ -160,8 +161,8 @@ def test_apt_demo_visits_sit_in_windows_slot_search_offers_and_every_offer_books
                 assert (local_start.hour, local_start.minute) in {(8, 30), (10, 30), (12, 30)} | {
                     (14, 30)
                 }
-                assert visit.window_start <= visit.planned_start <= visit.window_end
-            held = [(v.technician_id, v.reserved_start, v.reserved_end) for v in visits]
+                assert visit.window_start <= visit.route_stop.planned_start <= visit.window_end
+            held = [(v.technician_id, *v.route_stop.reserved) for v in visits]
             for tech, start, end in held:
                 assert (
                     sum(t == tech and rules.overlaps((start, end), (s, e)) for t, s, e in held) == 1

@@ -1,5 +1,5 @@
 """Migration 0014 moves each domain's part of a visit into its own table and back, data intact
-(issue 10 §2: one small aggregate per domain)."""
+(issue 10 §2: one small aggregate per domain; the no-overlap guard moves with the span)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,20 @@ def _visit_columns() -> set[str]:
     return {c["name"] for c in inspect(db.engine).get_columns("visits")}
 
 
-def test_field_record_moves_out_of_visits_and_back_with_its_data(client, world, session):
+def _constraints(name: str) -> int:
+    with db.engine.connect() as conn:
+        return conn.execute(
+            text("SELECT count(*) FROM pg_constraint WHERE conname = :n"), {"n": name}
+        ).scalar_one()
+
+
+def test_field_record_and_route_stop_move_out_of_visits_and_back_with_their_data(
+    client, world, session
+):
     visit, tech = book_visit(client, world)["id"], world.auth("tech_a")
+    stop = session.get(Visit, visit).route_stop
+    held = (stop.technician_id, stop.planned_start, stop.reserved_start, stop.reserved_end)
+    assert held[0] == world.technician_ids["tech_a"] and held[2] is not None
     walk_to_site(client, tech, visit, lat=31.30, lon=121.60)
     etag = client.get(f"/mobile/v1/visits/{visit}", headers=tech).headers["ETag"]
     saved = client.patch(
@@ -31,22 +43,32 @@ def test_field_record_moves_out_of_visits_and_back_with_its_data(client, world, 
     assert saved.status_code == 200, saved.get_json()
     session.close()
     db.session.remove()
-    assert "diagnosis" not in _visit_columns()
+    assert not {"diagnosis", "reserved_start", "pinned_start"} & _visit_columns()
 
     command.downgrade(schema.alembic_config(db.url), BEFORE_PARTS)
     try:
-        assert "visit_field_records" not in inspect(db.engine).get_table_names()
+        tables = set(inspect(db.engine).get_table_names())
+        assert not {"visit_field_records", "route_stops"} & tables
         with db.engine.connect() as conn:
             row = conn.execute(
-                text("SELECT diagnosis, solution, arrival_far_from_site FROM visits WHERE id = :v"),
+                text(
+                    "SELECT diagnosis, solution, arrival_far_from_site, technician_id,"
+                    " planned_start, reserved_start, reserved_end FROM visits WHERE id = :v"
+                ),
                 {"v": visit},
             ).one()
-        assert tuple(row) == ("Belt worn", "New belt", True)
+        assert tuple(row[:3]) == ("Belt worn", "New belt", True)
+        assert tuple(row[3:]) == held
+        assert _constraints("visits_no_overlap") == 1
     finally:
         schema.upgrade(db.url)
 
-    assert "diagnosis" not in _visit_columns()
-    moved = session.get(Visit, visit).field_record
+    assert not {"diagnosis", "reserved_start", "pinned_start"} & _visit_columns()
+    assert (_constraints("visits_no_overlap"), _constraints("route_stops_no_overlap")) == (0, 1)
+    stored = session.get(Visit, visit)
+    stop = stored.route_stop
+    assert (stop.technician_id, stop.planned_start, stop.reserved_start, stop.reserved_end) == held
+    moved = stored.field_record
     assert (moved.diagnosis, moved.work_done, moved.solution) == (
         "Belt worn",
         "Replaced belt",

@@ -53,7 +53,8 @@ def test_vch_16_needing_parts_creates_a_linked_follow_up_visit(client, world, se
     original = session.get(Visit, visit)
     assert follow_up.request_id == original.request_id
     assert (follow_up.status, follow_up.appointment_status) == ("scheduled", "proposed")
-    assert follow_up.reserved_start is None  # the dispatcher books it once the part is in
+    # the dispatcher books it once the part is in
+    assert follow_up.route_stop.reserved_start is None
     assert (original.request.status, original.request.hold_reason) == ("on_hold", "parts")
 
 

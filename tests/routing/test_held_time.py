@@ -82,3 +82,18 @@ def test_rte_4_pinning_onto_time_held_by_a_visit_under_way_is_409(client, day, s
     ]
     session.expire_all()
     assert session.get(Visit, waiting["id"]).technician_id is None
+
+
+def test_rte_4_a_change_of_the_route_stop_alone_is_a_change_of_the_visit(client, day, session):
+    """Sync, If-Match and the kept region-days see pins and starts (they live in route_stops)."""
+    visit = visit_at(client, day, 31.21, 121.46, 9, 13)
+    pinned = client.post(
+        f"/api/v1/visits/{visit['id']}/pin",
+        headers=day.auth("dispatcher"),
+        json={"pin_technician": False, "pinned_start": local(10).isoformat()},
+    )
+    assert pinned.status_code == 200, pinned.get_json()
+    assert pinned.get_json()["version"] == visit["version"] + 1
+    assert datetime.fromisoformat(pinned.get_json()["pinned_start"]) == local(10)
+    stop = session.get(Visit, visit["id"]).route_stop
+    assert (stop.pinned_technician, stop.pinned_start) == (False, local(10))

@@ -170,8 +170,9 @@ def test_accept_writes_assignments_and_etas_and_discard_writes_nothing(
         for position, stop in enumerate(route["stops"], start=1):
             visit = session.get(Visit, stop["visit_id"])
             assert visit.technician_id == route["technician_id"]
-            assert visit.route_position == position and visit.plan_id == chosen["id"]
-            assert visit.planned_start == datetime.fromisoformat(stop["start"])
+            stop_of = visit.route_stop
+            assert stop_of.route_position == position and stop_of.plan_id == chosen["id"]
+            assert visit.route_stop.planned_start == datetime.fromisoformat(stop["start"])
     routed = session.scalars(select(AuditEntry).where(AuditEntry.action == "visit.routed")).all()
     assert len(routed) == 3
 
@@ -200,7 +201,7 @@ def test_insertion_takes_the_route_with_least_extra_travel(client, day, session,
     session.expire_all()
     stored = session.get(Visit, urgent["id"])
     assert stored.technician_id == owner
-    assert stored.planned_start == datetime.fromisoformat(applied["planned_start"])
+    assert stored.route_stop.planned_start == datetime.fromisoformat(applied["planned_start"])
     assert near_c["id"]
 
 
