@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import flag_modified
 
+from dispatch.booking.models import Appointment
 from dispatch.clock import utcnow
 from dispatch.db import Base
 from dispatch.errors import InvalidTransition, RuleViolation
@@ -95,8 +96,6 @@ class Visit(Base):
     window_end: Mapped[datetime]
     duration_minutes: Mapped[int] = mapped_column(default=60)
     status: Mapped[str] = mapped_column(String(16), default=VisitStatus.SCHEDULED)
-    appointment_status: Mapped[str] = mapped_column(String(24), default=A.PROPOSED)
-    confirmed_at: Mapped[datetime | None]
     # Device times (what the phone says) beside the server's receipt times.
     en_route_at: Mapped[datetime | None]
     en_route_received_at: Mapped[datetime | None]
@@ -113,18 +112,11 @@ class Visit(Base):
     required_skill: Mapped[str | None] = mapped_column(String(48))
     required_level: Mapped[int] = mapped_column(default=1)
     priority: Mapped[str] = mapped_column(String(8), default="medium")
-    reschedule_count: Mapped[int] = mapped_column(default=0)
-    cancel_reason: Mapped[str | None] = mapped_column(String(500))
     follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
     needs_manager_review: Mapped[bool] = mapped_column(default=False)  # e.g. unsigned voucher
     # Any ORM update moves it, so the app's sync sees dispatcher edits too.
     changed_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # A dispatcher let the technician set off although the appointment is unconfirmed or on
-    # another day (the reason is kept and audited).
-    released_at: Mapped[datetime | None]
-    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    release_reason: Mapped[str | None] = mapped_column(String(500))
 
     request: Mapped[ServiceRequest] = relationship()
     technician: Mapped[Technician | None] = relationship()
@@ -132,12 +124,14 @@ class Visit(Base):
     # Every visit has its field record from the start (one row each; loaded with the visit).
     field_record: Mapped[VisitFieldRecord] = relationship(lazy="joined", innerjoin=True)
     route_stop: Mapped[RouteStop] = relationship(lazy="joined", innerjoin=True)
+    appointment: Mapped[Appointment] = relationship(lazy="joined", innerjoin=True)
 
     __mapper_args__ = {"version_id_col": version}
 
     def __init__(self, **values):
         values.setdefault("field_record", VisitFieldRecord(arrival_far_from_site=False))
         values.setdefault("route_stop", RouteStop(pinned_technician=False))
+        values.setdefault("appointment", Appointment(status=A.PROPOSED, reschedule_count=0))
         super().__init__(**values)
         self.route_stop.technician_id = self.technician_id
 
@@ -171,19 +165,20 @@ class Visit(Base):
 
     @property
     def confirmed(self) -> bool:
-        return self.appointment_status == A.CONFIRMED
+        return self.appointment.status == A.CONFIRMED
 
     @property
     def released(self) -> bool:
-        return self.released_at is not None
+        return self.appointment.released_at is not None
 
     def _move(self, to: VisitStatus) -> None:
         VISIT_LIFECYCLE.check(self.status, to)
         self.status = to
 
     def _appoint(self, to: AppointmentStatus) -> None:
-        APPOINTMENT_LIFECYCLE.check(self.appointment_status, to)
-        self.appointment_status = to
+        APPOINTMENT_LIFECYCLE.check(self.appointment.status, to)
+        self.appointment.status = to
+        self.touch()
 
     def _after_steps(self, at: datetime, *fields: str) -> None:
         """Refuse a device time before an earlier step's (depart ≤ arrive ≤ start ≤ complete)."""
@@ -226,14 +221,14 @@ class Visit(Base):
                 details={"status": self.status},
             )
         self._appoint(A.CONFIRMED)
-        self.confirmed_at = at
+        self.appointment.confirmed_at = at
         self.request.resume_by_appointment()
         return True
 
     def repropose(self, *, confirmed_at: datetime | None) -> None:
         """After a new window: confirmed when the customer chose it, else proposed again."""
         self._appoint(A.CONFIRMED if confirmed_at else A.PROPOSED)
-        self.confirmed_at = confirmed_at
+        self.appointment.confirmed_at = confirmed_at
         if confirmed_at:
             self.request.resume_by_appointment()
 
@@ -241,29 +236,32 @@ class Visit(Base):
         """Let the technician set off although unconfirmed or on another day (dispatcher)."""
         if not self.waiting:
             raise InvalidTransition(f"Visit is {self.status}; only a waiting visit is released")
-        self.released_at, self.released_by_id, self.release_reason = at, by_user_id, reason
+        appointment = self.appointment
+        appointment.released_at, appointment.released_by_id = at, by_user_id
+        appointment.release_reason = reason
+        self.touch()
 
     def move_window(self, start: datetime, end: datetime) -> None:
         """Give a not-yet-started visit a new arrival window (a reschedule)."""
-        if not self.waiting or self.appointment_status not in (A.PROPOSED, A.CONFIRMED):
+        if not self.waiting or self.appointment.status not in (A.PROPOSED, A.CONFIRMED):
             raise InvalidTransition(
-                f"Visit is {self.status}/{self.appointment_status}; it cannot be rescheduled"
+                f"Visit is {self.status}/{self.appointment.status}; it cannot be rescheduled"
             )
         self.window_start, self.window_end = start, end
-        self.reschedule_count += 1
+        self.appointment.reschedule_count += 1
 
     def cancel(self, reason: str) -> None:
         """Cancel the visit before anyone set off (side exit of the job states)."""
         self._move(V.CANCELLED)
         self._appoint(A.CANCELLED)
-        self.cancel_reason = reason
+        self.appointment.cancel_reason = reason
         self.route_stop.keep(None)
 
     def miss(self, reason: str) -> None:
         """Record that the customer was not there (no-show); the technician's time is freed."""
         self._move(V.CANCELLED)
         self._appoint(A.MISSED)
-        self.cancel_reason = reason
+        self.appointment.cancel_reason = reason
         self.route_stop.keep(None)
 
     def hold(self, technician_id: int | None, start: datetime | None) -> None:
@@ -324,7 +322,7 @@ class Visit(Base):
         """Return the fields an audit row shows before and after a change."""
         return {
             "status": self.status,
-            "appointment_status": self.appointment_status,
+            "appointment_status": self.appointment.status,
             "technician_id": self.technician_id,
             "request_status": self.request.status if self.request else None,
         }

@@ -39,8 +39,8 @@ class VisitOut(Schema):
     window_end = UTCDateTime()
     duration_minutes = fields.Integer()
     status = fields.String()
-    appointment_status = fields.String()
-    confirmed_at = UTCDateTime(allow_none=True)
+    appointment_status = fields.String(attribute="appointment.status")
+    confirmed_at = UTCDateTime(attribute="appointment.confirmed_at", allow_none=True)
     en_route_at = UTCDateTime(allow_none=True)
     arrived_at = UTCDateTime(allow_none=True)
     completed_at = UTCDateTime(allow_none=True)
@@ -54,9 +54,9 @@ class VisitOut(Schema):
     pinned_start = UTCDateTime(attribute="route_stop.pinned_start", allow_none=True)
     planned_start = UTCDateTime(attribute="route_stop.planned_start", allow_none=True)
     route_position = fields.Integer(attribute="route_stop.route_position", allow_none=True)
-    released_at = UTCDateTime(allow_none=True)
-    released_by_id = fields.Integer(allow_none=True)
-    release_reason = fields.String(allow_none=True)
+    released_at = UTCDateTime(attribute="appointment.released_at", allow_none=True)
+    released_by_id = fields.Integer(attribute="appointment.released_by_id", allow_none=True)
+    release_reason = fields.String(attribute="appointment.release_reason", allow_none=True)
 
 
 class ReleaseIn(Schema):

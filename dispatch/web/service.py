@@ -46,7 +46,7 @@ def appointment_view(link: CustomerLink, config: Config) -> AppointmentView:
         customer=mask_name(customer.name),
         phone=mask_phone(customer.phone),
         address=mask_address(request.site.address) if request.site else "",
-        appointment_status=visit.appointment_status,
+        appointment_status=visit.appointment.status,
         visit_status=visit.status,
         language=customer.language,
     )

@@ -2,7 +2,8 @@
 
 The on-site work record (owner dispatch.visits.fieldwork) moves to visit_field_records; the
 visit's place on a technician's day (owner dispatch.schedule) to route_stops, with a copy of the
-technician id and the no-overlap exclusion constraint. Data moves with the columns both ways.
+technician id and the no-overlap exclusion constraint; the appointment with the customer (owner
+dispatch.booking) to appointments. Data moves with the columns both ways.
 
 Revision ID: 0014_visit_parts
 Revises: 0012_delivery
@@ -54,6 +55,22 @@ def _route_stop_columns() -> list[sa.Column]:
     ]
 
 
+def _appointment_columns() -> list[sa.Column]:
+    when = dispatch.db.UTCDateTime(timezone=True)
+    return [
+        sa.Column("status", sa.String(length=24), nullable=False),  # visits.appointment_status
+        sa.Column("confirmed_at", when, nullable=True),
+        sa.Column("reschedule_count", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("cancel_reason", sa.String(length=500), nullable=True),
+        sa.Column("released_at", when, nullable=True),
+        sa.Column("released_by_id", sa.Integer(), nullable=True),
+        sa.Column("release_reason", sa.String(length=500), nullable=True),
+    ]
+
+
+APPOINTMENT_SOURCES = {"status": "appointment_status"}
+
+
 # Two stops of one technician may never hold overlapping time. Checked per statement
 # (immediate), deferrable so accepting a whole plan can swap visits within a commit.
 ROUTE_STOPS_NO_OVERLAP = (
@@ -73,11 +90,15 @@ def _postgres() -> bool:
     return op.get_bind().dialect.name == "postgresql"
 
 
-def _move_out(table: str, key: str, columns: list[sa.Column], *extra, copied=()) -> None:
+def _move_out(
+    table: str, key: str, columns: list[sa.Column], *extra, copied=(), sources=None
+) -> None:
     """Create the part's table, copy every visit's values into it, drop them from visits.
 
-    `copied` names visit columns the part keeps a copy of (they stay on visits too).
+    `copied` names visit columns the part keeps a copy of (they stay on visits too); `sources`
+    maps a part's column to the visit column it came from when the names differ.
     """
+    sources = sources or {}
     op.create_table(
         table,
         sa.Column(key, sa.Integer(), nullable=False),
@@ -87,23 +108,34 @@ def _move_out(table: str, key: str, columns: list[sa.Column], *extra, copied=())
         sa.PrimaryKeyConstraint(key, name=op.f(f"pk_{table}")),
     )
     names = ", ".join([*copied, *(c.name for c in columns)])
-    op.execute(f"INSERT INTO {table} ({key}, {names}) SELECT id, {names} FROM visits")
+    old = ", ".join([*copied, *(sources.get(c.name, c.name) for c in columns)])
+    op.execute(f"INSERT INTO {table} ({key}, {names}) SELECT id, {old} FROM visits")
     with op.batch_alter_table("visits", schema=None) as batch_op:
         for column in columns:
-            batch_op.drop_column(column.name)
+            batch_op.drop_column(sources.get(column.name, column.name))
 
 
-def _move_back(table: str, key: str, columns: list[sa.Column]) -> None:
+def _move_back(table: str, key: str, columns: list[sa.Column], sources=None) -> None:
     """Give visits the part's columns again, copy the values back and drop the part's table."""
+    sources = sources or {}
     with op.batch_alter_table("visits", schema=None) as batch_op:
         for column in columns:
-            batch_op.add_column(column)
+            if column.name in sources:  # filled below, then required
+                batch_op.add_column(sa.Column(sources[column.name], column.type, nullable=True))
+            else:
+                batch_op.add_column(column)
     for column in columns:
         op.execute(
-            f"UPDATE visits SET {column.name} = "
+            f"UPDATE visits SET {sources.get(column.name, column.name)} = "
             f"(SELECT p.{column.name} FROM {table} p WHERE p.{key} = visits.id) "
             f"WHERE EXISTS (SELECT 1 FROM {table} p WHERE p.{key} = visits.id)"
         )
+    with op.batch_alter_table("visits", schema=None) as batch_op:
+        for column in columns:
+            if column.name in sources:
+                batch_op.alter_column(
+                    sources[column.name], existing_type=column.type, nullable=column.nullable
+                )
     op.drop_table(table)
 
 
@@ -135,9 +167,25 @@ def upgrade() -> None:
     op.create_index(op.f("ix_route_stops_technician_id"), "route_stops", ["technician_id"])
     if _postgres():
         op.execute(ROUTE_STOPS_NO_OVERLAP)
+    with op.batch_alter_table("visits", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_visits_released_by_id_users", type_="foreignkey")
+    _move_out(
+        "appointments",
+        "visit_id",
+        _appointment_columns(),
+        sa.ForeignKeyConstraint(
+            ["released_by_id"], ["users.id"], name=op.f("fk_appointments_released_by_id_users")
+        ),
+        sources=APPOINTMENT_SOURCES,
+    )
 
 
 def downgrade() -> None:
+    _move_back("appointments", "visit_id", _appointment_columns(), APPOINTMENT_SOURCES)
+    with op.batch_alter_table("visits", schema=None) as batch_op:
+        batch_op.create_foreign_key(
+            "fk_visits_released_by_id_users", "users", ["released_by_id"], ["id"]
+        )
     op.drop_index(op.f("ix_route_stops_technician_id"), table_name="route_stops")
     _move_back("route_stops", "visit_id", _route_stop_columns())
     with op.batch_alter_table("visits", schema=None) as batch_op:

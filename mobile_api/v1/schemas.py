@@ -101,7 +101,7 @@ class TechnicianVisitOut(Schema):
     window_start = UTCDateTime()
     window_end = UTCDateTime()
     status = fields.String()
-    appointment_status = fields.String()
+    appointment_status = fields.String(attribute="appointment.status")
     customer_name = fields.String(attribute="request.customer.name")
     customer_phone = fields.String(attribute="request.customer.phone")
     address = fields.String(attribute="request.site.address")

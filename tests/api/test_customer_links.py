@@ -29,7 +29,7 @@ def test_confirming_twice_confirms_once(client, world, session, run_worker, sms)
     assert [m.template for m in session.scalars(select(SmsMessage))].count(
         "appointment_confirmed"
     ) == 1
-    assert session.get(Visit, visit["id"]).appointment_status == "confirmed"
+    assert session.get(Visit, visit["id"]).appointment.status == "confirmed"
 
 
 def test_tampered_link_is_refused_and_changes_nothing(client, world, session, run_worker):
@@ -38,7 +38,7 @@ def test_tampered_link_is_refused_and_changes_nothing(client, world, session, ru
     forged = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     assert client.get(f"/l/{forged}").status_code == 403
     assert client.post(f"/l/{forged}/confirm").status_code == 403
-    assert session.get(Visit, visit["id"]).appointment_status == "proposed"
+    assert session.get(Visit, visit["id"]).appointment.status == "proposed"
 
 
 def test_expired_link_is_410(client, world, session, run_worker):

@@ -177,7 +177,7 @@ def test_customer_reschedules_to_a_free_window_and_cancels(
     session.expire_all()
     stored = session.get(Visit, visit["id"])
     assert stored.window_start == datetime.fromisoformat(chosen)
-    assert stored.appointment_status == "confirmed" and stored.reschedule_count == 1
+    assert stored.appointment.status == "confirmed" and stored.appointment.reschedule_count == 1
     taken = client.post(reschedule_url + "/reschedule", data={"window": "2020-01-01T00:00:00"})
     assert taken.status_code == 422
     ics = client.get(f"/l/{token}/calendar.ics")

@@ -26,13 +26,16 @@ def _constraints(name: str) -> int:
         ).scalar_one()
 
 
-def test_field_record_and_route_stop_move_out_of_visits_and_back_with_their_data(
+def test_field_record_route_stop_and_appointment_move_out_of_visits_and_back_with_their_data(
     client, world, session
 ):
     visit, tech = book_visit(client, world)["id"], world.auth("tech_a")
     stop = session.get(Visit, visit).route_stop
     held = (stop.technician_id, stop.planned_start, stop.reserved_start, stop.reserved_end)
     assert held[0] == world.technician_ids["tech_a"] and held[2] is not None
+    agreed = session.get(Visit, visit).appointment
+    appointment = (agreed.status, agreed.released_at, agreed.released_by_id, agreed.release_reason)
+    assert appointment[1] is not None and appointment[3]  # book_visit releases it
     walk_to_site(client, tech, visit, lat=31.30, lon=121.60)
     etag = client.get(f"/mobile/v1/visits/{visit}", headers=tech).headers["ETag"]
     saved = client.patch(
@@ -43,12 +46,12 @@ def test_field_record_and_route_stop_move_out_of_visits_and_back_with_their_data
     assert saved.status_code == 200, saved.get_json()
     session.close()
     db.session.remove()
-    assert not {"diagnosis", "reserved_start", "pinned_start"} & _visit_columns()
+    assert not {"diagnosis", "reserved_start", "appointment_status"} & _visit_columns()
 
     command.downgrade(schema.alembic_config(db.url), BEFORE_PARTS)
     try:
         tables = set(inspect(db.engine).get_table_names())
-        assert not {"visit_field_records", "route_stops"} & tables
+        assert not {"visit_field_records", "route_stops", "appointments"} & tables
         with db.engine.connect() as conn:
             row = conn.execute(
                 text(
@@ -60,14 +63,27 @@ def test_field_record_and_route_stop_move_out_of_visits_and_back_with_their_data
         assert tuple(row[:3]) == ("Belt worn", "New belt", True)
         assert tuple(row[3:]) == held
         assert _constraints("visits_no_overlap") == 1
+        with db.engine.connect() as conn:
+            row = conn.execute(
+                text(
+                    "SELECT appointment_status, released_at, released_by_id, release_reason"
+                    " FROM visits WHERE id = :v"
+                ),
+                {"v": visit},
+            ).one()
+        assert tuple(row) == appointment
     finally:
         schema.upgrade(db.url)
 
-    assert not {"diagnosis", "reserved_start", "pinned_start"} & _visit_columns()
+    assert not {"diagnosis", "reserved_start", "appointment_status"} & _visit_columns()
     assert (_constraints("visits_no_overlap"), _constraints("route_stops_no_overlap")) == (0, 1)
     stored = session.get(Visit, visit)
     stop = stored.route_stop
     assert (stop.technician_id, stop.planned_start, stop.reserved_start, stop.reserved_end) == held
+    agreed = stored.appointment
+    assert (agreed.status, agreed.released_at, agreed.released_by_id, agreed.release_reason) == (
+        appointment
+    )
     moved = stored.field_record
     assert (moved.diagnosis, moved.work_done, moved.solution) == (
         "Belt worn",

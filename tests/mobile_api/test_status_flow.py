@@ -52,7 +52,7 @@ def test_vch_16_needing_parts_creates_a_linked_follow_up_visit(client, world, se
     follow_up = session.scalars(select(Visit).where(Visit.follow_up_of_id == visit)).one()
     original = session.get(Visit, visit)
     assert follow_up.request_id == original.request_id
-    assert (follow_up.status, follow_up.appointment_status) == ("scheduled", "proposed")
+    assert (follow_up.status, follow_up.appointment.status) == ("scheduled", "proposed")
     # the dispatcher books it once the part is in
     assert follow_up.route_stop.reserved_start is None
     assert (original.request.status, original.request.hold_reason) == ("on_hold", "parts")
@@ -76,7 +76,7 @@ def test_apt_11_unable_for_any_reason_proposes_a_follow_on_and_tells_the_custome
     follow_on = session.scalars(select(Visit).where(Visit.follow_up_of_id == visit)).one()
     request = session.get(Visit, visit).request
     assert (request.status, request.hold_reason) == ("on_hold", hold_reason)
-    assert follow_on.appointment_status == "proposed"
+    assert follow_on.appointment.status == "proposed"
     told = session.scalars(select(SmsMessage).where(SmsMessage.template == "job_on_hold")).one()
     assert told.visit_id == follow_on.id and request.number in told.body
     assert request.hold_told_by_id == session.get(Visit, visit).technician.user_id

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from dispatch.booking.models import Appointment
 from dispatch.complaints.models import Complaint
 from dispatch.complaints.rules import COMPLAINT_LIFECYCLE, ComplaintStatus
 from dispatch.errors import InvalidTransition, RuleViolation
@@ -160,10 +161,10 @@ def test_close_problem_is_none_when_both_conditions_hold():
     assert close_problem(voucher_archived=True, customer_confirmed=True) is None
 
 
-def _visit(**fields) -> Visit:
+def _visit(appointment_status=AppointmentStatus.CONFIRMED, **fields) -> Visit:
     values = {
         "status": VisitStatus.SCHEDULED,
-        "appointment_status": AppointmentStatus.CONFIRMED,
+        "appointment": Appointment(status=appointment_status, reschedule_count=0),
         "window_start": T0,
         "window_end": T0 + timedelta(hours=2),
         "request": _request(JobStatus.SCHEDULED),
@@ -214,7 +215,7 @@ def test_device_times_must_follow_depart_arrive_start_complete():
         visit.complete(at=T0 + timedelta(minutes=25), received_at=T0)
     assert visit.status == VisitStatus.IN_PROGRESS
     visit.complete(at=T0 + timedelta(minutes=90), received_at=T0)
-    assert (visit.status, visit.appointment_status) == ("completed", "completed")
+    assert (visit.status, visit.appointment.status) == ("completed", "completed")
 
 
 def test_visit_moves_outside_the_table_raise_invalid_transition():
@@ -222,7 +223,7 @@ def test_visit_moves_outside_the_table_raise_invalid_transition():
     with pytest.raises(InvalidTransition):
         visit.arrive(at=T0, received_at=T0)
     visit.cancel("Customer fixed it")
-    assert (visit.status, visit.appointment_status) == ("cancelled", "cancelled")
+    assert (visit.status, visit.appointment.status) == ("cancelled", "cancelled")
     with pytest.raises(InvalidTransition):
         visit.confirm(at=T0)
 

@@ -36,7 +36,7 @@ def test_customer_confirms_appointment_in_browser(
     shot = screenshot(page, "appointment-confirmed")
     assert shot.stat().st_size > 5_000
     session.expire_all()
-    assert session.get(Visit, visit["id"]).appointment_status == "confirmed"
+    assert session.get(Visit, visit["id"]).appointment.status == "confirmed"
     page.goto(f"{live_server}/l/{token}?lang=zh_CN")
     assert page.inner_text("#status") == "已确认"
 
