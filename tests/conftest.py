@@ -70,7 +70,7 @@ def _app_for(backend: str, tmp_factory):
     return _apps[backend]
 
 
-def _clean(config: Config) -> None:
+def _clean(app, config: Config) -> None:
     existing = set(inspect(db.engine).get_table_names())
     tables = [t.name for t in Base.metadata.sorted_tables if t.name in existing]
     with db.engine.begin() as conn:
@@ -81,7 +81,7 @@ def _clean(config: Config) -> None:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     jobs.redis_connection(config).flushdb()
     limiter.reset()  # one limiter per process: its storage is the last app's Redis
-    booked_days.clear()  # kept region-days belong to the previous test's data
+    booked_days.kept_days(app).clear()  # kept region-days belong to the previous test's data
     gateway_for(config).clear()
 
 
@@ -104,7 +104,7 @@ def app(backend, tmp_path_factory):
     config = app.config["DISPATCH"]
     activate(config)
     db.configure(config.effective_database_url)
-    _clean(config)
+    _clean(app, config)
     yield app
     db.session.remove()
 

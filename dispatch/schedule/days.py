@@ -1,6 +1,8 @@
 """A region's technicians' days as the owner sees them: routes, fixed holds, breaks, travel.
 
 Built region-days are kept while nothing on them changed: slot search asks the same day often.
+The kept days hang off the Flask app (`app.extensions`); without an app (a script, the worker)
+every day is built afresh, which is always correct, only slower.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -32,8 +35,7 @@ MAX_AGE_SECONDS = 60
 # Break ids of time held outside the region-day's routes (lunch is 1, absences count from 2).
 HOLD_BREAK_BASE = 1_000_000
 
-_lock = threading.Lock()
-_days: OrderedDict[tuple, tuple[tuple, float, RegionDay]] = OrderedDict()
+EXTENSION = "dispatch.schedule.days"
 
 
 def travel_matrix_for(config: Config) -> TravelMatrix:
@@ -76,21 +78,50 @@ class RegionDay:
         return self.held.get(technician_id, ())
 
 
+class KeptDays:
+    """Built region-days with the fingerprint they were built at (newest last, at most MAX_DAYS)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._days: OrderedDict[tuple, tuple[tuple, float, RegionDay]] = OrderedDict()
+
+    def find(self, key: tuple, stamp: tuple) -> RegionDay | None:
+        with self._lock:
+            cached = self._days.get(key)
+            if cached and cached[0] == stamp and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
+                self._days.move_to_end(key)
+                return cached[2]
+        return None
+
+    def keep(self, key: tuple, stamp: tuple, built: RegionDay) -> None:
+        with self._lock:
+            self._days[key] = (stamp, time.monotonic(), built)
+            while len(self._days) > MAX_DAYS:
+                self._days.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every kept day (tests, or after bulk changes to technicians)."""
+        with self._lock:
+            self._days.clear()
+
+
+def kept_days(app: Flask) -> KeptDays:
+    """Return the app's kept region-days (made on first use)."""
+    return app.extensions.setdefault(EXTENSION, KeptDays())
+
+
 def get(session: Session, config: Config, region: Region, day: date) -> RegionDay:
     """Return the region's day, rebuilding it when its visits or staff changed."""
+    if not has_app_context():
+        return build(session, config, region, day)
+    kept = kept_days(current_app)
     key = (config.effective_database_url, region.id, day)
     stamp = _fingerprint(session, region, day)
-    with _lock:
-        cached = _days.get(key)
-        if cached and cached[0] == stamp and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
-            _days.move_to_end(key)
-            return cached[2]
-    built = build(session, config, region, day)
-    with _lock:
-        _days[key] = (stamp, time.monotonic(), built)
-        while len(_days) > MAX_DAYS:
-            _days.popitem(last=False)
-    return built
+    found = kept.find(key, stamp)
+    if found is None:
+        found = build(session, config, region, day)
+        kept.keep(key, stamp, found)
+    return found
 
 
 def build(session: Session, config: Config, region: Region, day: date) -> RegionDay:
@@ -224,9 +255,3 @@ def _fingerprint(session: Session, region: Region, day: date) -> tuple:
         )
     ).one()
     return tuple(visits) + tuple(staff)
-
-
-def clear() -> None:
-    """Forget every kept day (tests, or after bulk changes to technicians)."""
-    with _lock:
-        _days.clear()

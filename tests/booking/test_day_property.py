@@ -227,7 +227,7 @@ def _apply(session, config, world, clock, event) -> None:
 def test_apt_every_listed_window_stays_bookable_through_any_day(
     app, config, morning, homes, sites, history
 ):
-    _clean(config)
+    _clean(app, config)
     with time_machine.travel(morning, tick=False) as clock, Session(bind=db.engine) as session:
         world = _arrange(session, homes, sites)
         probe = _request(session, world, world["sites"][0])
