@@ -1,46 +1,45 @@
-"""Pick the routing backend per problem: PyVRP for pure VRPTW, VROOM for field constraints."""
+"""Pick the routing backend per problem and make its plan keep every rule of the engine.
+
+PyVRP models every field rule (breaks by repair), searches the whole budget and is the default;
+VROOM plans when PyVRP is not installed. Either plan passes `repair`, so what the engine's own
+rules (working time, speed, breaks, absences) reject is re-planned or reported unassigned.
+"""
 
 from __future__ import annotations
 
-import time
-
-from dispatch.routing import pyvrp_engine, rules
+from dispatch.routing import pyvrp_engine
 from dispatch.routing.engine import Problem, Solution, Solver
+from dispatch.routing.repair import repair
 from dispatch.routing.vroom_engine import VroomSolver
 
 
-def choose_solver(problem: Problem) -> Solver:
-    """Return PyVRP when installed, able to express the problem and likely to fit it all."""
-    if (
-        pyvrp_engine.available()
-        and pyvrp_engine.expresses(problem)
-        and not _some_task_cannot_fit(problem)
-    ):
-        return pyvrp_engine.PyvrpSolver()
-    return VroomSolver()
-
-
-def _some_task_cannot_fit(problem: Problem) -> bool:
-    # PyVRP must visit every task and would spend the whole budget proving it cannot.
-    capacities = [v.capacity for v in problem.vehicles]
-    if None not in capacities and sum(t.demand for t in problem.tasks) > sum(capacities):
-        return True
-    return any(rules.diagnose(problem, t) is not None for t in problem.tasks)
+def choose_solver(
+    problem: Problem, *, threads: int = 1, seed: int = 1, iterations: int | None = None
+) -> Solver:
+    """Return PyVRP when installed and there is something to plan, else VROOM."""
+    if pyvrp_engine.available() and pyvrp_engine.expresses(problem):
+        return pyvrp_engine.PyvrpSolver(seed=seed, iterations=iterations)
+    return VroomSolver(threads=threads)
 
 
 class Planner:
-    """Solve with the backend that fits the problem; fall back to VROOM if PyVRP cannot fit all."""
+    """Plan with the backend that fits the problem, within the budget.
+
+    `threads` is VROOM's thread count (PyVRP searches on one). With `iterations`, PyVRP stops
+    after that many iterations (or at the budget, whichever comes first), so the same seed gives
+    the same plan; with a time budget alone the plan depends on how far the search gets.
+    """
 
     name = "planner"
 
+    def __init__(self, threads: int = 1, seed: int = 1, iterations: int | None = None) -> None:
+        self.threads = threads
+        self.seed = seed
+        self.iterations = iterations
+
     def solve(self, problem: Problem, time_limit_s: float) -> Solution:
-        """Plan all tasks on the vehicles within the time limit."""
-        began = time.monotonic()
-        solver = choose_solver(problem)
-        solution = solver.solve(problem, time_limit_s)
-        if solution.unassigned and not isinstance(solver, VroomSolver):
-            # PyVRP has to visit every task; when they do not all fit, VROOM plans the most it
-            # can and names a reason for the rest. Only the time left of the budget is spent.
-            left = max(time_limit_s - (time.monotonic() - began), 0.1)
-            solution = VroomSolver().solve(problem, left)
-        return solution
+        """Plan the tasks on the vehicles within the time limit."""
+        solver = choose_solver(
+            problem, threads=self.threads, seed=self.seed, iterations=self.iterations
+        )
+        return repair(problem, solver.solve(problem, time_limit_s))

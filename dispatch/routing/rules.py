@@ -23,6 +23,11 @@ NO_FEASIBLE_SLOT = "no_feasible_slot"
 # exact window would make one slow leg cancel the whole pinned appointment.
 PINNED_TIME_SLACK_S = 300
 
+# Leaving a task unplanned costs this many seconds of travel, plus PER_PRIORITY for each point of
+# priority (0..100): a low-priority visit (10) is worth a 2 h detour, a high one (100) 11 h.
+UNPLANNED_BASE_S = 3600
+UNPLANNED_PER_PRIORITY_S = 360
+
 # Reported by travel matrices for unreachable pairs; large enough to be infeasible in any shift,
 # small enough to fit the unsigned 32-bit matrices VROOM takes.
 UNREACHABLE = 10**9
@@ -38,6 +43,18 @@ class TimeWindow:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError(f"time window ends before it starts: {self.start}..{self.end}")
+
+
+def scaled_travel(seconds: int, speed_factor: float) -> int:
+    """Return a travel time at a speed factor (above 1 is faster), rounded half to even."""
+    return seconds if speed_factor == 1 else round(seconds / speed_factor)
+
+
+def unplanned_cost(task: Task) -> int:
+    """Return what leaving a task unplanned costs, in seconds of travel."""
+    if task.unplanned_cost is not None:
+        return task.unplanned_cost
+    return UNPLANNED_BASE_S + task.priority * UNPLANNED_PER_PRIORITY_S
 
 
 def skill_level(skill: Skill) -> tuple[int, int]:
@@ -156,9 +173,11 @@ def _round_trip_fits(problem: Problem, vehicle: Vehicle, task: Task) -> bool:
         return False
     if vehicle.max_tasks is not None and vehicle.max_tasks < 1:
         return False
-    there = problem.travel(vehicle.start_index, task.location_index)
-    back = problem.travel(task.location_index, vehicle.end_index)
+    there = problem.vehicle_travel(vehicle, vehicle.start_index, task.location_index)
+    back = problem.vehicle_travel(vehicle, task.location_index, vehicle.end_index)
     if vehicle.max_travel_time is not None and there + back > vehicle.max_travel_time:
+        return False
+    if vehicle.max_duration is not None and there + task.service + back > vehicle.max_duration:
         return False
     start = earliest_start(effective_windows(task), vehicle.shift.start + there)
     return start is not None and start + task.service + back <= vehicle.shift.end
