@@ -13,6 +13,7 @@ from bench.sdvrptw.instances import Instance
 from dispatch.routing import pyvrp_engine
 from dispatch.routing.engine import Problem, Solution, Solver, Task, TimeWindow, Vehicle
 from dispatch.routing.planner import Planner
+from dispatch.routing.pyvrp_engine import FORBIDDEN
 from dispatch.routing.vroom_engine import VroomSolver
 
 Routes = list[list[int]]
@@ -80,6 +81,13 @@ def _pyvrp(instance: Instance, path: Path, budget: float) -> Routes:
     from pyvrp.stop import MaxRuntime
 
     data = pyvrp.read(path, round_func="exact")
+    # pyvrp.read bars customers a vehicle type may not serve with MAX_VALUE (2^44) in both
+    # matrices; with it in the durations, PyVRP 0.14.1 never returned from a 1 s solve of PR02
+    # (stopped after 100 s). The same barrier at 10^12, as our engine uses, solves in 1 s.
+    data = data.replace(
+        distance_matrices=[_capped(m) for m in data.distance_matrices()],
+        duration_matrices=[_capped(m) for m in data.duration_matrices()],
+    )
     result = pyvrp.solve(data, MaxRuntime(budget), seed=1, collect_stats=False, display=False)
     routes: Routes = [[] for _ in range(instance.fleet)]
     free = [
@@ -92,6 +100,12 @@ def _pyvrp(instance: Instance, path: Path, budget: float) -> Routes:
         # Client activity idx k (0-based over clients) is customer k + depots.
         routes[vehicle] = [a.idx + depots for a in route.schedule() if a.is_client()]
     return routes
+
+
+def _capped(matrix):
+    import numpy as np
+
+    return np.minimum(matrix, FORBIDDEN)
 
 
 def _ortools(instance: Instance, path: Path, budget: float) -> Routes:

@@ -44,8 +44,9 @@ try:
 except ImportError:  # pragma: no cover - depends on the installed extras
     pyvrp = None
 
-# A huge travel time that still leaves room to add several of them without overflow.
-_FORBIDDEN = 10**12
+# A huge travel time that still leaves room to add several of them without overflow. PyVRP's
+# own MAX_VALUE (2^44) in a duration matrix made a 1 s solve of SDVRPTW PR02 run for minutes.
+FORBIDDEN = 10**12
 
 
 class PyvrpUnavailable(RuntimeError):
@@ -164,8 +165,8 @@ class _Model:
             barred -= set(depot_places)
             if barred:
                 rows = sorted(barred)
-                matrix[rows, :] = _FORBIDDEN
-                matrix[:, rows] = _FORBIDDEN
+                matrix[rows, :] = FORBIDDEN
+                matrix[:, rows] = FORBIDDEN
                 matrix[rows, rows] = 0
             matrices.append(matrix)
         loaded = any(t.demand for t in problem.tasks) or any(
