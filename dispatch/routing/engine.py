@@ -70,6 +70,11 @@ class Vehicle:
     max_duration: int | None = None
     speed_factor: float = 1.0  # above 1 drives faster: every travel time is divided by it
 
+    @cached_property
+    def skill_levels(self) -> dict[int, int]:
+        """The highest level owned of each skill id (worked out once per vehicle)."""
+        return rules.skill_levels(self.skills)
+
 
 @dataclass(frozen=True)
 class Task:
@@ -128,9 +133,13 @@ class Problem:
         """Return the travel time of this vehicle, at its own speed."""
         return rules.scaled_travel(self.travel(origin, destination), vehicle.speed_factor)
 
+    @cached_property
+    def _duration_array(self) -> np.ndarray:
+        return np.asarray(self.durations, dtype=np.int64)
+
     def travel_matrix(self, speed_factor: float = 1.0) -> np.ndarray:
         """Return the duration matrix (int64) at a speed, as the solver backends take it."""
-        base = np.asarray(self.durations, dtype=np.int64)
+        base = self._duration_array
         if speed_factor == 1:
             return base
         return np.rint(base / speed_factor).astype(np.int64)

@@ -1,16 +1,23 @@
 """Pick the routing backend per problem and make its plan keep every rule of the engine.
 
-PyVRP models every field rule (breaks by repair), searches the whole budget and is the default;
-VROOM plans when PyVRP is not installed. Either plan passes `repair`, so what the engine's own
-rules (working time, speed, breaks, absences) reject is re-planned or reported unassigned.
+PyVRP models every field rule (breaks by repair) and searches the whole budget. VROOM builds a
+good plan fast: it gets a fifth of the budget, its plan is where PyVRP's search starts, and the
+cheaper of the two repaired plans (travel plus unplanned cost) is returned. Without PyVRP, VROOM
+plans alone. Either plan passes `repair`, so what the engine's own rules (working time, speed,
+breaks, absences) reject is re-planned or reported unassigned.
 """
 
 from __future__ import annotations
 
-from dispatch.routing import pyvrp_engine
+import time
+
+from dispatch.routing import pyvrp_engine, vroom_engine
 from dispatch.routing.engine import Problem, Solution, Solver
 from dispatch.routing.repair import repair
 from dispatch.routing.vroom_engine import VroomSolver
+
+WARM_START_SHARE = 0.2  # of the budget, for VROOM's plan that PyVRP starts from
+_LEAST_SEARCH_S = 0.05
 
 
 def choose_solver(
@@ -23,11 +30,12 @@ def choose_solver(
 
 
 class Planner:
-    """Plan with the backend that fits the problem, within the budget.
+    """Plan with the backends that fit the problem, within the budget.
 
     `threads` is VROOM's thread count (PyVRP searches on one). With `iterations`, PyVRP stops
-    after that many iterations (or at the budget, whichever comes first), so the same seed gives
-    the same plan; with a time budget alone the plan depends on how far the search gets.
+    after that many iterations (or at the budget, whichever comes first) and starts from its own
+    construction, so the same seed gives the same plan; with a time budget alone the plan
+    depends on how far the search gets.
     """
 
     name = "planner"
@@ -39,7 +47,20 @@ class Planner:
 
     def solve(self, problem: Problem, time_limit_s: float) -> Solution:
         """Plan the tasks on the vehicles within the time limit."""
+        began = time.monotonic()
         solver = choose_solver(
             problem, threads=self.threads, seed=self.seed, iterations=self.iterations
         )
-        return repair(problem, solver.solve(problem, time_limit_s))
+        if (
+            not isinstance(solver, pyvrp_engine.PyvrpSolver)
+            or self.iterations is not None
+            or not vroom_engine.expresses(problem)
+        ):
+            return repair(problem, solver.solve(problem, time_limit_s))
+        quick = repair(
+            problem,
+            VroomSolver(threads=self.threads).solve(problem, time_limit_s * WARM_START_SHARE),
+        )
+        left = max(time_limit_s - (time.monotonic() - began), _LEAST_SEARCH_S)
+        searched = repair(problem, solver.solve(problem, left, start=quick))
+        return min((searched, quick), key=lambda s: s.cost(problem))

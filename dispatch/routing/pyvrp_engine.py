@@ -19,6 +19,7 @@ How each rule is expressed:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -76,16 +77,30 @@ class PyvrpSolver:
         self.seed = seed
         self.iterations = iterations
 
-    def solve(self, problem: Problem, time_limit_s: float) -> Solution:
-        """Plan the tasks within the time limit (and the iteration limit, when set)."""
+    def solve(
+        self, problem: Problem, time_limit_s: float, start: Solution | None = None
+    ) -> Solution:
+        """Plan the tasks within the time limit (and the iteration limit, when set).
+
+        `start`, a plan from another backend, is where the search begins (a warm start).
+        """
         if not expresses(problem):
             unassigned = tuple(Unassigned(t.id, _reason(problem, t)) for t in problem.tasks)
             return Solution(routes=(), unassigned=unassigned, solver=self.name)
+        began = time.monotonic()
         model = _Model.build(problem)
-        stop = MaxRuntime(time_limit_s)
+        # Building the model is part of the budget: the search gets what is left of it.
+        stop = MaxRuntime(max(time_limit_s - (time.monotonic() - began), 0.01))
         if self.iterations is not None:
             stop = MultipleCriteria([MaxIterations(self.iterations), stop])
-        result = pyvrp.solve(model.data, stop, seed=self.seed, collect_stats=False, display=False)
+        result = pyvrp.solve(
+            model.data,
+            stop,
+            seed=self.seed,
+            collect_stats=False,
+            display=False,
+            initial_solution=model.solution(start) if start is not None else None,
+        )
         routes = model.routes(result.best)
         planned = {t for _, tasks in routes for t in tasks}
         raw = Solution(
@@ -147,12 +162,17 @@ class _Model:
             w for task in problem.tasks for w in (rules.effective_windows(task) or (None,))
         ]
 
-        # Vehicles that serve the same tasks at the same speed share one profile.
+        # Vehicles that serve the same tasks at the same speed share one profile. Only skills
+        # and pins decide what a vehicle serves, so each distinct pair is worked out once.
+        pinned = {t.pinned_vehicle_id for t in problem.tasks}
+        served_by: dict[tuple, frozenset[int]] = {}
         profiles: dict[tuple, int] = {}
         vehicle_profile = {}
         for vehicle in problem.vehicles:
-            served = frozenset(t.id for t in problem.tasks if rules.serves(vehicle, t))
-            key = (served, vehicle.speed_factor)
+            who = (vehicle.skills, vehicle.id if vehicle.id in pinned else None)
+            if who not in served_by:
+                served_by[who] = frozenset(t.id for t in problem.tasks if rules.serves(vehicle, t))
+            key = (served_by[who], vehicle.speed_factor)
             vehicle_profile[vehicle.id] = profiles.setdefault(key, len(profiles))
         matrices = []
         base = np.zeros((places, places), dtype=np.int64)
@@ -243,6 +263,23 @@ class _Model:
         )
         return cls(data, clients, list(types.values()))
 
+    def solution(self, plan: Solution):
+        """Express an engine plan as a PyVRP solution (each visit in the window it starts in)."""
+        type_of = {v.id: k for k, group in enumerate(self.types) for v in group}
+        copies: dict[int, list[int]] = {}
+        for k, task in enumerate(self.clients):
+            copies.setdefault(task.id, []).append(k)
+        routes = []
+        for route in plan.routes:
+            visits = [
+                _copy_for(self.clients, copies[s.id], s.start)
+                for s in route.steps
+                if s.kind is StepKind.TASK and s.id in copies
+            ]
+            if visits and route.vehicle_id in type_of:
+                routes.append(pyvrp.Route(self.data, visits, type_of[route.vehicle_id]))
+        return pyvrp.Solution(self.data, routes)
+
     def routes(self, best) -> list[tuple[Vehicle, list[int]]]:
         """Return each route's concrete vehicle and task ids."""
         free = [list(group) for group in self.types]
@@ -253,6 +290,15 @@ class _Model:
             )
             for route in best.routes()
         ]
+
+
+def _copy_for(clients: list[Task], copies: list[int], start: int) -> int:
+    """Return the client copy (one per window, in order) whose window holds the start."""
+    windows = rules.effective_windows(clients[copies[0]])
+    for k, window in zip(copies, windows, strict=False):
+        if window.start <= start <= window.end:
+            return k
+    return copies[0]
 
 
 def _duration_limit(vehicle: Vehicle) -> int | None:

@@ -62,20 +62,30 @@ def skill_level(skill: Skill) -> tuple[int, int]:
     return skill if isinstance(skill, tuple) else (skill, 0)
 
 
-def has_skills(owned: Iterable[Skill], required: Iterable[Skill]) -> bool:
-    """Tell whether owned skills cover every required skill at the required level or above."""
+def skill_levels(owned: Iterable[Skill]) -> dict[int, int]:
+    """Return the highest level owned of each skill id."""
     best: dict[int, int] = {}
     for skill in owned:
         sid, level = skill_level(skill)
         best[sid] = max(level, best.get(sid, level))
-    return all(best.get(sid, -1) >= level for sid, level in map(skill_level, required))
+    return best
+
+
+def covers(levels: dict[int, int], required: Iterable[Skill]) -> bool:
+    """Tell whether skill levels (from skill_levels) meet every required skill and level."""
+    return all(levels.get(sid, -1) >= level for sid, level in map(skill_level, required))
+
+
+def has_skills(owned: Iterable[Skill], required: Iterable[Skill]) -> bool:
+    """Tell whether owned skills cover every required skill at the required level or above."""
+    return covers(skill_levels(owned), required)
 
 
 def serves(vehicle: Vehicle, task: Task) -> bool:
     """Tell whether the vehicle may take the task at all: pin and skills."""
     if task.pinned_vehicle_id is not None and task.pinned_vehicle_id != vehicle.id:
         return False
-    return has_skills(vehicle.skills, task.skills)
+    return covers(vehicle.skill_levels, task.skills)
 
 
 def skill_codes(problem: Problem) -> tuple[dict[int, set[int]], dict[int, set[int]]]:

@@ -28,6 +28,11 @@ _PROFILE = "car"
 _NO_LIMIT = 2**32 - 1
 
 
+def expresses(problem: Problem) -> bool:
+    """Tell whether VROOM can take the problem: each vehicle needs a start or an end place."""
+    return all(v.start_index is not None or v.end_index is not None for v in problem.vehicles)
+
+
 class VroomSolver:
     """Plan with VROOM; unassigned tasks get the first simple cause found, else no_feasible_slot."""
 

@@ -13,6 +13,7 @@ import pytest
 from dispatch.routing import pyvrp_engine, rules
 from dispatch.routing.engine import Problem, TimeWindow, working_time
 from dispatch.routing.planner import Planner, choose_solver
+from dispatch.routing.repair import repair
 from dispatch.routing.vroom_engine import VroomSolver
 from tests.unit.routing.routing_builders import (
     HOUR,
@@ -104,7 +105,6 @@ def test_rte_16_field_day_plan_keeps_skills_pins_windows_homes_and_lunch():
 
     solution = Planner().solve(problem, time_limit_s=1.0)
 
-    assert solution.solver == "pyvrp"
     assert_routes_keep_rules(problem, solution.routes)  # skills, pin, windows, every lunch
     for route in solution.routes:
         home = problem.vehicle_by_id[route.vehicle_id].start_index
@@ -134,6 +134,17 @@ def test_rte_16_when_not_all_fit_the_high_priority_visit_is_kept():
     assert solution.cost(problem) == solution.travel_time + sum(
         rules.unplanned_cost(problem.task_by_id[k]) for k in (1, 3)
     )
+
+
+def test_rte_16_pyvrp_starts_from_a_given_plan():
+    problem = _field_day(seed=8)
+    start = repair(problem, VroomSolver(threads=1).solve(problem, 1.0))
+
+    searched = pyvrp_engine.PyvrpSolver(iterations=1).solve(problem, 5.0, start=start)
+
+    # One iteration cannot build a plan this good from scratch; from the start it keeps it.
+    assert searched.cost(problem) <= start.cost(problem) * 1.02
+    assert_routes_keep_rules(problem, searched.routes)
 
 
 def test_rte_16_the_same_seed_gives_the_same_plan():
@@ -195,7 +206,7 @@ def test_rte_16_open_route_ends_are_planned_by_pyvrp():
     vehicles = tuple(replace(v, start_index=None, end_index=None) for v in base.vehicles)
     problem = Problem(vehicles, base.tasks, base.durations)
 
-    solution = Planner().solve(problem, time_limit_s=0.3)
+    solution = Planner().solve(problem, time_limit_s=0.3)  # VROOM cannot take such vehicles
 
     assert solution.solver == "pyvrp"
     assert solution.unassigned == ()
