@@ -91,26 +91,22 @@ def serves(vehicle: Vehicle, task: Task) -> bool:
 def skill_codes(problem: Problem) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     """Encode levelled skills and vehicle pins as the flat integer skills VROOM understands.
 
-    Each required (skill, level) pair becomes one code that every vehicle at that level or above
-    owns; each pinned vehicle owns one extra code that only its pinned tasks require.
+    Tasks that the same vehicles may serve (by skills and pin) share one code, which exactly
+    those vehicles own; a task every vehicle may serve needs none. A day where each visit has
+    its own skill list thus needs as many codes as there are distinct groups of able vehicles.
     """
-    pair_code: dict[tuple[int, int], int] = {}
+    everyone = frozenset(v.id for v in problem.vehicles)
+    code_of: dict[frozenset[int], int] = {}
+    task_codes: dict[int, set[int]] = {}
     for task in problem.tasks:
-        for pair in map(skill_level, task.skills):
-            pair_code.setdefault(pair, len(pair_code))
-    pin_code = {v.id: len(pair_code) + i for i, v in enumerate(problem.vehicles)}
+        able = frozenset(v.id for v in problem.vehicles if serves(v, task))
+        if able == everyone:
+            task_codes[task.id] = set()
+        else:  # an empty group (an unknown pin, a skill nobody has) gets a code nobody owns
+            task_codes[task.id] = {code_of.setdefault(able, len(code_of))}
     vehicle_codes = {
-        v.id: {code for pair, code in pair_code.items() if has_skills(v.skills, [pair])}
-        | {pin_code[v.id]}
-        for v in problem.vehicles
+        v.id: {code for able, code in code_of.items() if v.id in able} for v in problem.vehicles
     }
-    task_codes = {}
-    for task in problem.tasks:
-        codes = {pair_code[pair] for pair in map(skill_level, task.skills)}
-        if task.pinned_vehicle_id is not None:
-            # An unknown vehicle gets a code nobody owns, so the task stays unassigned.
-            codes.add(pin_code.get(task.pinned_vehicle_id, len(pair_code) + len(pin_code)))
-        task_codes[task.id] = codes
     return vehicle_codes, task_codes
 
 
