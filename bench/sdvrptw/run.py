@@ -36,6 +36,10 @@ def main() -> int:
     args = _arguments()
     if args.check:
         return _check(args.check)
+    if args.summarize:
+        rows = [r for path in args.summarize for r in csv.DictReader(path.open())]
+        summary([r for r in rows if args.solvers_in_summary in ("", r["solver"])] or rows)
+        return 0
     solvers = available_solvers()
     chosen = [s for s in args.solvers.split(",") if s]
     missing = [s for s in chosen if s not in solvers]
@@ -69,6 +73,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--solvers", default=",".join(available_solvers()))
     parser.add_argument("--tag", default="", help="name of the CSV; default from budgets")
     parser.add_argument("--check", type=Path, nargs="+", help="re-check folders of .sol files")
+    parser.add_argument("--summarize", type=Path, nargs="+", help="summarise result CSVs")
+    parser.add_argument("--solvers-in-summary", default="", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
@@ -106,19 +112,31 @@ def _line(row: dict) -> str:
 
 
 def summary(rows: list[dict]) -> None:
-    """Print mean, median and max gap per budget and solver, and the wins per instance."""
+    """Print mean, median and max gap per budget and solver (all instances, and the first 20,
+    which have 48-288 customers), and on how many instances each solver was best."""
     groups = defaultdict(list)
+    best: dict[tuple, float] = {}
     for row in rows:
         groups[(float(row["budget_s"]), row["solver"])].append(row)
-    print("\nbudget solver     n  infeasible  mean%  median%   max%")
+        if str(row["feasible"]) == "True":
+            key = (float(row["budget_s"]), row["instance"])
+            best[key] = min(best.get(key, float(row["cost"])), float(row["cost"]))
+    print("\nbudget solver     n  infeasible  mean%  median%   max%  mean% PR01-20  best on")
     for (budget, solver), group in sorted(groups.items()):
-        gaps = [float(r["gap_pct"]) for r in group if str(r["feasible"]) == "True"]
+        feasible = [r for r in group if str(r["feasible"]) == "True"]
+        gaps = [float(r["gap_pct"]) for r in feasible]
+        small = [float(r["gap_pct"]) for r in feasible if r["instance"] <= "PR20"]
         stats = (
             f"{statistics.fmean(gaps):6.3f}  {statistics.median(gaps):7.3f} {max(gaps):6.3f}"
             if gaps
             else "     -        -      -"
         )
-        print(f"{budget:>5g}s {solver:8} {len(group):3}  {len(group) - len(gaps):10}  {stats}")
+        small_mean = f"{statistics.fmean(small):8.3f}" if small else "       -"
+        wins = sum(float(r["cost"]) == best[(budget, r["instance"])] for r in feasible)
+        print(
+            f"{budget:>5g}s {solver:8} {len(group):3}  {len(group) - len(gaps):10}  {stats}"
+            f"  {small_mean}     {wins}/{len(group)}"
+        )
 
 
 def _check(folders: list[Path]) -> int:

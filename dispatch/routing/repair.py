@@ -28,6 +28,9 @@ from dispatch.routing.engine import (
 
 # More breaks than this in one day are placed one at a time instead of trying every combination.
 _EXHAUSTIVE_BREAKS = 2
+# A route that breaks a rule tries this many of its cheapest removals before dropping the
+# cheapest outright (a long route would otherwise re-time every removal at every break place).
+_REMOVALS_TRIED = 6
 
 
 def repair(problem: Problem, solution: Solution) -> Solution:
@@ -71,15 +74,23 @@ def feasible_route(
         route = with_breaks(problem, vehicle, tasks)
         if route is not None:
             return route, dropped
-        best = None
-        for k, task in enumerate(tasks):
-            rest = tasks[:k] + tasks[k + 1 :]
-            shorter = with_breaks(problem, vehicle, rest)
-            loss = rules.unplanned_cost(task) - _travel_saved(problem, vehicle, tasks, k)
-            key = (shorter is None, loss)
-            if best is None or key < best[0]:
-                best = (key, k)
-        dropped.append(tasks.pop(best[1]))
+        # Cheapest loss first; the first removal after which the rest fits is taken, and when
+        # none fits alone the cheapest goes and the search goes on.
+        losses = sorted(
+            range(len(tasks)),
+            key=lambda k: (
+                rules.unplanned_cost(tasks[k]) - _travel_saved(problem, vehicle, tasks, k)
+            ),
+        )
+        chosen = next(
+            (
+                k
+                for k in losses[:_REMOVALS_TRIED]
+                if with_breaks(problem, vehicle, tasks[:k] + tasks[k + 1 :])
+            ),
+            losses[0],
+        )
+        dropped.append(tasks.pop(chosen))
 
 
 def with_breaks(problem: Problem, vehicle: Vehicle, tasks: Sequence[Task]) -> Route | None:
@@ -88,7 +99,17 @@ def with_breaks(problem: Problem, vehicle: Vehicle, tasks: Sequence[Task]) -> Ro
     if not breaks:
         return timed_route(problem, vehicle, tasks)
     if len(breaks) <= _EXHAUSTIVE_BREAKS:
-        for positions in _placements(len(tasks), len(breaks)):
+        plain = timed_route(problem, vehicle, tasks)
+        if plain is None and vehicle.max_duration is None:
+            return None  # breaks only make a day longer: no placement can save it
+        starts = [s.start for s in plain.steps[1:-1]] if plain else [0] * len(tasks)
+        ends = [start + t.service for start, t in zip(starts, tasks, strict=True)]
+        possible = [
+            at
+            for at in _placements(len(tasks), len(breaks))
+            if not _after_windows_close(ends, breaks, at)
+        ]
+        for positions in sorted(possible, key=lambda at: _distance_to_windows(starts, breaks, at)):
             route = timed_route(problem, vehicle, _merge(tasks, breaks, positions))
             if route is not None:
                 return route
@@ -109,6 +130,25 @@ def _placements(size: int, count: int):
     """Yield non-decreasing positions (0..size) for `count` breaks, in order."""
     for chosen in combinations(range(size + count), count):
         yield [c - k for k, c in enumerate(chosen)]
+
+
+def _after_windows_close(ends: list[int], breaks: Sequence[Break], positions) -> bool:
+    """Tell whether a break would come after a visit that ends, even at the earliest, after
+    the break's last window closes (times only move later once breaks are added)."""
+    return any(
+        at > 0 and ends[at - 1] > max(w.end for w in brk.windows)
+        for brk, at in zip(breaks, positions, strict=True)
+    )
+
+
+def _distance_to_windows(starts: list[int], breaks: Sequence[Break], positions) -> int:
+    """How far the break positions lie from the break windows on the schedule without breaks;
+    the placements nearest the windows are tried first."""
+    total = 0
+    for brk, at in zip(breaks, positions, strict=True):
+        start = starts[at] if at < len(starts) else (starts[-1] if starts else 0)
+        total += min(abs(start - w.start) + abs(start - w.end) for w in brk.windows)
+    return total
 
 
 def _merge(tasks: Sequence[Task], breaks: Sequence[Break], positions: Sequence[int]) -> list:
