@@ -28,6 +28,9 @@ FIELDS += ["unplanned", "feasible", "violations"]
 
 def main() -> None:
     args = _arguments()
+    if args.summarize:
+        summary(merged(args.summarize))
+        return
     solvers = available_solvers()
     chosen = [s for s in args.solvers.split(",") if s]
     variants = [v for v in args.variants.split(",") if v]
@@ -75,6 +78,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--solvers", default=",".join(available_solvers()))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--tag", default="")
+    parser.add_argument(
+        "--summarize", type=Path, nargs="+", help="summarise CSVs; later rows replace earlier"
+    )
     return parser.parse_args()
 
 
@@ -85,6 +91,18 @@ def _line(row: dict) -> str:
         f"wall {row['wall_s']:6.2f}s cost {row['cost']:9} travel {row['travel']:8} "
         f"unplanned {row['unplanned']:3} {status}"
     )
+
+
+def merged(paths: list[Path]) -> list[dict]:
+    """Read result CSVs; a later file's row replaces an earlier one for the same run."""
+    found = {}
+    for path in paths:
+        for row in csv.DictReader(path.open()):
+            row["budget_s"] = float(row["budget_s"])
+            row["cost"] = int(row["cost"])
+            row["feasible"] = row["feasible"] == "True"
+            found[(row["instance"], row["variant"], row["solver"], row["budget_s"])] = row
+    return list(found.values())
 
 
 def summary(rows: list[dict]) -> None:

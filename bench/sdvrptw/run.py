@@ -36,9 +36,12 @@ def main() -> int:
     args = _arguments()
     if args.check:
         return _check(args.check)
-    if args.summarize:
-        rows = [r for path in args.summarize for r in csv.DictReader(path.open())]
-        summary([r for r in rows if args.solvers_in_summary in ("", r["solver"])] or rows)
+    if args.summarize:  # a later file's row replaces an earlier one for the same run
+        found = {}
+        for path in args.summarize:
+            for row in csv.DictReader(path.open()):
+                found[(row["instance"], row["solver"], float(row["budget_s"]))] = row
+        summary(list(found.values()))
         return 0
     solvers = available_solvers()
     chosen = [s for s in args.solvers.split(",") if s]
@@ -73,8 +76,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--solvers", default=",".join(available_solvers()))
     parser.add_argument("--tag", default="", help="name of the CSV; default from budgets")
     parser.add_argument("--check", type=Path, nargs="+", help="re-check folders of .sol files")
-    parser.add_argument("--summarize", type=Path, nargs="+", help="summarise result CSVs")
-    parser.add_argument("--solvers-in-summary", default="", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--summarize", type=Path, nargs="+", help="summarise CSVs; later rows replace earlier"
+    )
     return parser.parse_args()
 
 

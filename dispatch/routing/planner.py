@@ -1,9 +1,11 @@
 """Pick the routing backend per problem and make its plan keep every rule of the engine.
 
 PyVRP models every field rule (breaks by repair) and searches the whole budget. VROOM builds a
-good plan fast: it gets a fifth of the budget, its plan is where PyVRP's search starts, and the
-cheaper of the two repaired plans (travel plus unplanned cost) is returned. Without PyVRP, VROOM
-plans alone. Either plan passes `repair`, so what the engine's own rules (working time, speed,
+good plan fast: where it models the whole problem (no working-time limit: on SDVRPTW its plans
+broke the route duration, and the planner starting from them trailed PyVRP alone at 10 s, 5.3 %
+against 4.0 % mean gap), it gets a fifth of the budget, its plan is where PyVRP's search starts,
+and the cheaper of the two repaired plans (travel plus unplanned cost) is returned. Without
+PyVRP, VROOM plans alone. Either plan passes `repair`, so what the engine's own rules (working time, speed,
 breaks, absences) reject is re-planned or reported unassigned.
 """
 

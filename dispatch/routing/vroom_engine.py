@@ -28,9 +28,14 @@ _PROFILE = "car"
 _NO_LIMIT = 2**32 - 1
 
 
-def expresses(problem: Problem) -> bool:
-    """Tell whether VROOM can take the problem: each vehicle needs a start or an end place."""
+def takes(problem: Problem) -> bool:
+    """Tell whether VROOM accepts the problem: each vehicle needs a start or an end place."""
     return all(v.start_index is not None or v.end_index is not None for v in problem.vehicles)
+
+
+def expresses(problem: Problem) -> bool:
+    """Tell whether VROOM accepts the problem and models all of it (no working-time limit)."""
+    return takes(problem) and all(v.max_duration is None for v in problem.vehicles)
 
 
 class VroomSolver:

@@ -137,14 +137,15 @@ def test_rte_16_when_not_all_fit_the_high_priority_visit_is_kept():
 
 
 def test_rte_16_pyvrp_starts_from_a_given_plan():
-    problem = _field_day(seed=8)
+    problem = _field_day(seed=9)
     start = repair(problem, VroomSolver(threads=1).solve(problem, 1.0))
 
-    searched = pyvrp_engine.PyvrpSolver(iterations=1).solve(problem, 5.0, start=start)
+    warm = pyvrp_engine.PyvrpSolver(iterations=1).solve(problem, 5.0, start=start)
+    cold = pyvrp_engine.PyvrpSolver(iterations=1).solve(problem, 5.0)
 
-    # One iteration cannot build a plan this good from scratch; from the start it keeps it.
-    assert searched.cost(problem) <= start.cost(problem) * 1.02
-    assert_routes_keep_rules(problem, searched.routes)
+    # One iteration from scratch is far from VROOM's plan; one iteration from it is not.
+    assert warm.cost(problem) < cold.cost(problem)
+    assert_routes_keep_rules(problem, warm.routes)
 
 
 def test_rte_16_the_same_seed_gives_the_same_plan():
