@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.sdvrptw.instances import Instance
-from dispatch.routing import pyvrp_engine
+from dispatch.routing import pyvrp_engine, rules
 from dispatch.routing.engine import Problem, Solution, Solver, Task, TimeWindow, Vehicle
 from dispatch.routing.planner import Planner
 from dispatch.routing.pyvrp_engine import FORBIDDEN
@@ -19,8 +19,8 @@ from dispatch.routing.vroom_engine import VroomSolver
 Routes = list[list[int]]
 SolveFn = Callable[[Instance, Path, float], Routes]
 
-# Every customer must be served: leaving one out costs more than any whole plan.
-MUST_SERVE = 10**10
+# Every customer must be served.
+MUST_SERVE = rules.MUST_PLAN_COST
 
 
 def problem_from_instance(instance: Instance) -> Problem:

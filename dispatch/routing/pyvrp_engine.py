@@ -7,7 +7,7 @@ How each rule is expressed:
 - several windows per visit: one client per window, in a mutually exclusive client group;
 - priorities and more work than fits: every client is optional, its prize the task's unplanned
   cost (rules.unplanned_cost), so PyVRP trades travel against leaving visits out as the engine
-  does;
+  does; a visit that must be planned (cost at least rules.MUST_PLAN_COST) is required;
 - homes: a depot per start or end place (multi-depot); open route ends: one extra place that
   is zero seconds from everywhere;
 - maximum working duration: the vehicle type's shift duration, less its breaks;
@@ -243,8 +243,8 @@ class _Model:
                     service_duration=task.service,
                     tw_early=window.start if window else 0,
                     tw_late=window.end if window else MAX_VALUE,
-                    prize=rules.unplanned_cost(task),
-                    required=False,
+                    prize=0 if _required(task) else rules.unplanned_cost(task),
+                    required=_required(task) and k not in client_group,
                     group=client_group.get(k),
                 )
             )
@@ -259,7 +259,10 @@ class _Model:
             # Travel time is the objective, as for VROOM, so both backends optimise the same.
             distance_matrices=matrices,
             duration_matrices=matrices,
-            groups=[pyvrp.ClientGroup(members, required=False) for members in groups],
+            groups=[
+                pyvrp.ClientGroup(members, required=_required(clients[members[0]]))
+                for members in groups
+            ],
         )
         return cls(data, clients, list(types.values()))
 
@@ -290,6 +293,10 @@ class _Model:
             )
             for route in best.routes()
         ]
+
+
+def _required(task: Task) -> bool:
+    return rules.unplanned_cost(task) >= rules.MUST_PLAN_COST
 
 
 def _copy_for(clients: list[Task], copies: list[int], start: int) -> int:
