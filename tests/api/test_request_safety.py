@@ -112,3 +112,12 @@ def test_prv_11_sql_errors_carry_no_parameters_and_their_logs_no_phone(app, capl
     # PostgreSQL's own message still quotes the value: the log filter masks it
     logging.getLogger("dispatch.api.errors").info("value out of range: %s", error.value)
     assert "out of range" in caplog.text and PHONE not in caplog.text
+
+
+def test_prv_10_only_the_api_docs_page_may_run_its_inline_start_script(client):
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "script-src 'self' 'unsafe-inline'" in docs.headers["Content-Security-Policy"]
+    assert docs.headers["X-Frame-Options"] == "DENY"
+    page = client.get("/console/reports/sla")
+    assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
