@@ -10,10 +10,11 @@ from flask_babel import Babel
 from flask_jwt_extended import JWTManager
 from werkzeug.routing import IntegerConverter
 
+from dispatch import security
 from dispatch.api import errors as api_errors
 from dispatch.api import limits
 from dispatch.api.base import Api
-from dispatch.config import Config, activate, load_config
+from dispatch.config import Config, activate, load_config, running_dev_server
 from dispatch.db import db
 
 LANGUAGES = {"zh_CN": "zh-CN", "en": "en"}
@@ -24,6 +25,7 @@ SWAGGER_UI_VERSION = "5.35.0"
 def create_app(config: Config | None = None) -> Flask:
     """Build the Flask app for a configuration (the environment's when none is given)."""
     config = config or load_config()
+    config.require_serving_key(dev_server=running_dev_server())
     activate(config)
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -35,6 +37,13 @@ def create_app(config: Config | None = None) -> Flask:
         JWT_SECRET_KEY=config.secret_key,
         JWT_ACCESS_TOKEN_EXPIRES=timedelta(minutes=config.access_token_minutes),
         JWT_REFRESH_TOKEN_EXPIRES=timedelta(days=config.refresh_token_days),
+        # API clients send a bearer header; the console's cookie is HttpOnly and SameSite=Strict,
+        # and its writes need the double-submitted CSRF token (X-CSRF-TOKEN).
+        JWT_TOKEN_LOCATION=["headers", "cookies"],
+        JWT_COOKIE_SECURE=config.cookie_secure,
+        JWT_COOKIE_SAMESITE="Strict",
+        JWT_COOKIE_CSRF_PROTECT=True,
+        JWT_SESSION_COOKIE=True,
         API_TITLE="Field dispatch API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
@@ -54,6 +63,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseId  # before any route is registered
     _register_blueprints(app)
     limits.init(app, config)
+    security.init(app, config)
     api_errors.register(app)
     from dispatch.cli import register as register_cli
 
