@@ -83,15 +83,19 @@ def test_console_pages_hold_no_inline_script_or_style(client):
         assert "<script>" not in page and "style=" not in page and "innerHTML" not in page
 
 
-def test_prv_11_console_sms_gateway_logs_no_full_phone_and_no_link_token(app, caplog):
+def test_prv_11_console_sms_gateway_logs_no_full_phone_and_no_link_token(app, caplog, tmp_path):
     caplog.set_level(logging.INFO)
-    ConsoleGateway().send(
+    inbox = tmp_path / "sms-inbox.txt"
+    ConsoleGateway(inbox).send(
         PHONE, f"Confirm: http://127.0.0.1:5000/l/{LINK_TOKEN} call 13812345678", client_ref="r"
     )
     logged = caplog.text
     assert "SMS to" in logged
     assert PHONE not in logged and "13812345678" not in logged and LINK_TOKEN not in logged
     assert "*******5678" in logged and "/l/[redacted]" in logged
+    # The stand-in phone keeps the whole text, readable by this user only, for opening links.
+    assert f"/l/{LINK_TOKEN}" in inbox.read_text() and PHONE in inbox.read_text()
+    assert inbox.stat().st_mode & 0o777 == 0o600
 
 
 def test_prv_11_the_log_filter_applies_to_every_logger_and_argument(app, caplog):
