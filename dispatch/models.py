@@ -14,6 +14,17 @@ from dispatch.devices.models import DeviceSession
 from dispatch.followups.models import FollowUp
 from dispatch.idempotency import IdempotentResponse
 from dispatch.intake.models import ServiceRequest
+from dispatch.knowledge.models import (
+    KbCategory,
+    KbEntry,
+    KbFeedback,
+    KbPackage,
+    KbQueueItem,
+    KbTerm,
+    KbTopic,
+    KbUsageEvent,
+    KbVersion,
+)
 from dispatch.links.models import CustomerLink
 from dispatch.notifications.models import SmsMessage
 from dispatch.numbering import NumberCounter
@@ -45,6 +56,15 @@ __all__ = [
     "FollowUp",
     "IdempotentResponse",
     "InvoiceTask",
+    "KbCategory",
+    "KbEntry",
+    "KbFeedback",
+    "KbPackage",
+    "KbQueueItem",
+    "KbTerm",
+    "KbTopic",
+    "KbUsageEvent",
+    "KbVersion",
     "NumberCounter",
     "OutboxMessage",
     "Part",

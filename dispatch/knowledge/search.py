@@ -1,0 +1,110 @@
+"""Search (KB-4, KB-5): jieba terms looked up in an index table, ranked by weight.
+
+Why a term table and not tsvector + FTS5: one query serves PostgreSQL and the SQLite default
+alike; every term, Chinese characters included, is a B-tree lookup, so 1–2 character queries
+never scan the entries; PostgreSQL adds pg_trgm over the same terms for typos.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dispatch.actors import Actor
+from dispatch.knowledge import access, rules
+from dispatch.knowledge.models import KbEntry, KbPackage, KbTerm, KbTopic, KbUsageEvent
+
+FUZZY_PER_TERM = 3
+
+
+def _with_typos(session: Session, terms: list[str]) -> list[str]:
+    """On PostgreSQL, add indexed terms similar to query words that match nothing (typos)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return terms
+    known = set(session.scalars(select(KbTerm.term).where(KbTerm.term.in_(terms)).distinct()))
+    extra = []
+    for term in terms:
+        if term not in known and len(term) >= 3:
+            extra += session.scalars(
+                select(KbTerm.term)
+                .where(KbTerm.term.op("%")(term))
+                .group_by(KbTerm.term)
+                .order_by(func.similarity(KbTerm.term, term).desc())
+                .limit(FUZZY_PER_TERM)
+            ).all()
+    return list(dict.fromkeys(terms + extra))
+
+
+def _has_term(term: str):
+    return (
+        select(KbTerm.entry_id).where(KbTerm.term == term, KbTerm.entry_id == KbEntry.id).exists()
+    )
+
+
+def search(
+    session: Session,
+    *,
+    actor: Actor,
+    cut,
+    q: str = "",
+    model: str | None = None,
+    tag: str | None = None,
+    problem_type: str | None = None,
+    category_id: int | None = None,
+    product_category: str | None = None,
+    limit: int = 10,
+) -> list[KbEntry]:
+    """Return the best published, unexpired entries the actor may see; log the search."""
+    terms = _with_typos(session, rules.query_terms(q, cut)) if q.strip() else []
+    query = select(KbEntry).where(access.visible(actor))
+    if terms:
+        score = (
+            select(KbTerm.entry_id, func.sum(KbTerm.weight + 1).label("score"))
+            .where(KbTerm.term.in_(terms))
+            .group_by(KbTerm.entry_id)
+            .subquery()
+        )
+        query = query.join(score, score.c.entry_id == KbEntry.id).order_by(
+            score.c.score.desc(), KbEntry.id.desc()
+        )
+    else:
+        query = query.order_by(KbEntry.id.desc())
+    if model:
+        query = query.where(_has_term(rules.facet("model", model)))
+    if tag:
+        query = query.where(_has_term(rules.facet("tag", tag)))
+    if problem_type:
+        query = query.where(KbEntry.problem_type == problem_type)
+    if product_category:
+        query = query.where(KbEntry.product_category == product_category)
+    if category_id:
+        in_category = select(KbTopic.id).join(KbPackage).where(KbPackage.category_id == category_id)
+        query = query.where(KbEntry.topic_id.in_(in_category))
+    found = session.scalars(query.limit(limit)).all()
+    session.add(
+        KbUsageEvent(
+            kind="search",
+            user_id=actor.id if actor.kind == "user" else None,
+            query=(q or f"model:{model or ''} tag:{tag or ''}")[:200],
+            result_count=len(found),
+        )
+    )
+    session.flush()
+    return list(found)
+
+
+def chinese_index_problem(connection) -> str | None:
+    """Return why this database cannot index Chinese for fuzzy search, or None (start-up check).
+
+    pg_trgm extracts no trigrams from Chinese when the database's LC_CTYPE is "C"."""
+    if connection.dialect.name != "postgresql":
+        return None
+    ctype = connection.exec_driver_sql("SELECT current_setting('lc_ctype')").scalar()
+    trigrams = connection.exec_driver_sql("SELECT show_trgm('制冷')").scalar()
+    if not trigrams:
+        return (
+            f"This PostgreSQL database (LC_CTYPE={ctype!r}) cannot index Chinese: pg_trgm finds "
+            "no trigrams in '制冷'. Create the database with a UTF-8 ctype, e.g. "
+            "CREATE DATABASE … LC_CTYPE 'C.UTF-8' TEMPLATE template0."
+        )
+    return None
