@@ -115,6 +115,19 @@ def next_review(published_at: datetime, valid_until: datetime | None = None) -> 
     return min(due, valid_until) if valid_until else due
 
 
+def solution_from_record(
+    *, work_done: str | None, solution: str | None, result: str | None, parts: list
+) -> list[str]:
+    """Return the complete solution of a visit's service record as steps (KB-8)."""
+    steps = [text.strip() for text in (work_done, solution) if text and text.strip()]
+    if parts:
+        used = ", ".join(f"{p['name']} ({p['code']}) x{p['quantity']}" for p in parts)
+        steps.append(f"Parts / 配件: {used}")
+    if result and result.strip():
+        steps.append(f"Result / 结果: {result.strip()}")
+    return steps
+
+
 # --- search terms --------------------------------------------------------------------------
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][0-9a-z\-\u3400-\u9fff]*")

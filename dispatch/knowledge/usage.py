@@ -19,6 +19,7 @@ from dispatch.knowledge.rules import EntryStatus
 from dispatch.knowledge.service import get_entry
 from dispatch.visits.models import Visit
 from dispatch.visits.rules import VisitStatus
+from dispatch.vouchers.models import ServiceVoucher
 
 
 def _user_id(actor: Actor) -> int | None:
@@ -168,12 +169,18 @@ def draft_from_visit(session: Session, *, actor: Actor, visit_id: int, topic_id:
             "Only a completed visit becomes a knowledge draft", error_code="visit_not_completed"
         )
     request = session.get(ServiceRequest, visit.request_id)
-    steps = [s for s in (visit.work_done, visit.solution) if s]
+    record = session.scalar(select(ServiceVoucher).where(ServiceVoucher.visit_id == visit.id))
+    steps = rules.solution_from_record(
+        work_done=record.work_done or visit.work_done,
+        solution=record.solution or visit.solution,
+        result=record.result,
+        parts=record.parts,
+    )
     text = {
         "title": fields.pop("title", None)
         or f"{request.product_model or ''} {request.fault_description}"[:200].strip(),
         "problem": request.fault_description,
-        "cause": visit.diagnosis or "",
+        "cause": record.problem or visit.diagnosis or "",
         "solution_steps": steps,
         "product_models": [request.product_model] if request.product_model else [],
         "tags": fields.pop("tags", []),
