@@ -68,7 +68,12 @@ class KbEntry(Base):
     next_review_at: Mapped[datetime | None]
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     published_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("kb_versions.id", use_alter=True, name="fk_kb_entries_published_version")
+        ForeignKey(
+            "kb_versions.id",
+            use_alter=True,
+            name="fk_kb_entries_published_version",
+            ondelete="SET NULL",  # a cycle with kb_versions.entry_id: either side can go first
+        )
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -30,7 +30,10 @@ def upgrade() -> None:
     published_fk = (
         [
             sa.ForeignKeyConstraint(
-                ["published_version_id"], ["kb_versions.id"], name="fk_kb_entries_published_version"
+                ["published_version_id"],
+                ["kb_versions.id"],
+                name="fk_kb_entries_published_version",
+                ondelete="SET NULL",
             )
         ]
         if is_sqlite
@@ -182,6 +185,7 @@ def upgrade() -> None:
             "kb_versions",
             ["published_version_id"],
             ["id"],
+            ondelete="SET NULL",
         )
 
 
