@@ -129,6 +129,11 @@ class SearchQuery(Schema):
     limit = fields.Integer(load_default=10, validate=validate.Range(1, 50))
 
 
+class SuggestQuery(Schema):
+    fault = fields.String(required=True, validate=validate.Length(1, 200))
+    model = fields.String(load_default=None, validate=_short)
+
+
 class PageQuery(Schema):
     after = fields.Integer(load_default=0, validate=validate.Range(min=0))
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))

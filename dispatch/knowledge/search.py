@@ -53,8 +53,10 @@ def search(
     category_id: int | None = None,
     product_category: str | None = None,
     limit: int = 10,
+    log: bool = True,
 ) -> list[KbEntry]:
-    """Return the best published, unexpired entries the actor may see; log the search."""
+    """Return the best published, unexpired entries the actor may see; log the search unless
+    it is a suggestion while typing (KB-10 counts searches, not keystrokes)."""
     terms = _with_typos(session, rules.query_terms(q, cut)) if q.strip() else []
     query = select(KbEntry).where(access.visible(actor))
     if terms:
@@ -80,7 +82,9 @@ def search(
     if category_id:
         in_category = select(KbTopic.id).join(KbPackage).where(KbPackage.category_id == category_id)
         query = query.where(KbEntry.topic_id.in_(in_category))
-    found = session.scalars(query.limit(limit)).all()
+    found = list(session.scalars(query.limit(limit)).all())
+    if not log:
+        return found
     session.add(
         KbUsageEvent(
             kind="search",
@@ -90,7 +94,7 @@ def search(
         )
     )
     session.flush()
-    return list(found)
+    return found
 
 
 def chinese_index_problem(connection) -> str | None:

@@ -204,22 +204,28 @@ def draft_from_visit(session: Session, *, actor: Actor, visit_id: int, topic_id:
 
 def hints_for_visit(session: Session, *, actor: Actor, visit_id: int, cut, limit: int = 3):
     """Return the top entries for a visit's product model and fault (KB-4: pre-filled search)."""
-    from dispatch.knowledge.search import search
     from dispatch.visits.service import get_for_technician
 
     visit = get_for_technician(session, actor, visit_id)
     request = session.get(ServiceRequest, visit.request_id)
+    return suggestions(
+        session,
+        actor=actor,
+        cut=cut,
+        fault=request.fault_description,
+        model=request.product_model,
+        limit=limit,
+    )
+
+
+def suggestions(session: Session, *, actor: Actor, cut, fault: str, model=None, limit: int = 5):
+    """Return entries for a fault, those for the product model first; not logged as searches."""
+    from dispatch.knowledge.search import search
+
     found = []
-    if request.product_model:  # entries for the model first, then any for the fault
-        found = search(
-            session,
-            actor=actor,
-            cut=cut,
-            q=request.fault_description,
-            model=request.product_model,
-            limit=limit,
-        )
+    if model:
+        found = search(session, actor=actor, cut=cut, q=fault, model=model, limit=limit, log=False)
     if len(found) < limit:
-        more = search(session, actor=actor, cut=cut, q=request.fault_description, limit=limit)
+        more = search(session, actor=actor, cut=cut, q=fault, limit=limit, log=False)
         found += [e for e in more if e not in found][: limit - len(found)]
     return found

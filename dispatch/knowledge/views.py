@@ -87,6 +87,19 @@ class Search(MethodView):
         return output.briefs(db.session, found)
 
 
+@blp.route("/suggestions")
+class Suggestions(MethodView):
+    @roles_required(*STAFF)
+    @blp.arguments(s.SuggestQuery, location="query")
+    @blp.response(200, s.EntryBriefOut(many=True))
+    def get(self, query):
+        """Suggest entries while an agent types the fault at intake (KB-4); not logged."""
+        found = usage.suggestions(
+            db.session, actor=current_actor(), cut=app_segmenter().cut, **query
+        )
+        return output.briefs(db.session, found)
+
+
 @blp.route("/entries/<int:entry_id>")
 class Entry(MethodView):
     @roles_required(*STAFF)

@@ -30,7 +30,6 @@ class KnowledgeSearch(MethodView):
 class VisitHints(MethodView):
     @technician_required
     @blp.response(200, s.EntryBriefOut(many=True))
-    @transactional
     def get(self, visit_id):
         """Return the top 3 entries for my visit's product model and fault (KB-4)."""
         found = usage.hints_for_visit(

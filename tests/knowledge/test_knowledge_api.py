@@ -3,13 +3,14 @@
 from datetime import UTC, datetime, timedelta
 
 import time_machine
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
+from dispatch import audit, sweeps
 from dispatch.actors import customer_actor
 from dispatch.db import db
 from dispatch.errors import NotFound
 from dispatch.knowledge import output
-from dispatch.knowledge.models import KbEntry
+from dispatch.knowledge.models import KbEntry, KbUsageEvent
 from dispatch.users.models import User
 from tests.builders import repair_request
 from tests.knowledge.helpers import KB, entry_body, publish, search
@@ -258,3 +259,28 @@ def test_kb_14_a_deactivated_authors_entries_stay_and_uncovered_models_are_liste
     report = client.get(f"{KB}/reports/models-without-entries", headers=world.auth("kb_admin")).json
     assert report["product_models"] == ["FR-450"]
     assert session.get(KbEntry, entry).author_id is not None
+
+
+def test_kb_4_agents_get_suggestions_while_typing_the_fault(client, world, kb):
+    aircon = publish(client, world, kb)["id"]
+    other = publish(client, world, kb, text={"product_models": ["AC-99"]})["id"]
+    found = client.get(
+        f"{KB}/suggestions",
+        headers=world.auth("dispatcher"),
+        query_string={"fault": "空调制冷效果差", "model": "AC-35"},
+    ).json
+    assert [e["id"] for e in found] == [aircon, other]  # the model's entry first
+    assert client.get(f"{KB}/suggestions", headers=world.auth("dispatcher")).status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(KbUsageEvent)) == 0  # not logged
+
+
+def test_kb_11_the_sweep_expires_entries_past_their_validity(client, world, kb, config, session):
+    soon = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
+    entry = publish(client, world, kb, valid_until=soon)["id"]
+    assert sweeps.run_all(config)["kb_entries_expired"] == 0
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=10)):
+        assert sweeps.run_all(config)["kb_entries_expired"] == 1
+        assert sweeps.run_all(config)["kb_entries_expired"] == 0
+    assert session.get(KbEntry, entry).status == "expired"
+    actions = [a.action for a in audit.history(session, "kb_entry", entry)]
+    assert actions[-1] == "kb_entry.expired" and "kb_entry.approved" in actions
