@@ -24,6 +24,7 @@ from dispatch.knowledge.models import (
     KbTopic,
     KbUsageEvent,
     KbVersion,
+    KbVocabulary,
 )
 from dispatch.links.models import CustomerLink
 from dispatch.notifications.models import SmsMessage
@@ -65,6 +66,7 @@ __all__ = [
     "KbTopic",
     "KbUsageEvent",
     "KbVersion",
+    "KbVocabulary",
     "NumberCounter",
     "OutboxMessage",
     "Part",

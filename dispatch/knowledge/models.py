@@ -171,19 +171,27 @@ class KbTerm(Base):
     """A search term of a published entry (jieba words, characters, error codes, facets)."""
 
     __tablename__ = "kb_terms"
+    __table_args__ = (Index("ix_kb_terms_term_entry", "term", "entry_id"),)
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("kb_entries.id"), primary_key=True)
+    term: Mapped[str] = mapped_column(String(64), primary_key=True)
+    weight: Mapped[int] = mapped_column(default=1)
+
+
+class KbVocabulary(Base):
+    """Every term ever indexed, once: pg_trgm finds near spellings here, not in the postings."""
+
+    __tablename__ = "kb_vocabulary"
     __table_args__ = (
-        Index("ix_kb_terms_term_entry", "term", "entry_id"),
         Index(
-            "ix_kb_terms_term_trgm",
+            "ix_kb_vocabulary_term_trgm",
             "term",
             postgresql_using="gin",
             postgresql_ops={"term": "gin_trgm_ops"},
         ),
     )
 
-    entry_id: Mapped[int] = mapped_column(ForeignKey("kb_entries.id"), primary_key=True)
     term: Mapped[str] = mapped_column(String(64), primary_key=True)
-    weight: Mapped[int] = mapped_column(default=1)
 
 
 class KbFeedback(Base):

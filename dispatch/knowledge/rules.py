@@ -142,18 +142,71 @@ def normalise(text: str) -> str:
     return folded.lower()
 
 
+# Words that name the same thing in after-sales talk; a query for one also looks for the others.
+SYNONYMS = (
+    ("噪音", "声音", "响声", "异响", "noise", "noisy", "loud", "humming"),
+    ("漏水", "滴水", "渗水", "积水", "leak", "leaking", "dripping", "drip"),
+    ("开机", "启动", "不开机", "turn", "power", "start"),
+    ("不热", "加热", "heat", "heating", "hot"),
+    ("wifi", "无线", "wireless", "网络", "上网"),
+    ("跳闸", "漏保", "漏电", "trip", "trips", "breaker"),
+    ("干净", "洗不净", "洗不干净", "dirty", "clean"),
+    ("烘干", "不干", "dry", "drying", "wet"),
+    ("结冰", "结霜", "frost", "ice"),
+    ("不转", "转动", "spin", "spinning"),
+    ("收费", "费用", "多少钱", "fee", "cost", "price", "charge"),
+    ("灯", "照明", "light"),
+)
+_SYNONYM_OF = {word: group for group in SYNONYMS for word in group}
+# The names of each product category, indexed with its entries so "冰箱 噪音" or "tv" finds them.
+PRODUCT_WORDS = {
+    "aircon": ("空调", "aircon", "ac", "conditioner"),
+    "washer": ("洗衣机", "washer", "washing"),
+    "fridge": ("冰箱", "fridge", "refrigerator", "freezer"),
+    "heater": ("热水器", "heater", "boiler"),
+    "dishwasher": ("洗碗机", "dishwasher"),
+    "tv": ("电视", "tv", "television"),
+    "laptop": ("笔记本", "电脑", "laptop", "notebook", "computer"),
+    "phone": ("手机", "phone", "mobile"),
+    "sofa": ("沙发", "sofa", "couch"),
+    "bed": ("床", "bed"),
+    "wardrobe": ("衣柜", "柜门", "wardrobe", "closet"),
+    "table": ("桌子", "餐桌", "table"),
+    "chair": ("椅子", "chair"),
+}
+_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def stem(word: str) -> str:
+    """Return a crude English stem ("draining" → "drain"); other words are returned unchanged."""
+    if word.isascii() and word.isalpha() and len(word) > 4:
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                return word[: -len(suffix)]
+    return word
+
+
 def words(text: str, cut: Cut) -> list[str]:
-    """Return the words of `text`: segmented Chinese, English words and error codes ("e4")."""
+    """Return the words of `text`: segmented Chinese, English words (and their stems) and error
+    codes ("e4")."""
     text = normalise(text)
     out = [w.strip() for w in cut(text)]
+    out += [stem(w) for w in out if stem(w) != w]
     out += [code.replace("-", "") for code in ERROR_CODE.findall(text)]
     return [w[:MAX_TERM] for w in out if _WORD.fullmatch(w.strip())]
 
 
-def index_terms(title: str, body: str, cut: Cut) -> dict[str, int]:
+def with_synonyms(terms: list[str]) -> list[str]:
+    """Return the terms followed by their synonyms (query side)."""
+    extra = [w for t in terms for w in _SYNONYM_OF.get(t, ()) if w not in terms]
+    return list(dict.fromkeys(terms + extra))
+
+
+def index_terms(title: str, body: str, cut: Cut, product_category: str = "") -> dict[str, int]:
     """Return each term of an entry with its weight: title words count most; every Chinese
-    character is a term too (weight 0), so one-character and unsegmented queries still match."""
-    terms: dict[str, int] = {}
+    character is a term too (weight 0), so one-character and unsegmented queries still match;
+    the product's names count as body words."""
+    terms: dict[str, int] = dict.fromkeys(PRODUCT_WORDS.get(product_category, ()), BODY_WEIGHT)
     for weight, text in ((TITLE_WEIGHT, title), (BODY_WEIGHT, body)):
         for word in words(text, cut):
             terms[word] = max(terms.get(word, 0), weight)

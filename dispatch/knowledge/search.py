@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 
 from dispatch.actors import Actor
 from dispatch.knowledge import access, rules
-from dispatch.knowledge.models import KbEntry, KbPackage, KbTerm, KbTopic, KbUsageEvent
+from dispatch.knowledge.models import (
+    KbEntry,
+    KbPackage,
+    KbTerm,
+    KbTopic,
+    KbUsageEvent,
+    KbVocabulary,
+)
 
 FUZZY_PER_TERM = 3
 
@@ -21,15 +28,14 @@ def _with_typos(session: Session, terms: list[str]) -> list[str]:
     """On PostgreSQL, add indexed terms similar to query words that match nothing (typos)."""
     if session.get_bind().dialect.name != "postgresql":
         return terms
-    known = set(session.scalars(select(KbTerm.term).where(KbTerm.term.in_(terms)).distinct()))
+    known = set(session.scalars(select(KbVocabulary.term).where(KbVocabulary.term.in_(terms))))
     extra = []
     for term in terms:
         if term not in known and len(term) >= 3:
             extra += session.scalars(
-                select(KbTerm.term)
-                .where(KbTerm.term.op("%")(term))
-                .group_by(KbTerm.term)
-                .order_by(func.similarity(KbTerm.term, term).desc())
+                select(KbVocabulary.term)
+                .where(KbVocabulary.term.op("%")(term))
+                .order_by(func.similarity(KbVocabulary.term, term).desc())
                 .limit(FUZZY_PER_TERM)
             ).all()
     return list(dict.fromkeys(terms + extra))
@@ -57,7 +63,8 @@ def search(
 ) -> list[KbEntry]:
     """Return the best published, unexpired entries the actor may see; log the search unless
     it is a suggestion while typing (KB-10 counts searches, not keystrokes)."""
-    terms = _with_typos(session, rules.query_terms(q, cut)) if q.strip() else []
+    terms = rules.with_synonyms(rules.query_terms(q, cut)) if q.strip() else []
+    terms = _with_typos(session, terms) if terms else []
     query = select(KbEntry).where(access.visible(actor))
     if terms:
         score = (

@@ -17,6 +17,7 @@ from dispatch.knowledge.models import (
     KbTerm,
     KbTopic,
     KbVersion,
+    KbVocabulary,
 )
 from dispatch.knowledge.rules import EntryStatus, VersionStatus
 from dispatch.numbering import next_number
@@ -208,7 +209,9 @@ def submit(session: Session, *, actor: Actor, entry_id: int) -> KbEntry:
     return entry
 
 
-def decide(session: Session, *, actor: Actor, entry_id: int, approve: bool, note="") -> KbEntry:
+def decide(
+    session: Session, *, actor: Actor, entry_id: int, approve: bool, note="", cut=None
+) -> KbEntry:
     """Approve (publish as a new version) or reject the text under review (KB-6, KB-7)."""
     access.require(actor, access.REVIEWERS, "review knowledge entries")
     entry = get_entry(session, actor=actor, entry_id=entry_id)
@@ -231,7 +234,7 @@ def decide(session: Session, *, actor: Actor, entry_id: int, approve: bool, note
         version.approve(reviewer_id=actor.id, number=(last or 0) + 1, at=now)
         session.flush()
         entry.publish(version, at=now)
-        reindex(session, entry, version)
+        reindex(session, entry, version, cut)
     return entry
 
 
@@ -251,11 +254,13 @@ def reindex(session: Session, entry: KbEntry, version: KbVersion, cut=None) -> N
 
     cut = cut or app_segmenter().cut
     body = " ".join([version.problem, version.cause, *version.solution_steps])
-    terms = rules.index_terms(version.title, body, cut)
+    terms = rules.index_terms(version.title, body, cut, entry.product_category)
     terms |= {rules.facet("model", m): 0 for m in version.product_models}
     terms |= {rules.facet("tag", t): 0 for t in version.tags}
     session.execute(delete(KbTerm).where(KbTerm.entry_id == entry.id))
     session.add_all(KbTerm(entry_id=entry.id, term=t, weight=w) for t, w in terms.items() if t)
+    known = set(session.scalars(select(KbVocabulary.term).where(KbVocabulary.term.in_(terms))))
+    session.add_all(KbVocabulary(term=t) for t in terms if t and t not in known)
     session.flush()
 
 

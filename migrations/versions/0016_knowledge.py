@@ -133,7 +133,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('kb_terms', schema=None) as batch_op:
         batch_op.create_index('ix_kb_terms_term_entry', ['term', 'entry_id'], unique=False)
-        batch_op.create_index('ix_kb_terms_term_trgm', ['term'], unique=False, postgresql_using='gin', postgresql_ops={'term': 'gin_trgm_ops'})
+
+    op.create_table('kb_vocabulary',
+    sa.Column('term', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('term', name=op.f('pk_kb_vocabulary'))
+    )
+    with op.batch_alter_table('kb_vocabulary', schema=None) as batch_op:
+        batch_op.create_index('ix_kb_vocabulary_term_trgm', ['term'], unique=False, postgresql_using='gin', postgresql_ops={'term': 'gin_trgm_ops'})
 
     op.create_table('kb_usage_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -201,8 +207,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_kb_usage_events_at'))
 
     op.drop_table('kb_usage_events')
+    with op.batch_alter_table('kb_vocabulary', schema=None) as batch_op:
+        batch_op.drop_index('ix_kb_vocabulary_term_trgm', postgresql_using='gin', postgresql_ops={'term': 'gin_trgm_ops'})
+
+    op.drop_table('kb_vocabulary')
     with op.batch_alter_table('kb_terms', schema=None) as batch_op:
-        batch_op.drop_index('ix_kb_terms_term_trgm', postgresql_using='gin', postgresql_ops={'term': 'gin_trgm_ops'})
         batch_op.drop_index('ix_kb_terms_term_entry')
 
     op.drop_table('kb_terms')
