@@ -121,8 +121,8 @@ def _copy_entries(url: str, cut, total: int) -> None:
                 f"{entry.author_id}\t2026-12-01 00:00:00+00\n"
             )
             versions.write(
-                f"{version_id}\t{new_id}\t1\tapproved\t{version.title} {model}\t{entry.author_id}\t"
-                f"2026-12-01 00:00:00+00\n"
+                f"{version_id}\t{new_id}\t1\tapproved\t{version.title} {model}\t\t\t[]\t[]\t[]\t"
+                f"[]\t{entry.author_id}\t2026-12-01 00:00:00+00\n"
             )
             if entry.id not in term_cache:
                 body = " ".join([version.problem, version.cause, *version.solution_steps])
@@ -144,7 +144,8 @@ def _copy_entries(url: str, cut, total: int) -> None:
                 ),
                 (
                     "kb_versions",
-                    "id, entry_id, number, status, title, author_id, created_at",
+                    "id, entry_id, number, status, title, problem, cause, solution_steps, "
+                    "product_models, tags, media, author_id, created_at",
                     versions,
                 ),
                 ("kb_terms", "entry_id, term, weight", terms),
@@ -155,10 +156,6 @@ def _copy_entries(url: str, cut, total: int) -> None:
             cur.execute(
                 "UPDATE kb_entries e SET published_version_id = v.id FROM kb_versions v "
                 "WHERE v.entry_id = e.id AND e.published_version_id IS NULL"
-            )
-            cur.execute(
-                "UPDATE kb_versions SET problem = '', cause = '', solution_steps = '[]', "
-                "product_models = '[]', tags = '[]', media = '[]' WHERE problem IS NULL"
             )
         conn.commit()
         conn.autocommit = True

@@ -173,6 +173,8 @@ PRODUCT_WORDS = {
     "wardrobe": ("衣柜", "柜门", "wardrobe", "closet"),
     "table": ("桌子", "餐桌", "table"),
     "chair": ("椅子", "chair"),
+    "kitchen": ("厨电", "kitchen"),
+    "smart": ("智能", "smart"),
 }
 _SUFFIXES = ("ing", "ed", "es", "s")
 
@@ -213,6 +215,11 @@ def index_terms(title: str, body: str, cut: Cut, product_category: str = "") -> 
         for char in _CJK.findall(normalise(text)):
             terms.setdefault(char, CHAR_WEIGHT)
     return terms
+
+
+def is_chinese(word: str) -> bool:
+    """Return whether a word is made of Chinese characters only."""
+    return bool(word) and all(_CJK.match(c) for c in word)
 
 
 def query_terms(query: str, cut: Cut) -> list[str]:

@@ -24,21 +24,29 @@ from dispatch.knowledge.models import (
 FUZZY_PER_TERM = 3
 
 
-def _with_typos(session: Session, terms: list[str]) -> list[str]:
-    """On PostgreSQL, add indexed terms similar to query words that match nothing (typos)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return terms
+def _expanded(session: Session, terms: list[str]) -> tuple[list[str], int]:
+    """Add stand-ins for query words no entry holds: a Chinese word's characters (partial
+    match), and on PostgreSQL the nearest indexed spellings of other words (typos, pg_trgm).
+
+    Return the terms and the least score an entry needs: when no query word is known, one
+    shared character is chance ("计算机" and "洗衣机"), so two are asked for."""
     known = set(session.scalars(select(KbVocabulary.term).where(KbVocabulary.term.in_(terms))))
+    fuzzy = session.get_bind().dialect.name == "postgresql"
     extra = []
     for term in terms:
-        if term not in known and len(term) >= 3:
+        if term in known:
+            continue
+        if rules.is_chinese(term):
+            extra += list(term)
+        elif fuzzy and len(term) >= 3:
             extra += session.scalars(
                 select(KbVocabulary.term)
                 .where(KbVocabulary.term.op("%")(term))
                 .order_by(func.similarity(KbVocabulary.term, term).desc())
                 .limit(FUZZY_PER_TERM)
             ).all()
-    return list(dict.fromkeys(terms + extra))
+    least = 1 if known or not any(rules.is_chinese(t) for t in terms) else 2
+    return list(dict.fromkeys(terms + extra)), least
 
 
 def _has_term(term: str):
@@ -64,13 +72,14 @@ def search(
     """Return the best published, unexpired entries the actor may see; log the search unless
     it is a suggestion while typing (KB-10 counts searches, not keystrokes)."""
     terms = rules.with_synonyms(rules.query_terms(q, cut)) if q.strip() else []
-    terms = _with_typos(session, terms) if terms else []
+    terms, least = _expanded(session, terms) if terms else ([], 1)
     query = select(KbEntry).where(access.visible(actor))
     if terms:
         score = (
             select(KbTerm.entry_id, func.sum(KbTerm.weight + 1).label("score"))
             .where(KbTerm.term.in_(terms))
             .group_by(KbTerm.entry_id)
+            .having(func.sum(KbTerm.weight + 1) >= least)
             .subquery()
         )
         query = query.join(score, score.c.entry_id == KbEntry.id).order_by(

@@ -30,6 +30,8 @@ FAMILIES = {
     "wardrobe": "家具 Furniture",
     "table": "家具 Furniture",
     "chair": "家具 Furniture",
+    "kitchen": "厨电 Kitchen",
+    "smart": "智能家居 Smart home",
     "policy": "服务 Service",
     "workflow": "服务 Service",
 }

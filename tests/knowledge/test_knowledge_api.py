@@ -122,6 +122,7 @@ def test_kb_4_search_finds_chinese_words_english_and_error_codes(client, world, 
               "solution_steps": ["Unplug", "清理排水泵过滤器"],
               "product_models": ["KX-2200"], "tags": ["drain"]},
         problem_type="leak",
+        product_category="washer",
     )["id"]  # fmt: skip
     ids = lambda **q: [e["id"] for e in search(client, world, **q)]  # noqa: E731
     assert ids(q="制冷") == [aircon]  # a word inside an unspaced sentence
@@ -134,7 +135,9 @@ def test_kb_4_search_finds_chinese_words_english_and_error_codes(client, world, 
     assert ids(q="", tag="制冷") == [aircon]
     assert ids(q="", problem_type="leak") == [washer]
     assert ids(q="pump", model="AC-35") == []
-    assert ids(q="量子计算机") == []
+    assert ids(q="量子计算机") == []  # one shared character (机) is chance, not a match
+    assert ids(q="空气调节") == [aircon]  # unknown words match by their characters: 空, 调
+    assert ids(q="aircon") == [aircon]  # the product's names are indexed with its entries
 
 
 def test_kb_4_search_query_count_does_not_grow_with_results(client, world, kb):
