@@ -171,7 +171,8 @@ class KbTerm(Base):
     """A search term of a published entry (jieba words, characters, error codes, facets)."""
 
     __tablename__ = "kb_terms"
-    __table_args__ = (Index("ix_kb_terms_term_entry", "term", "entry_id"),)
+    # term first, weight included: ranking reads the index alone (index-only scan)
+    __table_args__ = (Index("ix_kb_terms_term_entry", "term", "entry_id", "weight"),)
 
     entry_id: Mapped[int] = mapped_column(ForeignKey("kb_entries.id"), primary_key=True)
     term: Mapped[str] = mapped_column(String(64), primary_key=True)

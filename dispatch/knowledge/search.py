@@ -22,6 +22,7 @@ from dispatch.knowledge.models import (
 )
 
 FUZZY_PER_TERM = 3
+CANDIDATES_PER_RESULT = 5
 
 
 def _expanded(session: Session, terms: list[str]) -> tuple[list[str], int]:
@@ -55,6 +56,44 @@ def _has_term(term: str):
     )
 
 
+def _filters(model, tag, problem_type, product_category, category_id) -> list:
+    conditions = []
+    if model:
+        conditions.append(_has_term(rules.facet("model", model)))
+    if tag:
+        conditions.append(_has_term(rules.facet("tag", tag)))
+    if problem_type:
+        conditions.append(KbEntry.problem_type == problem_type)
+    if product_category:
+        conditions.append(KbEntry.product_category == product_category)
+    if category_id:
+        in_category = select(KbTopic.id).join(KbPackage).where(KbPackage.category_id == category_id)
+        conditions.append(KbEntry.topic_id.in_(in_category))
+    return conditions
+
+
+def _ranked(session, actor, terms, least, filters, limit, candidates) -> list[KbEntry]:
+    """Return entries by summed term weight, best first, among the top `candidates` postings
+    (all of them when None)."""
+    total = func.sum(KbTerm.weight + 1).label("score")
+    score = (
+        select(KbTerm.entry_id, total)
+        .where(KbTerm.term.in_(terms))
+        .group_by(KbTerm.entry_id)
+        .having(total >= least)
+    )
+    if candidates:
+        score = score.order_by(total.desc(), KbTerm.entry_id.desc()).limit(candidates)
+    score = score.subquery()
+    query = (
+        select(KbEntry)
+        .join(score, score.c.entry_id == KbEntry.id)
+        .where(access.visible(actor), *filters)
+        .order_by(score.c.score.desc(), KbEntry.id.desc())
+    )
+    return list(session.scalars(query.limit(limit)))
+
+
 def search(
     session: Session,
     *,
@@ -73,32 +112,17 @@ def search(
     it is a suggestion while typing (KB-10 counts searches, not keystrokes)."""
     terms = rules.with_synonyms(rules.query_terms(q, cut)) if q.strip() else []
     terms, least = _expanded(session, terms) if terms else ([], 1)
-    query = select(KbEntry).where(access.visible(actor))
-    if terms:
-        score = (
-            select(KbTerm.entry_id, func.sum(KbTerm.weight + 1).label("score"))
-            .where(KbTerm.term.in_(terms))
-            .group_by(KbTerm.entry_id)
-            .having(func.sum(KbTerm.weight + 1) >= least)
-            .subquery()
-        )
-        query = query.join(score, score.c.entry_id == KbEntry.id).order_by(
-            score.c.score.desc(), KbEntry.id.desc()
-        )
+    filters = _filters(model, tag, problem_type, product_category, category_id)
+    if not terms:
+        query = select(KbEntry).where(access.visible(actor), *filters)
+        found = list(session.scalars(query.order_by(KbEntry.id.desc()).limit(limit)))
     else:
-        query = query.order_by(KbEntry.id.desc())
-    if model:
-        query = query.where(_has_term(rules.facet("model", model)))
-    if tag:
-        query = query.where(_has_term(rules.facet("tag", tag)))
-    if problem_type:
-        query = query.where(KbEntry.problem_type == problem_type)
-    if product_category:
-        query = query.where(KbEntry.product_category == product_category)
-    if category_id:
-        in_category = select(KbTopic.id).join(KbPackage).where(KbPackage.category_id == category_id)
-        query = query.where(KbEntry.topic_id.in_(in_category))
-    found = list(session.scalars(query.limit(limit)).all())
+        # Rank the postings first and look at the best candidates only: terms exist for
+        # published entries alone, so few candidates fail the checks. When filters leave too
+        # few, rank every match instead.
+        found = _ranked(session, actor, terms, least, filters, limit, CANDIDATES_PER_RESULT * limit)
+        if len(found) < limit:
+            found = _ranked(session, actor, terms, least, filters, limit, None)
     if not log:
         return found
     session.add(

@@ -132,7 +132,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('entry_id', 'term', name=op.f('pk_kb_terms'))
     )
     with op.batch_alter_table('kb_terms', schema=None) as batch_op:
-        batch_op.create_index('ix_kb_terms_term_entry', ['term', 'entry_id'], unique=False)
+        batch_op.create_index('ix_kb_terms_term_entry', ['term', 'entry_id', 'weight'], unique=False)
 
     op.create_table('kb_vocabulary',
     sa.Column('term', sa.String(length=64), nullable=False),
