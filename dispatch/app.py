@@ -16,6 +16,7 @@ from dispatch.api import limits
 from dispatch.api.base import Api
 from dispatch.config import Config, activate, load_config, running_dev_server
 from dispatch.db import db
+from dispatch.knowledge import segment as knowledge_segmenter
 
 LANGUAGES = {"zh_CN": "zh-CN", "en": "en"}
 # /docs runs Swagger UI from the copy vendored under dispatch/web/static (no CDN, works offline).
@@ -62,6 +63,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.context_processor(lambda: {"page_lang": _select_locale().replace("_", "-")})
     app.url_map.converters["int"] = DatabaseId  # before any route is registered
     _register_blueprints(app)
+    knowledge_segmenter.init(app)
     limits.init(app, config)
     security.init(app, config)
     api_errors.register(app)
@@ -119,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.followups.views import blp as followups
     from dispatch.health.views import bp as health
     from dispatch.intake.views import blp as intake
+    from dispatch.knowledge.views import blp as knowledge
     from dispatch.parts.views import blp as parts
     from dispatch.photos.views import blp as photos
     from dispatch.regions.views import blp as regions
@@ -148,7 +151,7 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     for blueprint in (followups, complaints, alerts, backlog, reports, regions, vouchers):
         api.register_blueprint(blueprint)
-    for blueprint in (photos, parts):
+    for blueprint in (photos, parts, knowledge):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)

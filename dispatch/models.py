@@ -14,6 +14,18 @@ from dispatch.devices.models import DeviceSession
 from dispatch.followups.models import FollowUp
 from dispatch.idempotency import IdempotentResponse
 from dispatch.intake.models import ServiceRequest
+from dispatch.knowledge.models import (
+    KbCategory,
+    KbEntry,
+    KbFeedback,
+    KbPackage,
+    KbQueueItem,
+    KbTerm,
+    KbTopic,
+    KbUsageEvent,
+    KbVersion,
+    KbVocabulary,
+)
 from dispatch.links.models import CustomerLink
 from dispatch.notifications.models import SmsMessage
 from dispatch.numbering import NumberCounter
@@ -45,6 +57,16 @@ __all__ = [
     "FollowUp",
     "IdempotentResponse",
     "InvoiceTask",
+    "KbCategory",
+    "KbEntry",
+    "KbFeedback",
+    "KbPackage",
+    "KbQueueItem",
+    "KbTerm",
+    "KbTopic",
+    "KbUsageEvent",
+    "KbVersion",
+    "KbVocabulary",
     "NumberCounter",
     "OutboxMessage",
     "Part",

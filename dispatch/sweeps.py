@@ -17,6 +17,7 @@ from dispatch.complaints import sla
 from dispatch.config import Config
 from dispatch.db import session_scope
 from dispatch.followups import sweeps as followups
+from dispatch.knowledge import sweeps as knowledge
 
 log = logging.getLogger(__name__)
 
@@ -48,4 +49,5 @@ def run_all(config: Config) -> dict[str, int]:
         "phone_tasks": each(config, followups.unanswered, followups.to_phone_task),
         "complaint_breaches": each(config, sla.due_breaches, sla.breach),
         "carried_over": each(config, backlog.carry_over_candidates, backlog.carry_over),
+        "kb_entries_expired": each(config, knowledge.due_expiry, knowledge.expire),
     }

@@ -11,7 +11,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from dispatch.clock import utcnow
 from dispatch.db import Base
 
-ROLES = ("dispatcher", "manager", "technician", "quality", "admin")
+ROLES = (
+    "dispatcher",
+    "manager",
+    "technician",
+    "quality",
+    "admin",
+    "kb_author",  # knowledge base (ROL-1, KB-6)
+    "kb_reviewer",
+    "kb_admin",
+)
 
 
 class User(Base):
