@@ -6,7 +6,16 @@ from dispatch.complaints.models import (
     Complaint,
     ComplaintClock,
     ComplaintEscalation,
+    ComplaintStep,
     ComplaintTransfer,
+)
+from dispatch.complaints.records import (
+    Compensation,
+    ComplaintAppeal,
+    ComplaintAssist,
+    ComplaintJob,
+    ComplaintRoute,
+    SpecialNote,
 )
 from dispatch.customers.models import Asset, Customer, Site
 from dispatch.db import Base
@@ -30,14 +39,18 @@ from dispatch.vouchers.models import ServiceVoucher, VoucherAmendment, VoucherSi
 
 __all__ = [
     "Absence",
-    "RoutePlan",
-    "Shift",
-    "AuditEntry",
     "Asset",
+    "AuditEntry",
     "Base",
+    "Compensation",
     "Complaint",
+    "ComplaintAppeal",
+    "ComplaintAssist",
     "ComplaintClock",
     "ComplaintEscalation",
+    "ComplaintJob",
+    "ComplaintRoute",
+    "ComplaintStep",
     "ComplaintTransfer",
     "Customer",
     "CustomerLink",
@@ -50,10 +63,13 @@ __all__ = [
     "Part",
     "Photo",
     "Region",
+    "RoutePlan",
     "ServiceRequest",
     "ServiceVoucher",
+    "Shift",
     "Site",
     "SmsMessage",
+    "SpecialNote",
     "StaffAlert",
     "Technician",
     "User",

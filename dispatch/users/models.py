@@ -11,7 +11,19 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from dispatch.clock import utcnow
 from dispatch.db import Base
 
-ROLES = ("dispatcher", "manager", "technician", "quality", "admin")
+ROLES = (
+    "dispatcher",
+    "manager",
+    "technician",
+    "quality",
+    "admin",
+    # Complaint governance (issue 18), see dispatch.complaints.rules.Role
+    "complaint_handler",
+    "department_head",
+    "cs_manager",
+    "vp_in_charge",
+    "general_manager",
+)
 
 
 class User(Base):
