@@ -44,7 +44,7 @@ def link_token(config: Config, complaint: Complaint) -> str:
 
 
 def link_url(config: Config, complaint: Complaint) -> str:
-    return f"{config.public_base_url}/api/v1/complaints/progress/{link_token(config, complaint)}"
+    return f"{config.public_base_url}/c/{link_token(config, complaint)}"
 
 
 def complaint_of_link(session: Session, config: Config, token: str) -> Complaint:

@@ -100,6 +100,10 @@ class ResolutionPlanIn(Schema):
     responsible_user_id = fields.Integer(required=True)
 
 
+class GmDecisionIn(ResolutionPlanIn):
+    note = _text(2000, required=True, metadata={"description": "Told to the customer"})
+
+
 class DecisionIn(Schema):
     accepted = fields.Boolean(required=True)
     note = _text(2000, load_default=None, metadata={"description": "Required on a rejection"})
@@ -334,24 +338,3 @@ class ComplaintOut(Schema):
     appeals = fields.List(fields.Nested(AppealOut))
     jobs = fields.List(fields.Nested(LinkedJobOut))
     compensations = fields.List(fields.Nested(lambda: CompensationOut()))
-
-
-class TimelineStepOut(Schema):
-    step = fields.String()
-    at = UTCDateTime()
-
-
-class ComplaintProgressOut(Schema):
-    """What the customer's link shows: no investigation, notes or staff (CMP-18, PRV-12)."""
-
-    number = fields.String()
-    step = fields.String()
-    timeline = fields.List(fields.Nested(TimelineStepOut))
-    solution = fields.String(allow_none=True)
-    remedies = fields.List(fields.String(), allow_none=True)
-    can_answer = fields.Boolean()
-
-
-class LinkDecisionIn(Schema):
-    accepted = fields.Boolean(required=True)
-    note = _text(2000, load_default=None)

@@ -62,10 +62,13 @@ def open_complaint(
         first_owner_id=owner_id,
         owner_id=owner_id,
         link_jti=secrets.token_urlsafe(24),
+        # Outside customer service it waits to be forwarded or resolved on the spot (CMP-5).
+        status=rules.ComplaintStatus.RECEIVED
+        if fields.get("received_outside_cs")
+        else rules.ComplaintStatus.REGISTERED,
         **fields,
     )
     if not complaint.received_outside_cs:  # in customer service's hands: routed at once (CMP-4)
-        complaint.status = rules.ComplaintStatus.REGISTERED
         complaint.owner_id = choose_handler(session, complaint, default=owner_id)
     else:
         staff_user(session, owner_id, "owner_id", technicians=True)

@@ -3,7 +3,6 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from dispatch.actors import customer_actor
 from dispatch.api.base import (
     STAFF_ROLES,
     WRITE_ROLES,
@@ -12,7 +11,7 @@ from dispatch.api.base import (
     roles_required,
     transactional,
 )
-from dispatch.complaints import casework, governance, notices, schemas, service, workflow
+from dispatch.complaints import casework, governance, schemas, service, workflow
 from dispatch.complaints.rules import GOVERNANCE_ROLES
 from dispatch.db import db
 
@@ -91,7 +90,7 @@ _step(
 _step("plan", schemas.ResolutionPlanIn, workflow.propose_plan, "Propose a solution (CMP-13).")
 _step("decision", schemas.DecisionIn, governance.record_decision, "Record the customer's answer.")
 _step("appeal-decision", schemas.AppealDecisionIn, governance.decide_appeal, "Re-evaluate.")
-_step("gm-decision", schemas.ResolutionPlanIn, governance.gm_decide, "Decide as GM (CMP-14).")
+_step("gm-decision", schemas.GmDecisionIn, governance.gm_decide, "Decide as GM (CMP-14).")
 _step("review", schemas.ReviewIn, governance.review, "Review a serious complaint (CMP-16).")
 _step("jobs", schemas.JobIn, casework.create_job, "Create a linked job (CMP-15).")
 _step("service-report", schemas.ReportIn, casework.report, "Report to head office (CMP-15).")
@@ -145,27 +144,3 @@ class Routes(MethodView):
     def get(self):
         """List the handler routes."""
         return casework.list_routes(db.session)
-
-
-@blp.route("/progress/<token>")
-class Progress(MethodView):
-    @blp.response(200, schemas.ComplaintProgressOut)
-    def get(self, token):
-        """The customer's progress timeline, by link (CMP-18)."""
-        return notices.progress(casework.of_link(db.session, app_config(), token))
-
-    @blp.arguments(schemas.LinkDecisionIn)
-    @blp.response(200, schemas.ComplaintProgressOut)
-    @transactional
-    def post(self, data, token):
-        """Accept or reject the proposed solution by link (CMP-14)."""
-        complaint = casework.of_link(db.session, app_config(), token)
-        governance.record_decision(
-            session=db.session,
-            actor=customer_actor(complaint.customer_id),
-            config=app_config(),
-            complaint_id=complaint.id,
-            via="link",
-            **data,
-        )
-        return notices.progress(complaint)

@@ -4,10 +4,11 @@ the technician keeps read access (CMP-2) and sees the customer's special notes (
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from dispatch.api.base import app_config, current_actor, technician_required, transactional
+from dispatch.api.base import app_config, current_actor, technician_required
 from dispatch.complaints import casework, schemas, service, workflow
 from dispatch.complaints import rules as complaint_rules
 from dispatch.db import db
+from dispatch.idempotency import idempotent
 from mobile_api.v1 import blp
 
 
@@ -20,9 +21,9 @@ class OnSiteComplaintIn(Schema):
 @blp.route("/visits/<int:visit_id>/complaints")
 class VisitComplaints(MethodView):
     @technician_required
+    @idempotent
     @blp.arguments(OnSiteComplaintIn)
     @blp.response(201, schemas.ComplaintOut)
-    @transactional
     def post(self, data, visit_id):
         """Take a complaint on site; it starts the 30-min forwarding clock (CMP-5)."""
         actor = current_actor()
@@ -61,9 +62,9 @@ class MyComplaint(MethodView):
 @blp.route("/complaints/<int:complaint_id>/on-spot")
 class OnSpot(MethodView):
     @technician_required
+    @idempotent
     @blp.arguments(schemas.OnSpotIn)
     @blp.response(200, schemas.ComplaintOut)
-    @transactional
     def post(self, data, complaint_id):
         """Mark the complaint resolved on the spot (CMP-5)."""
         return workflow.resolve_on_spot(
@@ -78,9 +79,9 @@ class OnSpot(MethodView):
 @blp.route("/complaints/<int:complaint_id>/forward")
 class Forward(MethodView):
     @technician_required
+    @idempotent
     @blp.arguments(schemas.HandOverIn)
     @blp.response(200, schemas.ComplaintOut)
-    @transactional
     def post(self, data, complaint_id):
         """Forward the complaint to customer service (CMP-5)."""
         return workflow.forward(
