@@ -94,10 +94,14 @@ def forward(
     complaint = get_complaint_for(session, actor, complaint_id, lock=True)
     clock = _forwarding_clock(complaint)
     now = utcnow()
-    clock.meet(now)
-    complaint.move(C.REGISTERED, now)
+
+    def register():
+        clock.meet(now)
+        complaint.move(C.REGISTERED, now)
+
+    _hand_over(session, actor, config, complaint, to_user_id, reason, "forwarded", register)
     start_clock(session, config, complaint, "case_decision", now)
-    return _hand_over(session, actor, config, complaint, to_user_id, reason, "forwarded")
+    return complaint
 
 
 def resolve_on_spot(
@@ -141,7 +145,7 @@ def _meet(complaint: Complaint, name: str, at: datetime) -> None:
         clock.meet(at)
 
 
-def _hand_over(session, actor, config, complaint: Complaint, to_user_id, reason, action):
+def _hand_over(session, actor, config, complaint: Complaint, to_user_id, reason, action, also=None):
     if not complaint.is_open:
         raise Conflict("A closed complaint keeps its handler", error_code="complaint_closed")
     if to_user_id == complaint.owner_id:
@@ -152,6 +156,8 @@ def _hand_over(session, actor, config, complaint: Complaint, to_user_id, reason,
     )
 
     def change():
+        if also is not None:
+            also()
         complaint.transfers.append(record)
         complaint.owner_id = to_user_id
 

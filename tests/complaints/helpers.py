@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import select
@@ -95,3 +96,45 @@ def alert_kinds(session, username: str) -> list[str]:
             select(StaffAlert.kind).where(StaffAlert.user_id == uid).order_by(StaffAlert.id)
         )
     )
+
+
+def mobile(client, world, path: str, body: dict, who: str = "tech_a"):
+    """POST to the technician app with a fresh Idempotency-Key."""
+    headers = world.auth(who) | {"Idempotency-Key": uuid.uuid4().hex}
+    return client.post(f"/mobile/v1{path}", headers=headers, json=body)
+
+
+def clocks_of(detail: dict) -> dict:
+    return {c["name"]: c for c in detail["clocks"]}
+
+
+def add_customer_with_asset(client, world, serial: str, phone: str) -> tuple[int, int, int]:
+    """Create another customer with a site and a unit; return (customer, site, asset) ids."""
+    auth = world.auth("dispatcher")
+    customer = ok(
+        client.post(
+            "/api/v1/customers",
+            headers=auth,
+            json={
+                "name": "Second customer",
+                "phone": phone,
+                "language": "en",
+                "consent": {"channel": "phone", "notice_version": "2026-01"},
+            },
+        )
+    )["id"]
+    site = ok(
+        client.post(
+            f"/api/v1/customers/{customer}/sites",
+            headers=auth,
+            json={"address": "上海市静安区测试路8号", "lat": 31.23, "lon": 121.45},
+        )
+    )["id"]
+    asset = ok(
+        client.post(
+            f"/api/v1/customers/{customer}/assets",
+            headers=auth,
+            json={"model": "KX-2200", "serial": serial, "site_id": site},
+        )
+    )["id"]
+    return customer, site, asset
