@@ -87,6 +87,12 @@ class InvestigationIn(Schema):
     cause = _text(4000, required=True)
     responsible_party = _text(200, load_default=None)
     evidence = fields.List(fields.Nested(EvidenceIn), load_default=list)
+    major_triggers = fields.List(
+        fields.String(validate=validate.OneOf(rules.MAJOR_TRIGGERS)),
+        load_default=list,
+        metadata={"description": "Triggers found while investigating (CMP-9)"},
+    )
+    damage_cents = fields.Integer(load_default=None, validate=validate.Range(0, 10**11))
 
 
 class ResolutionPlanIn(Schema):

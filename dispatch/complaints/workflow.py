@@ -175,6 +175,8 @@ def investigate(
     cause: str,
     responsible_party: str | None = None,
     evidence: list[dict] | None = None,
+    major_triggers: list[str] | None = None,
+    damage_cents: int | None = None,
 ) -> Complaint:
     """Record the investigation: true or not, evidence, cause, responsible party (CMP-12)."""
     complaint = get_complaint_for(session, actor, complaint_id, lock=True)
@@ -187,6 +189,9 @@ def investigate(
         complaint.authentic, complaint.cause = authentic, cause
         complaint.responsible_party = responsible_party
         complaint.evidence = [*complaint.evidence, *(evidence or [])]
+        complaint.major_triggers = [*complaint.major_triggers, *(major_triggers or [])]
+        if damage_cents is not None:
+            complaint.damage_cents = damage_cents
 
     return step(session, actor, config, complaint, "investigated", change, authentic=authentic)
 
