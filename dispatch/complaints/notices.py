@@ -82,11 +82,11 @@ def acknowledge(session: Session, config: Config, complaint: Complaint) -> None:
 
 
 def after_change(
-    session: Session, config: Config, complaint: Complaint, before: str, note: str = ""
+    session: Session, config: Config, complaint: Complaint, moves: list[str], note: str = ""
 ) -> None:
-    """Re-evaluate the triggers (CMP-9); tell the first owner and the customer of a move."""
+    """Re-evaluate the triggers (CMP-9); tell the first owner and the customer of the moves."""
     reclassify(session, config, complaint)
-    if complaint.status == before:
+    if not moves:
         return
     if complaint.first_owner_id != complaint.owner_id:  # CMP-2: progress until closure
         alerts.alert(
@@ -96,8 +96,9 @@ def after_change(
             message=f"Complaint {complaint.number} is now {complaint.status}",
             complaint_id=complaint.id,
         )
-    step = rules.CUSTOMER_STEPS.get(complaint.status)
-    if step is not None:  # CMP-18: each change that affects the customer
+    shown = [rules.CUSTOMER_STEPS[m] for m in moves if m in rules.CUSTOMER_STEPS]
+    if shown:
+        step = shown[-1]  # CMP-18: each change that affects the customer
         language = complaint.customer.language
         queue_sms(
             session,

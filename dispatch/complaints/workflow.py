@@ -22,10 +22,11 @@ RESPONSES = {"first": "first_response", "verification": "verification", "second"
 
 def step(session, actor, config, complaint: Complaint, action: str, change, tell="", **extra):
     """Run one audited change, then re-evaluate triggers and tell the people (CMP-2/9/18)."""
-    before = complaint.status
+    before = len(complaint.steps)
     with audited(session, actor, complaint, f"complaint.{action}", extra=extra):
         change()
-    notices.after_change(session, config, complaint, before, tell)
+    moves = [s.status for s in complaint.steps[before:]]
+    notices.after_change(session, config, complaint, moves, tell)
     return complaint
 
 

@@ -80,10 +80,10 @@ def open_case(client, world, complaint: dict, who: str = "head") -> dict:
     return ok(act(client, world, complaint, "case-decision", body, who=who))
 
 
-def plan(session, deadline: datetime, remedies=("repair",), who: str = "handler") -> dict:
+def plan(session, deadline: datetime | None, remedies=("repair",), who: str = "handler") -> dict:
     return {
         "steps": "Send a senior technician and redo the repair",
-        "deadline": deadline.isoformat(),
+        "deadline": deadline.isoformat() if deadline else "2030-01-01T00:00:00Z",
         "remedies": list(remedies),
         "responsible_user_id": user_id(session, who),
     }
