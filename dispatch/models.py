@@ -2,6 +2,7 @@
 
 from dispatch.alerts.models import StaffAlert
 from dispatch.audit import AuditEntry
+from dispatch.complaints.first_response import RequestFirstResponse
 from dispatch.complaints.models import (
     Complaint,
     ComplaintClock,
@@ -63,6 +64,7 @@ __all__ = [
     "Part",
     "Photo",
     "Region",
+    "RequestFirstResponse",
     "RoutePlan",
     "ServiceRequest",
     "ServiceVoucher",

@@ -116,7 +116,7 @@ GOVERNANCE_ROLES = tuple(dict.fromkeys(Role))
 # of them. Values: minutes, `<n>wd` working days, or `sameday` (ends with the working day).
 GOVERNANCE_CLOCKS = (
     "resolution.high=1440,resolution.medium=4320,resolution.low=5wd,"
-    "case_decision.general=sameday,case_decision.major=1wd"
+    "case_decision.general=sameday,case_decision.major=1wd,request_first_response=1440"
 )
 ClockLength = int | str
 

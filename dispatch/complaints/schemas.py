@@ -344,3 +344,16 @@ class ComplaintOut(Schema):
     appeals = fields.List(fields.Nested(AppealOut))
     jobs = fields.List(fields.Nested(LinkedJobOut))
     compensations = fields.List(fields.Nested(lambda: CompensationOut()))
+
+
+class FirstResponseIn(Schema):
+    message = _text(2000, required=True)
+    timetable = _text(500, required=True, metadata={"description": "When what happens next"})
+
+
+class FirstResponseOut(Schema):
+    request_id = fields.Integer()
+    due_at = UTCDateTime()
+    responded_at = UTCDateTime(allow_none=True)
+    timetable = fields.String(allow_none=True)
+    breached_at = UTCDateTime(allow_none=True)

@@ -11,7 +11,14 @@ from dispatch.api.base import (
     roles_required,
     transactional,
 )
-from dispatch.complaints import casework, governance, schemas, service, workflow
+from dispatch.complaints import (
+    casework,
+    first_response,
+    governance,
+    schemas,
+    service,
+    workflow,
+)
 from dispatch.complaints.rules import GOVERNANCE_ROLES
 from dispatch.db import db
 
@@ -144,3 +151,16 @@ class Routes(MethodView):
     def get(self):
         """List the handler routes."""
         return casework.list_routes(db.session)
+
+
+@blp.route("/requests/<int:request_id>/first-response")
+class RequestFirstResponse(MethodView):
+    @roles_required(*CASE_ROLES)
+    @blp.arguments(schemas.FirstResponseIn)
+    @blp.response(200, schemas.FirstResponseOut)
+    @transactional
+    def post(self, data, request_id):
+        """Give a request its first response with a timetable (CMP-7, within 24 h)."""
+        return first_response.respond(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )

@@ -18,6 +18,28 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "request_first_responses",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("due_at", dispatch.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("responded_at", dispatch.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("message", sa.Text(), nullable=True),
+        sa.Column("timetable", sa.String(length=500), nullable=True),
+        sa.Column("breached_at", dispatch.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["service_requests.id"],
+            name=op.f("fk_request_first_responses_request_id_service_requests"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_request_first_responses")),
+        sa.UniqueConstraint("request_id", name=op.f("uq_request_first_responses_request_id")),
+    )
+    with op.batch_alter_table("request_first_responses", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_request_first_responses_due_at"), ["due_at"], unique=False
+        )
+
+    op.create_table(
         "complaint_routes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(length=32), nullable=True),
@@ -259,6 +281,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("request_first_responses", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_request_first_responses_due_at"))
+    op.drop_table("request_first_responses")
     with op.batch_alter_table("complaints", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_complaints_gm_decided_by_id_users"), type_="foreignkey"
