@@ -12,7 +12,6 @@ from dispatch import audit
 from dispatch.actors import Actor
 from dispatch.audit import audited
 from dispatch.clock import utcnow
-from dispatch.complaints import notices
 from dispatch.complaints.models import Complaint
 from dispatch.complaints.records import (
     Compensation,
@@ -256,8 +255,3 @@ def set_route(
 
 def list_routes(session: Session) -> list[ComplaintRoute]:
     return list(session.scalars(select(ComplaintRoute).order_by(ComplaintRoute.id)))
-
-
-def of_link(session: Session, config: Config, token: str) -> Complaint:
-    """Return the complaint behind the customer's progress link (CMP-18)."""
-    return notices.complaint_of_link(session, config, token)

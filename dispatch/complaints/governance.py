@@ -11,7 +11,7 @@ from dispatch.actors import Actor
 from dispatch.alerts import service as alerts
 from dispatch.clock import utcnow
 from dispatch.complaints import rules
-from dispatch.complaints.models import Complaint, ComplaintTransfer
+from dispatch.complaints.models import Complaint
 from dispatch.complaints.records import ComplaintAppeal
 from dispatch.complaints.rules import ComplaintStatus as C
 from dispatch.complaints.rules import Role
@@ -50,19 +50,12 @@ def decide_case(
         complaint.move(C.CASE_OPENED if opened else C.NOT_OPENED, now)
         complaint.case_decided_at, complaint.case_decided_by_id = now, actor.id
         complaint.case_decision_note = note
-        complaint.clock("case_decision").meet(now)
+        if (clock := complaint.clock("case_decision")) is not None:
+            clock.meet(now)
         if not opened:
             return
         if handler_id is not None and handler_id != complaint.owner_id:  # CMP-4: audited
-            complaint.transfers.append(
-                ComplaintTransfer(
-                    from_owner_id=complaint.owner_id,
-                    to_owner_id=handler_id,
-                    reason=f"Assigned on case opening: {note}",
-                    by_user_id=actor.id,
-                )
-            )
-            complaint.owner_id = handler_id
+            complaint.hand_to(handler_id, f"Assigned on case opening: {note}"[:500], actor.id)
         complaint.move(C.ASSIGNED, now)
 
     action = "case_opened" if opened else "case_not_opened"

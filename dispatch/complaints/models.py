@@ -134,6 +134,18 @@ class Complaint(Base):
         self.steps.append(ComplaintStep(status=to, at=at or utcnow()))
         return before
 
+    def hand_to(self, user_id: int, reason: str, by_user_id: int | None) -> None:
+        """Give the complaint to another handler, recording who, why and when (CMP-3, CMP-4)."""
+        self.transfers.append(
+            ComplaintTransfer(
+                from_owner_id=self.owner_id,
+                to_owner_id=user_id,
+                reason=reason,
+                by_user_id=by_user_id,
+            )
+        )
+        self.owner_id = user_id
+
     @property
     def solution_final(self) -> bool:
         """Whether a general manager has decided; nobody below overrides that (CMP-14)."""

@@ -111,6 +111,8 @@ MAJOR_ALERTED = (Role.CUSTOMER_SERVICE, Role.DEPARTMENT_HEAD, Role.VP_IN_CHARGE)
 OWNER_ROLE = {"high": Role.DEPARTMENT_HEAD, "medium": Role.HANDLER, "low": Role.HANDLER}
 # Staff who may act on complaints besides the back office's write roles.
 GOVERNANCE_ROLES = tuple(dict.fromkeys(Role))
+# Who may set the handler routes (CMP-4), besides managers and administrators.
+ROUTE_KEEPERS = (Role.CUSTOMER_SERVICE, Role.DEPARTMENT_HEAD, Role.GENERAL_MANAGER)
 
 # CMP-8 resolution targets and CMP-11 case-opening clocks; COMPLAINT_SLA_MINUTES overrides any
 # of them. Values: minutes, `<n>wd` working days, or `sameday` (ends with the working day).

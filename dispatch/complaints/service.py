@@ -14,7 +14,7 @@ from dispatch.alerts import service as alerts
 from dispatch.clock import utcnow
 from dispatch.complaints import notices, rules
 from dispatch.complaints.models import Complaint, ComplaintClock
-from dispatch.complaints.records import ComplaintRoute
+from dispatch.complaints.records import ComplaintJob, ComplaintRoute
 from dispatch.config import Config
 from dispatch.customers.service import get_customer
 from dispatch.errors import NotFound, PermissionDenied, RuleViolation
@@ -102,6 +102,8 @@ def choose_handler(session: Session, complaint: Complaint, *, default: int) -> i
         tuple(row)
         for row in session.execute(
             select(ComplaintRoute.category, ComplaintRoute.department, ComplaintRoute.handler_id)
+            .join(User, User.id == ComplaintRoute.handler_id)
+            .where(User.active.is_(True))  # a route to someone who left is skipped
         )
     ]
     excluded = {complaint.subject_user_id} - {None}
@@ -204,6 +206,18 @@ def get_complaint_for(
     return complaint
 
 
+# Everything ComplaintOut shows, loaded in one query per relationship.
+LIST_LOADS = (
+    "clocks",
+    "transfers",
+    "escalations",
+    "steps",
+    "assists",
+    "appeals",
+    "compensations",
+)
+
+
 def list_complaints(session: Session, *, overdue: bool | None = None) -> list[Complaint]:
     """List complaints, newest first; optionally only the overdue (or on-time) ones (CMP-8)."""
     breached = (
@@ -215,7 +229,12 @@ def list_complaints(session: Session, *, overdue: bool | None = None) -> list[Co
         )
         .exists()
     )
-    query = select(Complaint).options(selectinload(Complaint.clocks)).order_by(Complaint.id.desc())
+    query = (
+        select(Complaint)
+        .options(*(selectinload(getattr(Complaint, name)) for name in LIST_LOADS))
+        .options(selectinload(Complaint.jobs).selectinload(ComplaintJob.request))
+        .order_by(Complaint.id.desc())
+    )
     if overdue is not None:
         query = query.where(breached if overdue else ~breached)
     return list(session.scalars(query))

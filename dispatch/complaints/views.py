@@ -19,7 +19,7 @@ from dispatch.complaints import (
     service,
     workflow,
 )
-from dispatch.complaints.rules import GOVERNANCE_ROLES
+from dispatch.complaints.rules import GOVERNANCE_ROLES, ROUTE_KEEPERS
 from dispatch.db import db
 
 blp = Blueprint(
@@ -138,7 +138,7 @@ class Compensations(MethodView):
 
 @blp.route("/routes")
 class Routes(MethodView):
-    @roles_required("manager", "admin", *GOVERNANCE_ROLES[1:])
+    @roles_required("manager", "admin", *ROUTE_KEEPERS)
     @blp.arguments(schemas.ComplaintRouteIn)
     @blp.response(201, schemas.ComplaintRouteOut)
     @transactional

@@ -1,5 +1,5 @@
 """A complaint's handling: respond, transfer, forward, investigate, plan, resolve, follow up,
-close. Every step goes through `_step`: audited, triggers re-evaluated, people told."""
+close. Every step goes through `step`: audited, triggers re-evaluated, people told."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dispatch.actors import Actor
 from dispatch.audit import audited
 from dispatch.clock import utcnow
 from dispatch.complaints import notices, rules
-from dispatch.complaints.models import Complaint, ComplaintTransfer
+from dispatch.complaints.models import Complaint
 from dispatch.complaints.rules import ComplaintStatus as C
 from dispatch.complaints.service import get_complaint_for, staff_user, start_clock
 from dispatch.config import Config
@@ -152,15 +152,11 @@ def _hand_over(session, actor, config, complaint: Complaint, to_user_id, reason,
     if to_user_id == complaint.owner_id:
         raise Conflict("That person already handles this complaint", error_code="same_handler")
     staff_user(session, to_user_id, "to_user_id")
-    record = ComplaintTransfer(
-        from_owner_id=complaint.owner_id, to_owner_id=to_user_id, reason=reason, by_user_id=actor.id
-    )
 
     def change():
         if also is not None:
             also()
-        complaint.transfers.append(record)
-        complaint.owner_id = to_user_id
+        complaint.hand_to(to_user_id, reason, actor.id)
 
     return step(session, actor, config, complaint, action, change, reason=reason)
 

@@ -20,6 +20,7 @@ from tests.complaints.helpers import (
     ok,
     open_case,
     plan,
+    user_id,
 )
 
 FINDING = {"authentic": True, "severity": "general", "cause": "The belt was fitted loosely"}
@@ -67,7 +68,8 @@ def test_cmp_11_department_head_opens_a_general_case_the_same_day(client, sessio
         decision = {"opened": True, "note": "We open your case today; a handler will call"}
         by_handler = act(client, world, complaint, "case-decision", decision, who="handler")
         by_vp = act(client, world, complaint, "case-decision", decision, who="vp")
-        opened = ok(act(client, world, complaint, "case-decision", decision, who="head"))
+        assign = decision | {"handler_id": user_id(session, "dispatcher")}  # CMP-4 on opening
+        opened = ok(act(client, world, complaint, "case-decision", assign, who="head"))
         twice = act(client, world, complaint, "case-decision", decision, who="head")
         refused = file_complaint(client, world)
         no = {"opened": False, "note": "This concerns another company's product"}
@@ -76,6 +78,8 @@ def test_cmp_11_department_head_opens_a_general_case_the_same_day(client, sessio
     assert by_handler.status_code == 403 and by_vp.status_code == 403
     assert opened["status"] == "assigned" and opened["case_decision_note"].startswith("We open")
     assert clocks_of(opened)["case_decision"]["met_at"] and twice.status_code == 409
+    assert opened["owner_id"] == user_id(session, "dispatcher")
+    assert opened["transfers"][-1]["reason"].startswith("Assigned on case opening")
     assert not_opened["status"] == "not_opened" and closing.status_code == 409
     replies = list(session.scalars(select(SmsMessage.body)))
     assert any("This concerns another company's product" in body for body in replies)

@@ -4,8 +4,9 @@ on-site path, the acknowledgement and the resolution target (CMP-1, 2, 4, 5, 6, 
 from __future__ import annotations
 
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from dispatch.db import db
 from dispatch.notifications.models import SmsMessage
 from tests.aftercare.helpers import local, relogin, sweep
 from tests.builders import book_visit, repair_request
@@ -186,3 +187,29 @@ def test_cmp_10_repeat_repairs_of_one_serial_count_across_customers_and_sites(cl
     plain = file_complaint(client, gworld, request_id=unrelated["id"])
     assert flagged["repeat_repair_candidate"] is True
     assert plain["repeat_repair_candidate"] is False
+
+
+def test_cmp_8_complaint_list_loads_in_a_fixed_number_of_queries(client, app, gworld):
+    def count_list() -> int:
+        statements = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            reply = client.get("/api/v1/complaints", headers=gworld.auth("manager"))
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        assert reply.status_code == 200
+        return len(statements)
+
+    hard = file_complaint(client, gworld, nature="hard", category="product_quality")
+    open_case(client, gworld, hard)
+    job = {"kind": "inspection", "site_id": gworld.site_id, "fault_description": "Leaks"}
+    ok(act(client, gworld, hard, "jobs", job))
+    few = count_list()
+    for _ in range(4):
+        more = file_complaint(client, gworld, nature="hard", category="product_quality")
+        open_case(client, gworld, more)
+        ok(act(client, gworld, more, "jobs", job))
+    assert count_list() == few
