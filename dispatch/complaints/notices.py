@@ -22,6 +22,8 @@ from dispatch.intake.models import ServiceRequest
 from dispatch.notifications.service import queue_sms
 
 LINK_SALT = "complaint-link-v1"
+# The progress link lives while the complaint is handled and this long after it closes.
+LINK_DAYS_AFTER_CLOSE = 30
 STEP_TEXT = {
     "zh-CN": {
         "registered": "已登记",
@@ -56,6 +58,11 @@ def complaint_of_link(session: Session, config: Config, token: str) -> Complaint
     complaint = session.scalars(select(Complaint).where(Complaint.link_jti == jti)).one_or_none()
     if complaint is None:
         raise LinkInvalid("This link is not valid", error_code="link_unknown")
+    if (
+        complaint.closed_at
+        and complaint.closed_at + timedelta(days=LINK_DAYS_AFTER_CLOSE) <= utcnow()
+    ):
+        raise LinkInvalid("This link has expired", error_code="link_expired")
     return complaint
 
 

@@ -20,7 +20,8 @@ link_limit(bp)
 
 @bp.errorhandler(DomainError)
 def _page_error(error: DomainError):
-    return render_template("error.html", message=_(error.message)), status_for(error)
+    status = 410 if error.error_code == "link_expired" else status_for(error)
+    return render_template("error.html", message=_(error.message)), status
 
 
 @bp.get("/c/<token>")

@@ -5,7 +5,9 @@ close rules, special notes that never reach customer pages, compensation (CMP-15
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
+import time_machine
 from sqlalchemy import select
 
 from dispatch.notifications.models import SmsMessage
@@ -107,6 +109,10 @@ def test_cmp_19_close_needs_follow_up_and_sends_the_feedback_to_the_customer(
     closed = ok(act(client, gworld, taken, "close", feedback))
     assert closed["status"] == "closed" and closed["resolution"] == "Greased the hinge"
     assert any(feedback["customer_feedback"] in b for b in bodies(session))
+    token = progress_token(session, taken["number"])
+    assert client.get(f"/c/{token}").status_code == 200
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=31)):
+        assert client.get(f"/c/{token}").status_code == 410  # the link ends 30 days after closing
 
 
 def test_cmp_20_prv_12_special_note_reaches_dispatchers_and_technician_never_customer_pages(
