@@ -78,10 +78,16 @@ def acknowledge(session: Session, config: Config, complaint: Complaint) -> None:
         expected=expected.strftime("%Y-%m-%d %H:%M") if expected else "-",
         link=link_url(config, complaint),
     )
-    alerts.alert_role(
+    # Customer service hears of every complaint; "manager" stays until the roles of "Who may
+    # see what" replace the stand-ins (the follow-up tests read the manager's alerts).
+    targets = [
+        user
+        for role in ("manager", rules.Role.CUSTOMER_SERVICE)
+        for user in alerts.users_with_role(session, role, complaint.region_id)
+    ]
+    alerts.alert(
         session,
-        "manager",
-        complaint.region_id,
+        targets,
         kind="complaint.opened",
         message=f"Complaint {complaint.number} ({complaint.nature}, {complaint.category})",
         complaint_id=complaint.id,

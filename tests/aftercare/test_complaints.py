@@ -58,7 +58,7 @@ def test_cmp_7_cmp_16_cmp_17_soft_complaint_clocks_breach_and_climb_the_real_lad
         (1, "department_head"),
         (2, "cs_manager"),
     ]
-    assert alert_kinds(session, "cs") == ["complaint.sla_breached"]
+    assert alert_kinds(session, "cs") == ["complaint.opened", "complaint.sla_breached"]
     assert alert_kinds(session, "gm") == []  # one level per breach
 
 
