@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.alerts.views import blp as alerts
     from dispatch.backlog.views import blp as backlog
     from dispatch.booking.views import blp as booking
+    from dispatch.complaints.page import bp as complaint_page
     from dispatch.complaints.views import blp as complaints
     from dispatch.customers.views import blp as customers
     from dispatch.followups.views import blp as followups
@@ -155,5 +156,6 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)
+    app.register_blueprint(complaint_page)
     app.register_blueprint(console)
     app.register_blueprint(verify)

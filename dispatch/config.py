@@ -56,7 +56,7 @@ class Config:
     major_damage_cents: int = 500_000  # ¥5,000: "large damage amount" (CMP-9)
     repeat_repair_count: int = 3  # repairs of one product unit ...
     repeat_repair_days: int = 30  # ... within this many days: candidate major (CMP-10)
-    complaint_escalation_roles: str = "manager,admin"  # CMP-16/17: the levels above the handler
+    complaint_escalation_roles: str = "department_head,cs_manager,general_manager"  # CMP-16/17
     # --- end after the visit ---
     appointment_window_minutes: int = 120
     # --- Technician day (issue 7) ---

@@ -2,11 +2,21 @@
 
 from dispatch.alerts.models import StaffAlert
 from dispatch.audit import AuditEntry
+from dispatch.complaints.first_response import RequestFirstResponse
 from dispatch.complaints.models import (
     Complaint,
     ComplaintClock,
     ComplaintEscalation,
+    ComplaintStep,
     ComplaintTransfer,
+)
+from dispatch.complaints.records import (
+    Compensation,
+    ComplaintAppeal,
+    ComplaintAssist,
+    ComplaintJob,
+    ComplaintRoute,
+    SpecialNote,
 )
 from dispatch.customers.models import Asset, Customer, Site
 from dispatch.db import Base
@@ -42,14 +52,18 @@ from dispatch.vouchers.models import ServiceVoucher, VoucherAmendment, VoucherSi
 
 __all__ = [
     "Absence",
-    "RoutePlan",
-    "Shift",
-    "AuditEntry",
     "Asset",
+    "AuditEntry",
     "Base",
+    "Compensation",
     "Complaint",
+    "ComplaintAppeal",
+    "ComplaintAssist",
     "ComplaintClock",
     "ComplaintEscalation",
+    "ComplaintJob",
+    "ComplaintRoute",
+    "ComplaintStep",
     "ComplaintTransfer",
     "Customer",
     "CustomerLink",
@@ -72,10 +86,14 @@ __all__ = [
     "Part",
     "Photo",
     "Region",
+    "RequestFirstResponse",
+    "RoutePlan",
     "ServiceRequest",
     "ServiceVoucher",
+    "Shift",
     "Site",
     "SmsMessage",
+    "SpecialNote",
     "StaffAlert",
     "Technician",
     "User",

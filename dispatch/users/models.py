@@ -20,6 +20,12 @@ ROLES = (
     "kb_author",  # knowledge base (ROL-1, KB-6)
     "kb_reviewer",
     "kb_admin",
+    # Complaint governance (issue 18), see dispatch.complaints.rules.Role
+    "complaint_handler",
+    "department_head",
+    "cs_manager",
+    "vp_in_charge",
+    "general_manager",
 )
 
 
