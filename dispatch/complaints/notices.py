@@ -37,6 +37,18 @@ STEP_TEXT = {
         "closed": "已结案",
         "reopened": "已重新处理",
     },
+    "en": {
+        "registered": "registered",
+        "accepted_for_handling": "accepted for handling",
+        "not_accepted": "not accepted as a case",
+        "investigating": "under investigation",
+        "solution_proposed": "a solution is proposed; please confirm it",
+        "appeal_under_review": "your appeal is under review",
+        "being_resolved": "being resolved",
+        "resolved": "resolved",
+        "closed": "closed",
+        "reopened": "reopened",
+    },
 }
 
 
@@ -118,7 +130,7 @@ def after_change(
             customer=complaint.customer,
             template="complaint_update",
             number=complaint.number,
-            step=STEP_TEXT.get(language, {}).get(step, step.replace("_", " ")),
+            step=STEP_TEXT.get(language, STEP_TEXT["en"]).get(step, step.replace("_", " ")),
             note=f"{note} " if note else "",
             link=link_url(config, complaint),
         )
