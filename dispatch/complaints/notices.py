@@ -26,6 +26,7 @@ LINK_SALT = "complaint-link-v1"
 LINK_DAYS_AFTER_CLOSE = 30
 STEP_TEXT = {
     "zh-CN": {
+        "received": "已收到",
         "registered": "已登记",
         "accepted_for_handling": "已立案",
         "not_accepted": "未予立案",
@@ -38,6 +39,7 @@ STEP_TEXT = {
         "reopened": "已重新处理",
     },
     "en": {
+        "received": "received",
         "registered": "registered",
         "accepted_for_handling": "accepted for handling",
         "not_accepted": "not accepted as a case",
