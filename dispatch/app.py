@@ -10,11 +10,13 @@ from flask_babel import Babel
 from flask_jwt_extended import JWTManager
 from werkzeug.routing import IntegerConverter
 
+from dispatch import security
 from dispatch.api import errors as api_errors
 from dispatch.api import limits
 from dispatch.api.base import Api
-from dispatch.config import Config, activate, load_config
+from dispatch.config import Config, activate, load_config, running_dev_server
 from dispatch.db import db
+from dispatch.knowledge import segment as knowledge_segmenter
 
 LANGUAGES = {"zh_CN": "zh-CN", "en": "en"}
 # /docs runs Swagger UI from the copy vendored under dispatch/web/static (no CDN, works offline).
@@ -24,6 +26,7 @@ SWAGGER_UI_VERSION = "5.35.0"
 def create_app(config: Config | None = None) -> Flask:
     """Build the Flask app for a configuration (the environment's when none is given)."""
     config = config or load_config()
+    config.require_serving_key(dev_server=running_dev_server())
     activate(config)
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -35,6 +38,13 @@ def create_app(config: Config | None = None) -> Flask:
         JWT_SECRET_KEY=config.secret_key,
         JWT_ACCESS_TOKEN_EXPIRES=timedelta(minutes=config.access_token_minutes),
         JWT_REFRESH_TOKEN_EXPIRES=timedelta(days=config.refresh_token_days),
+        # API clients send a bearer header; the console's cookie is HttpOnly and SameSite=Strict,
+        # and its writes need the double-submitted CSRF token (X-CSRF-TOKEN).
+        JWT_TOKEN_LOCATION=["headers", "cookies"],
+        JWT_COOKIE_SECURE=config.cookie_secure,
+        JWT_COOKIE_SAMESITE="Strict",
+        JWT_COOKIE_CSRF_PROTECT=True,
+        JWT_SESSION_COOKIE=True,
         API_TITLE="Field dispatch API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
@@ -53,7 +63,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.context_processor(lambda: {"page_lang": _select_locale().replace("_", "-")})
     app.url_map.converters["int"] = DatabaseId  # before any route is registered
     _register_blueprints(app)
+    knowledge_segmenter.init(app)
     limits.init(app, config)
+    security.init(app, config)
     api_errors.register(app)
     from dispatch.cli import register as register_cli
 
@@ -104,11 +116,13 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.alerts.views import blp as alerts
     from dispatch.backlog.views import blp as backlog
     from dispatch.booking.views import blp as booking
+    from dispatch.complaints.page import bp as complaint_page
     from dispatch.complaints.views import blp as complaints
     from dispatch.customers.views import blp as customers
     from dispatch.followups.views import blp as followups
     from dispatch.health.views import bp as health
     from dispatch.intake.views import blp as intake
+    from dispatch.knowledge.views import blp as knowledge
     from dispatch.parts.views import blp as parts
     from dispatch.photos.views import blp as photos
     from dispatch.regions.views import blp as regions
@@ -138,9 +152,10 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     for blueprint in (followups, complaints, alerts, backlog, reports, regions, vouchers):
         api.register_blueprint(blueprint)
-    for blueprint in (photos, parts):
+    for blueprint in (photos, parts, knowledge):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)
+    app.register_blueprint(complaint_page)
     app.register_blueprint(console)
     app.register_blueprint(verify)

@@ -12,6 +12,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 
+MIN_KEY_LENGTH = 32  # characters of SECRET_KEY outside development (HS256 wants >= 256 bits)
+
+
 class ConfigError(ValueError):
     """A setting is missing or malformed."""
 
@@ -53,7 +56,7 @@ class Config:
     major_damage_cents: int = 500_000  # ¥5,000: "large damage amount" (CMP-9)
     repeat_repair_count: int = 3  # repairs of one product unit ...
     repeat_repair_days: int = 30  # ... within this many days: candidate major (CMP-10)
-    complaint_escalation_roles: str = "manager,admin"  # CMP-16/17: the levels above the handler
+    complaint_escalation_roles: str = "department_head,cs_manager,general_manager"  # CMP-16/17
     # --- end after the visit ---
     appointment_window_minutes: int = 120
     # --- Technician day (issue 7) ---
@@ -75,7 +78,13 @@ class Config:
     link_rate_limit: str = "60/minute;600/hour"  # per client address, customer link pages
     login_rate_limit: str = "20/minute"
     access_token_minutes: int = 30
-    refresh_token_days: int = 14
+    refresh_token_days: int = 14  # technicians' phones; each refresh token works once
+    staff_refresh_hours: int = 12  # a staff login lasts a working day, not two weeks
+    login_lockout_failures: int = 10  # wrong passwords in a row lock the account ...
+    login_lockout_minutes: int = 15  # ... for this long
+    max_request_bytes: int = 1024 * 1024  # larger bodies: 413 (photo chunks have their own)
+    json_max_depth: int = 32  # deeper JSON bodies: 422
+    cookie_secure: bool = False  # console cookies only over HTTPS (set behind TLS)
     travel_matrix: str = "geodesic"
     osrm_url: str = ""
     travel_speed_kmh: float = 25.0
@@ -124,14 +133,43 @@ class Config:
             raise ConfigError("TRAVEL_MATRIX must be geodesic, or osrm with OSRM_URL set")
         if self.geocoder not in {"fake", "nominatim"}:
             raise ConfigError(f"unknown GEOCODER {self.geocoder!r}")
-        if self.env == "production" and self.secret_key == Config.secret_key:
-            raise ConfigError("SECRET_KEY must be set in production")
+        if self.env != "development" and not self.has_strong_key:
+            raise ConfigError(
+                f"SECRET_KEY must be a random key of at least {MIN_KEY_LENGTH} characters "
+                f"outside development (ENV={self.env})"
+            )
         if self.followup_delay_minutes < 0 or self.followup_deadline_hours <= 0:
             raise ConfigError("follow-up delay must be >= 0 and deadline > 0")
         self._validate_aftercare()
         self._validate_photos()
         self._validate_delivery()
+        self._validate_auth()
         return self
+
+    @property
+    def has_strong_key(self) -> bool:
+        """Return whether SECRET_KEY is long enough and not the one written in this file."""
+        return len(self.secret_key) >= MIN_KEY_LENGTH and self.secret_key != Config.secret_key
+
+    def require_serving_key(self, dev_server: bool) -> None:
+        """Refuse to serve with a weak key anywhere but the development server or tests."""
+        if not (self.testing or dev_server or self.has_strong_key):
+            raise ConfigError(
+                f"SECRET_KEY must be a random key of at least {MIN_KEY_LENGTH} characters to "
+                "serve outside the development server (bin/run makes one under instance/)"
+            )
+
+    def _validate_auth(self) -> None:
+        if self.access_token_minutes <= 0 or self.access_token_minutes > 24 * 60:
+            raise ConfigError("ACCESS_TOKEN_MINUTES must be between 1 and 1440")
+        if self.refresh_token_days <= 0 or self.staff_refresh_hours <= 0:
+            raise ConfigError("REFRESH_TOKEN_DAYS and STAFF_REFRESH_HOURS must be positive")
+        if self.login_lockout_failures <= 0 or self.login_lockout_minutes <= 0:
+            raise ConfigError("LOGIN_LOCKOUT_FAILURES and LOGIN_LOCKOUT_MINUTES must be positive")
+        if self.max_request_bytes < 64 * 1024:
+            raise ConfigError("MAX_REQUEST_BYTES must be at least 65536")
+        if not 2 <= self.json_max_depth <= 200:
+            raise ConfigError("JSON_MAX_DEPTH must be between 2 and 200")
 
     def _validate_delivery(self) -> None:
         if self.outbox_lease_seconds <= 0 or self.sms_send_timeout_seconds <= 0:
@@ -216,6 +254,12 @@ def load_config(environ: dict | None = None) -> Config:
     if "public_base_url" not in values:
         values["public_base_url"] = _served_base_url(environ)
     return Config(**values).validate()
+
+
+def running_dev_server(environ: dict | None = None) -> bool:
+    """Return whether this process is Flask's development server (`flask run`)."""
+    environ = os.environ if environ is None else environ
+    return environ.get("FLASK_RUN_FROM_CLI") == "true"
 
 
 def _served_base_url(environ) -> str:

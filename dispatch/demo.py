@@ -103,6 +103,7 @@ def load(session: Session, config: Config, seed: int = 7) -> dict:
     requests = [_customer_with_request(session, rng, actor, config, i) for i in range(50)]
     booked = _book_some(session, rng, actor, config, requests, technicians)
     for_planner = _leave_to_planner(session, rng, actor, config, requests[20:35])
+    knowledge_entries = _knowledge(session)
     return {
         "created": True,
         "admin_id": admin.id,
@@ -111,6 +112,7 @@ def load(session: Session, config: Config, seed: int = 7) -> dict:
         "visits": booked,
         "to_plan": for_planner,
         "parts": len(PARTS),
+        "knowledge_entries": knowledge_entries,
     }
 
 
@@ -258,3 +260,11 @@ def _workday_after(day):
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day
+
+
+def _knowledge(session: Session) -> int:
+    """Publish the demo knowledge entries (issue 13; dispatch/knowledge/data/entries.tsv)."""
+    from dispatch.knowledge import seed
+    from dispatch.knowledge.segment import Segmenter
+
+    return seed.load(session, cut=Segmenter().cut)

@@ -2,11 +2,21 @@
 
 from dispatch.alerts.models import StaffAlert
 from dispatch.audit import AuditEntry
+from dispatch.complaints.first_response import RequestFirstResponse
 from dispatch.complaints.models import (
     Complaint,
     ComplaintClock,
     ComplaintEscalation,
+    ComplaintStep,
     ComplaintTransfer,
+)
+from dispatch.complaints.records import (
+    Compensation,
+    ComplaintAppeal,
+    ComplaintAssist,
+    ComplaintJob,
+    ComplaintRoute,
+    SpecialNote,
 )
 from dispatch.customers.models import Asset, Customer, Site
 from dispatch.db import Base
@@ -14,6 +24,18 @@ from dispatch.devices.models import DeviceSession
 from dispatch.followups.models import FollowUp
 from dispatch.idempotency import IdempotentResponse
 from dispatch.intake.models import ServiceRequest
+from dispatch.knowledge.models import (
+    KbCategory,
+    KbEntry,
+    KbFeedback,
+    KbPackage,
+    KbQueueItem,
+    KbTerm,
+    KbTopic,
+    KbUsageEvent,
+    KbVersion,
+    KbVocabulary,
+)
 from dispatch.links.models import CustomerLink
 from dispatch.notifications.models import SmsMessage
 from dispatch.numbering import NumberCounter
@@ -30,14 +52,18 @@ from dispatch.vouchers.models import ServiceVoucher, VoucherAmendment, VoucherSi
 
 __all__ = [
     "Absence",
-    "RoutePlan",
-    "Shift",
-    "AuditEntry",
     "Asset",
+    "AuditEntry",
     "Base",
+    "Compensation",
     "Complaint",
+    "ComplaintAppeal",
+    "ComplaintAssist",
     "ComplaintClock",
     "ComplaintEscalation",
+    "ComplaintJob",
+    "ComplaintRoute",
+    "ComplaintStep",
     "ComplaintTransfer",
     "Customer",
     "CustomerLink",
@@ -45,15 +71,29 @@ __all__ = [
     "FollowUp",
     "IdempotentResponse",
     "InvoiceTask",
+    "KbCategory",
+    "KbEntry",
+    "KbFeedback",
+    "KbPackage",
+    "KbQueueItem",
+    "KbTerm",
+    "KbTopic",
+    "KbUsageEvent",
+    "KbVersion",
+    "KbVocabulary",
     "NumberCounter",
     "OutboxMessage",
     "Part",
     "Photo",
     "Region",
+    "RequestFirstResponse",
+    "RoutePlan",
     "ServiceRequest",
     "ServiceVoucher",
+    "Shift",
     "Site",
     "SmsMessage",
+    "SpecialNote",
     "StaffAlert",
     "Technician",
     "User",

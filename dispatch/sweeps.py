@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dispatch import jobs, outbox
 from dispatch.backlog import service as backlog
 from dispatch.clock import utcnow
-from dispatch.complaints import sla
+from dispatch.complaints import first_response, sla
 from dispatch.config import Config
 from dispatch.db import session_scope
 from dispatch.followups import sweeps as followups
+from dispatch.knowledge import sweeps as knowledge
 
 log = logging.getLogger(__name__)
 
@@ -47,5 +48,7 @@ def run_all(config: Config) -> dict[str, int]:
         "followups_overdue": each(config, followups.past_deadline, followups.flag_overdue),
         "phone_tasks": each(config, followups.unanswered, followups.to_phone_task),
         "complaint_breaches": each(config, sla.due_breaches, sla.breach),
+        "first_responses_late": each(config, first_response.due_breaches, first_response.breach),
         "carried_over": each(config, backlog.carry_over_candidates, backlog.carry_over),
+        "kb_entries_expired": each(config, knowledge.due_expiry, knowledge.expire),
     }

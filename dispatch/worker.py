@@ -17,6 +17,7 @@ from rq import Worker
 
 from dispatch import jobs, sweeps
 from dispatch.config import Config, activate, load_config
+from dispatch.security import install_log_redaction
 
 log = logging.getLogger("dispatch.worker")
 
@@ -82,6 +83,7 @@ def run_worker(config: Config) -> None:
 def main() -> None:
     """Start the relay and sweep loops, then work the queue in the foreground."""
     logging.basicConfig(level=logging.INFO)
+    install_log_redaction()  # phones masked, link tokens removed, as in the web app
     config = load_config()
     activate(config)
     jobs.ensure_configured(config)

@@ -14,6 +14,7 @@ from dispatch.actors import Actor
 from dispatch.api import openapi
 from dispatch.api.errors import http_exception_body
 from dispatch.db import db
+from dispatch.devices.models import MOBILE, token_channel
 from dispatch.errors import PermissionDenied
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,22 @@ def roles_required(*roles: str):
     return decorator
 
 
-technician_required = roles_required("technician")
+def technician_required(view):
+    """Require a technician's access token from the mobile login (/mobile/v1 only).
+
+    A technician who logged in at the staff door holds a staff token: it does not open the app.
+    """
+
+    @roles_required("technician")
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if token_channel(get_jwt()) != MOBILE:
+            raise PermissionDenied(
+                "Use a token of the mobile login", error_code="wrong_token_channel"
+            )
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def refresh_token_required(view):

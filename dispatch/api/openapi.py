@@ -4,7 +4,7 @@ can answer, derived in one place from the decorators a view carries.
 A decorator that can end a request with an error status marks the view with `responds(...)`:
 `roles_required` → 401/403 and a bearer token, `idempotent` → 409/422/428 and the required
 Idempotency-Key header, `if_match` → 412/428, the login limit → 401/429. `statuses_of` adds what
-the route itself implies (path ids → 404; writes → 400/409/422), and `ContractPlugin` writes the
+the route itself implies (path ids → 404; writes → 400/409/413/422), and `ContractPlugin` writes the
 result into each operation of the document.
 """
 
@@ -113,7 +113,8 @@ def statuses_of(view, method: str, path_ids: bool) -> frozenset[int]:
     if path_ids:
         statuses.add(404)
     if method in WRITE_METHODS:
-        statuses |= {400, 409, 422}
+        # 413: a body above MAX_REQUEST_BYTES; 422 also a JSON body nested too deep
+        statuses |= {400, 409, 413, 422}
     return frozenset(statuses)
 
 

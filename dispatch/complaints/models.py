@@ -1,8 +1,9 @@
-"""Complaints with a first-responsible owner, SLA clocks, transfers and escalations."""
+"""Complaints with a first-responsible owner, SLA clocks, transfers, escalations, steps."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,14 @@ from dispatch.complaints.rules import COMPLAINT_LIFECYCLE, OPEN_STATES, Complain
 from dispatch.customers.models import Customer
 from dispatch.db import Base
 from dispatch.users.models import User
+
+if TYPE_CHECKING:
+    from dispatch.complaints.records import (
+        Compensation,
+        ComplaintAppeal,
+        ComplaintAssist,
+        ComplaintJob,
+    )
 
 
 class Complaint(Base):
@@ -34,6 +43,14 @@ class Complaint(Base):
     severity: Mapped[str] = mapped_column(String(8), default="general")
     priority: Mapped[str] = mapped_column(String(8), default="medium")
     description: Mapped[str] = mapped_column(Text)
+    # CMP-1: where and how it happened, who is involved, the job and technician concerned.
+    place: Mapped[str | None] = mapped_column(String(300))
+    course_of_events: Mapped[str | None] = mapped_column(Text)
+    involved: Mapped[list] = mapped_column(default=list)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"))
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("technicians.id"))
+    department: Mapped[str | None] = mapped_column(String(64))  # the department complained about
+    subject_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # person ditto
     expected_resolution: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(24), default=ComplaintStatus.RECEIVED)
     received_at: Mapped[datetime]  # when the customer complained (CMP-1)
@@ -43,13 +60,33 @@ class Complaint(Base):
     first_owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     escalation_level: Mapped[int] = mapped_column(default=0)
+    # CMP-11 case opening (立案)
+    case_decided_at: Mapped[datetime | None]
+    case_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    case_decision_note: Mapped[str | None] = mapped_column(Text)
+    # CMP-12 investigation
     authentic: Mapped[bool | None]
     cause: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[list] = mapped_column(default=list)
+    responsible_party: Mapped[str | None] = mapped_column(String(200))
     plan_steps: Mapped[str | None] = mapped_column(Text)
     plan_deadline: Mapped[datetime | None]
     plan_remedies: Mapped[list | None]
     plan_responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     plan_accepted_at: Mapped[datetime | None]
+    plan_accepted_via: Mapped[str | None] = mapped_column(String(8))  # link or agent (CMP-14)
+    gm_decided_at: Mapped[datetime | None]  # a general manager's decision overrides (CMP-14)
+    gm_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # CMP-16 review of a serious complaint: remedies and the people responsible
+    review_remedies: Mapped[str | None] = mapped_column(Text)
+    review_responsible: Mapped[list | None]
+    reviewed_at: Mapped[datetime | None]
+    # CMP-15 service report for head office (hard complaints)
+    report_cause: Mapped[str | None] = mapped_column(Text)
+    report_fix: Mapped[str | None] = mapped_column(Text)
+    report_prevention: Mapped[str | None] = mapped_column(Text)
+    reported_at: Mapped[datetime | None]
+    link_jti: Mapped[str | None] = mapped_column(String(43), unique=True)  # CMP-18 customer link
     resolution: Mapped[str | None] = mapped_column(Text)
     resolved_at: Mapped[datetime | None]
     followup_satisfied: Mapped[bool | None]
@@ -71,6 +108,11 @@ class Complaint(Base):
     )
     transfers: Mapped[list[ComplaintTransfer]] = relationship(order_by="ComplaintTransfer.id")
     escalations: Mapped[list[ComplaintEscalation]] = relationship(order_by="ComplaintEscalation.id")
+    steps: Mapped[list[ComplaintStep]] = relationship(order_by="ComplaintStep.id")
+    assists: Mapped[list[ComplaintAssist]] = relationship(order_by="ComplaintAssist.id")
+    appeals: Mapped[list[ComplaintAppeal]] = relationship(order_by="ComplaintAppeal.id")
+    jobs: Mapped[list[ComplaintJob]] = relationship(order_by="ComplaintJob.id")
+    compensations: Mapped[list[Compensation]] = relationship(order_by="Compensation.id")
 
     @property
     def is_open(self) -> bool:
@@ -85,17 +127,56 @@ class Complaint(Base):
     def investigating(self) -> bool:
         return self.status == ComplaintStatus.INVESTIGATING
 
-    def move(self, to: ComplaintStatus) -> str:
-        """Change state along COMPLAINT_LIFECYCLE; return the state it left."""
+    def move(self, to: ComplaintStatus, at: datetime | None = None) -> str:
+        """Change state along COMPLAINT_LIFECYCLE, timestamped (CMP-18); return the state left."""
         COMPLAINT_LIFECYCLE.check(self.status, to)
         before, self.status = self.status, to
+        self.steps.append(ComplaintStep(status=to, at=at or utcnow()))
         return before
+
+    def hand_to(self, user_id: int, reason: str, by_user_id: int | None) -> None:
+        """Give the complaint to another handler, recording who, why and when (CMP-3, CMP-4)."""
+        self.transfers.append(
+            ComplaintTransfer(
+                from_owner_id=self.owner_id,
+                to_owner_id=user_id,
+                reason=reason,
+                by_user_id=by_user_id,
+            )
+        )
+        self.owner_id = user_id
+
+    @property
+    def solution_final(self) -> bool:
+        """Whether a general manager has decided; nobody below overrides that (CMP-14)."""
+        return self.gm_decided_at is not None
+
+    @property
+    def open_appeal(self) -> ComplaintAppeal | None:
+        return next((a for a in self.appeals if a.decided_at is None), None)
 
     def clock(self, name: str) -> ComplaintClock | None:
         return next((c for c in self.clocks if c.name == name), None)
 
     def snapshot(self) -> dict:
-        return {"status": self.status, "owner_id": self.owner_id, "level": self.escalation_level}
+        return {
+            "status": self.status,
+            "owner_id": self.owner_id,
+            "level": self.escalation_level,
+            "severity": self.severity,
+            "supervised_by_cs": self.supervised_by_cs,
+        }
+
+
+class ComplaintStep(Base):
+    """One status change of a complaint and its time (CMP-18)."""
+
+    __tablename__ = "complaint_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    status: Mapped[str] = mapped_column(String(24))
+    at: Mapped[datetime]
 
 
 class ComplaintClock(Base):

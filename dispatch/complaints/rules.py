@@ -49,21 +49,21 @@ class ComplaintStatus(StrEnum):
 
 
 C = ComplaintStatus
-# Closing needs the follow-up (CMP-19, FUP-7). Case opening (CMP-11), assignment and appeals
-# (CMP-14) have no endpoints yet, so the workflow may also take the direct edges beside them.
+# The seed 002 workflow (CMP-5, CMP-11, CMP-14, CMP-19). A complaint taken outside customer
+# service stays `received` until it is forwarded (registered) or resolved on the spot.
 COMPLAINT_LIFECYCLE = Lifecycle(
     "complaint",
     {
-        C.RECEIVED: {C.REGISTERED, C.INVESTIGATING},
-        C.REGISTERED: {C.CASE_OPENED, C.NOT_OPENED},
-        C.CASE_OPENED: {C.ASSIGNED, C.INVESTIGATING},
-        C.NOT_OPENED: {C.CLOSED},
+        C.RECEIVED: {C.REGISTERED, C.RESOLVED},
+        C.REGISTERED: {C.CASE_OPENED, C.NOT_OPENED},  # 立案 decision (CMP-11)
+        C.CASE_OPENED: {C.ASSIGNED},
+        C.NOT_OPENED: set(),  # answered with the reason; nothing to investigate
         C.ASSIGNED: {C.INVESTIGATING},
-        C.INVESTIGATING: {C.SOLUTION_PROPOSED},
-        # Accepted → resolving; rejected → back to investigating or an appeal.
-        C.SOLUTION_PROPOSED: {C.ACCEPTED, C.APPEALED, C.RESOLVING, C.INVESTIGATING},
+        C.INVESTIGATING: {C.SOLUTION_PROPOSED, C.RESOLVING},  # RESOLVING: a GM decision
+        C.SOLUTION_PROPOSED: {C.ACCEPTED, C.APPEALED, C.RESOLVING},
         C.ACCEPTED: {C.RESOLVING},
-        C.APPEALED: {C.SOLUTION_PROPOSED, C.INVESTIGATING},
+        # The superior re-evaluates (a new solution, or back to investigating); GM decides.
+        C.APPEALED: {C.SOLUTION_PROPOSED, C.INVESTIGATING, C.RESOLVING},
         C.RESOLVING: {C.RESOLVED},
         C.RESOLVED: {C.FOLLOW_UP},
         C.FOLLOW_UP: {C.CLOSED, C.INVESTIGATING},  # recurrence sends it back
@@ -71,29 +71,114 @@ COMPLAINT_LIFECYCLE = Lifecycle(
         C.REOPENED: {C.INVESTIGATING},
     },
 )
-OPEN_STATES = tuple(state for state in C if state != C.CLOSED)
+FINAL_STATES = (C.CLOSED, C.NOT_OPENED)
+OPEN_STATES = tuple(state for state in C if state not in FINAL_STATES)
+# Where the customer's link timeline shows a step (CMP-18); other moves are internal.
+CUSTOMER_STEPS = {
+    C.RECEIVED: "received",
+    C.REGISTERED: "registered",
+    C.CASE_OPENED: "accepted_for_handling",
+    C.NOT_OPENED: "not_accepted",
+    C.INVESTIGATING: "investigating",
+    C.SOLUTION_PROPOSED: "solution_proposed",
+    C.APPEALED: "appeal_under_review",
+    C.RESOLVING: "being_resolved",
+    C.RESOLVED: "resolved",
+    C.CLOSED: "closed",
+    C.REOPENED: "reopened",
+}
+
+
+class Role(StrEnum):
+    """Who does what in complaint governance; the values are `users.models.ROLES` names.
+
+    The one place to swap in the roles of "Who may see what" when it lands.
+    """
+
+    HANDLER = "complaint_handler"
+    CUSTOMER_SERVICE = "cs_manager"  # 客服中心: supervises major complaints (CMP-9)
+    DEPARTMENT_HEAD = "department_head"
+    CS_MANAGER = "cs_manager"
+    VP_IN_CHARGE = "vp_in_charge"
+    GENERAL_MANAGER = "general_manager"
+
+
+# CMP-16: the ladder above the handler, lowest first (also the default of the setting).
+LADDER = (Role.DEPARTMENT_HEAD, Role.CS_MANAGER, Role.GENERAL_MANAGER)
+# CMP-9: who hears of a major complaint at once.
+MAJOR_ALERTED = (Role.CUSTOMER_SERVICE, Role.DEPARTMENT_HEAD, Role.VP_IN_CHARGE)
+# CMP-8: the default owner role per priority.
+OWNER_ROLE = {"high": Role.DEPARTMENT_HEAD, "medium": Role.HANDLER, "low": Role.HANDLER}
+# Staff who may act on complaints besides the back office's write roles.
+GOVERNANCE_ROLES = tuple(dict.fromkeys(Role))
+# Who may set the handler routes (CMP-4), besides managers and administrators.
+ROUTE_KEEPERS = (Role.CUSTOMER_SERVICE, Role.DEPARTMENT_HEAD, Role.GENERAL_MANAGER)
+
+# CMP-8 resolution targets and CMP-11 case-opening clocks; COMPLAINT_SLA_MINUTES overrides any
+# of them. Values: minutes, `<n>wd` working days, or `sameday` (ends with the working day).
+GOVERNANCE_CLOCKS = (
+    "resolution.high=1440,resolution.medium=4320,resolution.low=5wd,"
+    "case_decision.general=sameday,case_decision.major=1wd,request_first_response=1440"
+)
+ClockLength = int | str
 
 # Timers up to this length count service hours only; longer ones run in calendar time.
 SERVICE_HOURS_LIMIT = timedelta(hours=3)
 
 
-def parse_clock_minutes(spec: str) -> dict[str, int]:
-    """Read "clock.nature[.priority]=minutes,..." into a table; raise ValueError when malformed."""
+def _clock_length(value: str) -> ClockLength | None:
+    value = value.strip()
+    if value == "sameday":
+        return value
+    digits = value.removesuffix("wd")
+    if not digits.isdigit() or int(digits) <= 0:
+        return None
+    return value if value.endswith("wd") else int(value)
+
+
+def parse_clock_minutes(spec: str) -> dict[str, ClockLength]:
+    """Read "clock.key[.key]=length,..." into a table; raise ValueError when malformed."""
     table = {}
     for item in filter(None, (part.strip() for part in spec.split(","))):
         key, sep, value = item.partition("=")
-        if not sep or not key.strip() or not value.strip().isdigit() or int(value) <= 0:
+        length = _clock_length(value) if sep else None
+        if length is None or not key.strip():
             raise ValueError(f"bad clock entry {item!r}")
-        table[key.strip()] = int(value)
+        table[key.strip()] = length
     return table
 
 
-def clock_minutes(table: dict[str, int], clock: str, nature: str, priority: str) -> int | None:
-    """Return the minutes of a clock for a complaint, the most specific key first."""
-    for key in (f"{clock}.{nature}.{priority}", f"{clock}.{nature}", f"{clock}.{priority}", clock):
-        if key in table:
-            return table[key]
-    return None
+def clock_minutes(
+    table: dict[str, ClockLength], clock: str, nature: str, priority: str, severity: str = ""
+) -> ClockLength | None:
+    """Return the length of a clock for a complaint, the most specific key first."""
+    keys = (
+        f"{clock}.{nature}.{priority}",
+        f"{clock}.{nature}",
+        f"{clock}.{severity}",
+        f"{clock}.{priority}",
+        clock,
+    )
+    return next((table[key] for key in keys if key in table), None)
+
+
+def add_working_days(start: datetime, days: int, *, tz: str) -> datetime:
+    """Return `start` moved `days` working days (Monday to Friday) later, same local time."""
+    local = start.astimezone(ZoneInfo(tz))
+    while days:
+        local += timedelta(days=1)
+        days -= local.weekday() < 5
+    return local.astimezone(start.tzinfo)
+
+
+def end_of_working_day(start: datetime, *, tz: str, day_end: time) -> datetime:
+    """Return the end of the working day `start` falls in (the next one after hours)."""
+    zone = ZoneInfo(tz)
+    local = start.astimezone(zone)
+    ends = datetime.combine(local.date(), day_end, zone)
+    while ends <= local or ends.weekday() >= 5:
+        ends = datetime.combine(ends.date() + timedelta(days=1), day_end, zone)
+    return ends.astimezone(start.tzinfo)
 
 
 def intake_clocks(*, nature: str, received_outside_cs: bool) -> tuple[str, ...]:
@@ -123,8 +208,14 @@ def add_service_minutes(
         local = closes
 
 
-def due_at(start: datetime, minutes: int, *, tz: str, day_start: time, day_end: time) -> datetime:
+def due_at(
+    start: datetime, minutes: ClockLength, *, tz: str, day_start: time, day_end: time
+) -> datetime:
     """Return when a clock of `minutes` started at `start` falls due (SLA calendar)."""
+    if minutes == "sameday":
+        return end_of_working_day(start, tz=tz, day_end=day_end)
+    if isinstance(minutes, str):
+        return add_working_days(start, int(minutes.removesuffix("wd")), tz=tz)
     if timedelta(minutes=minutes) <= SERVICE_HOURS_LIMIT:
         return add_service_minutes(start, minutes, tz=tz, day_start=day_start, day_end=day_end)
     return start + timedelta(minutes=minutes)
@@ -162,3 +253,49 @@ def major_triggers(ticked: list[str], damage_cents: int | None, damage_threshold
 def repeat_repair(count: int, threshold: int) -> bool:
     """Return whether a product unit's repairs in the window make a candidate major (CMP-10)."""
     return count >= threshold
+
+
+def case_decider(severity: str) -> Role:
+    """Return who decides case opening (立案): the department head, the VP for a major (CMP-11)."""
+    return Role.VP_IN_CHARGE if severity == "major" else Role.DEPARTMENT_HEAD
+
+
+def superior(level: int, ladder: tuple[str, ...]) -> str:
+    """Return the role above the current escalation level (the top keeps the top) (CMP-14)."""
+    return ladder[min(level, len(ladder) - 1)]
+
+
+def route_handler(
+    routes: list[tuple[str | None, str | None, int]],
+    *,
+    category: str,
+    department: str | None,
+    excluded: set[int],
+) -> int | None:
+    """Return the handler of the most specific route for a complaint (CMP-4).
+
+    A route matches on category, on the department complained about, or both; a route naming
+    neither is the catch-all. The person complained about never handles the complaint.
+    """
+
+    def rank(route) -> int | None:
+        cat, dept = route[0], route[1]
+        if (cat not in (None, category)) or (dept is not None and dept != department):
+            return None
+        return (dept is not None) * 2 + (cat is not None)
+
+    ranked = [(rank(r), r[2]) for r in routes if rank(r) is not None and r[2] not in excluded]
+    return max(ranked, key=lambda item: item[0])[1] if ranked else None
+
+
+def close_missing(
+    *, has_solution: bool, has_resolution: bool, followed_up: bool, feedback: str | None
+) -> list[str]:
+    """Return what a complaint still lacks before it may close (CMP-19, FUP-7)."""
+    needs = {
+        "solution": has_solution,
+        "resolution": has_resolution,
+        "follow_up": followed_up,
+        "customer_feedback": bool(feedback and feedback.strip()),
+    }
+    return [name for name, present in needs.items() if not present]

@@ -26,6 +26,26 @@ def _text(max_length: int, **kwargs):
 class ComplaintIn(Schema):
     customer_id = fields.Integer(required=True)
     visit_id = fields.Integer(load_default=None)
+    request_id = fields.Integer(
+        load_default=None, metadata={"description": "The job complained about (CMP-1)"}
+    )
+    technician_id = fields.Integer(load_default=None)
+    place = _text(300, load_default=None)
+    course_of_events = _text(4000, load_default=None)
+    involved = fields.List(
+        fields.String(validate=validate.Length(min=1, max=120)),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata={"description": "People or departments involved (CMP-1)"},
+    )
+    department = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "The department complained about; routes the handler (CMP-4)"},
+    )
+    subject_user_id = fields.Integer(
+        load_default=None, metadata={"description": "The person complained about (CMP-4)"}
+    )
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     category = fields.String(required=True, validate=validate.OneOf(rules.CATEGORIES))
     nature = fields.String(required=True, validate=validate.OneOf(rules.NATURES))
@@ -56,10 +76,23 @@ class HandOverIn(Schema):
     reason = _text(500, required=True)
 
 
+class EvidenceIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(("photo", "document", "note")))
+    reference = _text(500, required=True)  # photo id, file address or the note itself
+
+
 class InvestigationIn(Schema):
     authentic = fields.Boolean(required=True)
     severity = fields.String(required=True, validate=validate.OneOf(rules.SEVERITIES))
     cause = _text(4000, required=True)
+    responsible_party = _text(200, load_default=None)
+    evidence = fields.List(fields.Nested(EvidenceIn), load_default=list)
+    major_triggers = fields.List(
+        fields.String(validate=validate.OneOf(rules.MAJOR_TRIGGERS)),
+        load_default=list,
+        metadata={"description": "Triggers found while investigating (CMP-9)"},
+    )
+    damage_cents = fields.Integer(load_default=None, validate=validate.Range(0, 10**11))
 
 
 class ResolutionPlanIn(Schema):
@@ -73,9 +106,110 @@ class ResolutionPlanIn(Schema):
     responsible_user_id = fields.Integer(required=True)
 
 
+class GmDecisionIn(ResolutionPlanIn):
+    note = _text(2000, required=True, metadata={"description": "Told to the customer"})
+
+
 class DecisionIn(Schema):
     accepted = fields.Boolean(required=True)
-    note = _text(2000, load_default=None)
+    note = _text(2000, load_default=None, metadata={"description": "Required on a rejection"})
+
+
+class CaseDecisionIn(Schema):
+    opened = fields.Boolean(required=True)
+    note = _text(2000, required=True, metadata={"description": "The reply to the complainant"})
+    handler_id = fields.Integer(load_default=None)
+
+
+class AppealDecisionIn(Schema):
+    evaluation = _text(4000, required=True)
+    outcome = fields.String(
+        required=True, validate=validate.OneOf(("new_solution", "reinvestigate"))
+    )
+    steps = _text(4000, load_default=None)
+    deadline = UTCDateTime(load_default=None)
+    remedies = fields.List(fields.String(validate=validate.OneOf(REMEDIES)), load_default=None)
+    responsible_user_id = fields.Integer(load_default=None)
+
+
+class OnSpotIn(Schema):
+    resolution = _text(4000, required=True)
+    remedies = fields.List(
+        fields.String(validate=validate.OneOf(REMEDIES)),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+
+
+class ReviewIn(Schema):
+    remedies = _text(4000, required=True)
+    responsible = fields.List(
+        fields.String(validate=validate.Length(min=1, max=120)),
+        required=True,
+        validate=validate.Length(min=1, max=20),
+    )
+
+
+class AssistIn(Schema):
+    department = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    request = _text(4000, required=True)
+    due_at = UTCDateTime(required=True)
+
+
+class AssistDoneIn(Schema):
+    answer = _text(4000, required=True)
+
+
+class JobIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(("inspection", "repair")))
+    site_id = fields.Integer(required=True)
+    asset_id = fields.Integer(load_default=None)
+    fault_description = _text(4000, required=True)
+
+
+class ReportIn(Schema):
+    cause = _text(4000, required=True)
+    fix = _text(4000, required=True)
+    prevention = _text(4000, required=True)
+
+
+class NoteIn(Schema):
+    note = _text(2000, required=True)
+
+
+class NoteOut(Schema):
+    id = fields.Integer()
+    customer_id = fields.Integer()
+    complaint_id = fields.Integer()
+    note = fields.String()
+    created_at = UTCDateTime()
+
+
+COMPENSATION_KINDS = ("cash", "refund", "replacement", "free_service", "gift", "other")
+
+
+class CompensationIn(Schema):
+    complaint_id = fields.Integer(load_default=None)
+    request_id = fields.Integer(load_default=None)
+    kind = fields.String(required=True, validate=validate.OneOf(COMPENSATION_KINDS))
+    amount_cents = fields.Integer(required=True, validate=validate.Range(0, 10**11))
+    reason = _text(2000, required=True)
+    approver_id = fields.Integer(required=True)
+
+
+class CompensationOut(CompensationIn):
+    id = fields.Integer()
+    at = UTCDateTime()
+
+
+class ComplaintRouteIn(Schema):
+    category = fields.String(load_default=None, validate=validate.OneOf(rules.CATEGORIES))
+    department = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+    handler_id = fields.Integer(required=True)
+
+
+class ComplaintRouteOut(ComplaintRouteIn):
+    id = fields.Integer()
 
 
 class ResolveIn(Schema):
@@ -118,6 +252,37 @@ class EscalationOut(Schema):
     at = UTCDateTime()
 
 
+class StepOut(Schema):
+    status = fields.String()
+    at = UTCDateTime()
+
+
+class AssistOut(Schema):
+    id = fields.Integer()
+    department = fields.String()
+    request = fields.String()
+    due_at = UTCDateTime()
+    requested_at = UTCDateTime()
+    answer = fields.String(allow_none=True)
+    done_at = UTCDateTime(allow_none=True)
+
+
+class AppealOut(Schema):
+    reason = fields.String()
+    superior_role = fields.String()
+    opened_at = UTCDateTime()
+    evaluation = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    decided_at = UTCDateTime(allow_none=True)
+
+
+class LinkedJobOut(Schema):
+    request_id = fields.Integer()
+    number = fields.String(attribute="request.number")
+    request_type = fields.String(attribute="request.request_type")
+    status = fields.String(attribute="request.status")
+
+
 class ComplaintOut(Schema):
     id = fields.Integer()
     number = fields.String()
@@ -134,21 +299,61 @@ class ComplaintOut(Schema):
     repeat_repair_candidate = fields.Boolean()
     priority = fields.String()
     description = fields.String()
+    place = fields.String(allow_none=True)
+    course_of_events = fields.String(allow_none=True)
+    involved = fields.List(fields.String())
+    request_id = fields.Integer(allow_none=True)
+    technician_id = fields.Integer(allow_none=True)
+    department = fields.String(allow_none=True)
+    subject_user_id = fields.Integer(allow_none=True)
     status = fields.String()
     received_at = UTCDateTime()
     first_owner_id = fields.Integer()
     owner_id = fields.Integer()
     escalation_level = fields.Integer()
     overdue = fields.Boolean()
+    case_decided_at = UTCDateTime(allow_none=True)
+    case_decision_note = fields.String(allow_none=True)
     authentic = fields.Boolean(allow_none=True)
     cause = fields.String(allow_none=True)
+    evidence = fields.List(fields.Dict())
+    responsible_party = fields.String(allow_none=True)
     plan_steps = fields.String(allow_none=True)
     plan_deadline = UTCDateTime(allow_none=True)
     plan_remedies = fields.List(fields.String(), allow_none=True)
+    plan_responsible_id = fields.Integer(allow_none=True)
     plan_accepted_at = UTCDateTime(allow_none=True)
+    plan_accepted_via = fields.String(allow_none=True)
+    gm_decided_at = UTCDateTime(allow_none=True)
+    review_remedies = fields.String(allow_none=True)
+    review_responsible = fields.List(fields.String(), allow_none=True)
+    reviewed_at = UTCDateTime(allow_none=True)
+    report_cause = fields.String(allow_none=True)
+    report_fix = fields.String(allow_none=True)
+    report_prevention = fields.String(allow_none=True)
+    reported_at = UTCDateTime(allow_none=True)
+    resolution = fields.String(allow_none=True)
     resolved_at = UTCDateTime(allow_none=True)
     followup_satisfied = fields.Boolean(allow_none=True)
     closed_at = UTCDateTime(allow_none=True)
     clocks = fields.List(fields.Nested(ClockOut))
     transfers = fields.List(fields.Nested(TransferOut))
     escalations = fields.List(fields.Nested(EscalationOut))
+    steps = fields.List(fields.Nested(StepOut))
+    assists = fields.List(fields.Nested(AssistOut))
+    appeals = fields.List(fields.Nested(AppealOut))
+    jobs = fields.List(fields.Nested(LinkedJobOut))
+    compensations = fields.List(fields.Nested(lambda: CompensationOut()))
+
+
+class FirstResponseIn(Schema):
+    message = _text(2000, required=True)
+    timetable = _text(500, required=True, metadata={"description": "When what happens next"})
+
+
+class FirstResponseOut(Schema):
+    request_id = fields.Integer()
+    due_at = UTCDateTime()
+    responded_at = UTCDateTime(allow_none=True)
+    timetable = fields.String(allow_none=True)
+    breached_at = UTCDateTime(allow_none=True)

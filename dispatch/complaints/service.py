@@ -1,23 +1,24 @@
-"""Take in complaints from any channel or a bad rating; start their SLA clocks."""
+"""Take in complaints from any channel or a bad rating; route them; start their SLA clocks."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import secrets
+from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from dispatch import audit, numbering
 from dispatch.actors import Actor
 from dispatch.alerts import service as alerts
 from dispatch.clock import utcnow
-from dispatch.complaints import rules
+from dispatch.complaints import notices, rules
 from dispatch.complaints.models import Complaint, ComplaintClock
+from dispatch.complaints.records import ComplaintJob, ComplaintRoute
 from dispatch.config import Config
 from dispatch.customers.service import get_customer
-from dispatch.errors import NotFound, RuleViolation
-from dispatch.intake.models import ServiceRequest
-from dispatch.notifications.service import queue_sms
+from dispatch.errors import NotFound, PermissionDenied, RuleViolation
+from dispatch.intake.service import get_request
 from dispatch.users.models import User
 from dispatch.visits.models import Visit
 from dispatch.visits.service import get_visit, timezone_of
@@ -32,9 +33,10 @@ def open_complaint(
     owner_id: int,
     received_at: datetime | None = None,
     visit_id: int | None = None,
+    request_id: int | None = None,
     **fields,
 ) -> Complaint:
-    """Register a complaint, start its clocks, tell the customer and the managers."""
+    """Register a complaint, route it to its handler, start its clocks, tell the people."""
     now = utcnow()
     received_at = received_at or now
     if received_at > now:
@@ -45,19 +47,31 @@ def open_complaint(
         )
     customer = get_customer(session, customer_id)
     visit = _visit_of_customer(session, visit_id, customer.id)
+    request = visit.request if visit else _request_of_customer(session, request_id, customer.id)
     tz = timezone_of(visit, config) if visit else config.default_timezone
     complaint = Complaint(
         number=numbering.next_number(session, "CP", now, tz),
         customer=customer,
         visit_id=visit.id if visit else None,
-        region_id=visit.request.site.region_id if visit and visit.request.site else None,
+        request_id=request.id if request else None,
+        technician_id=fields.pop("technician_id", None) or (visit.technician_id if visit else None),
+        region_id=request.site.region_id if request and request.site else None,
         timezone=tz,
         received_at=received_at,
         registered_at=now,
         first_owner_id=owner_id,
-        owner_id=staff_user(session, owner_id, "owner_id").id,
+        owner_id=owner_id,
+        link_jti=secrets.token_urlsafe(24),
+        # Outside customer service it waits to be forwarded or resolved on the spot (CMP-5).
+        status=rules.ComplaintStatus.RECEIVED
+        if fields.get("received_outside_cs")
+        else rules.ComplaintStatus.REGISTERED,
         **fields,
     )
+    if not complaint.received_outside_cs:  # in customer service's hands: routed at once (CMP-4)
+        complaint.owner_id = choose_handler(session, complaint, default=owner_id)
+    else:
+        staff_user(session, owner_id, "owner_id", technicians=True)
     audit.add_created(
         session,
         actor=actor,
@@ -66,79 +80,41 @@ def open_complaint(
         entity="complaint",
         after=complaint.snapshot() | {"number": complaint.number, "nature": complaint.nature},
     )
-    for name in rules.intake_clocks(
+    clocks = rules.intake_clocks(
         nature=complaint.nature, received_outside_cs=complaint.received_outside_cs
-    ):
+    )
+    for name in (*clocks, "resolution"):
         start_clock(session, config, complaint, name, received_at)
-    _announce(session, complaint)
-    _classify(session, config, complaint, visit)
+    notices.reclassify(session, config, complaint)
+    if not complaint.received_outside_cs:
+        start_clock(session, config, complaint, "case_decision", now)
+    notices.acknowledge(session, config, complaint)
     return complaint
 
 
-def _classify(session: Session, config: Config, complaint: Complaint, visit) -> None:
-    """Make the complaint major when a trigger applies (CMP-9); flag repeat repairs (CMP-10)."""
-    triggers = rules.major_triggers(
-        complaint.major_triggers or [], complaint.damage_cents, config.major_damage_cents
-    )
-    if triggers:
-        complaint.major_triggers, complaint.severity = triggers, "major"
-        complaint.supervised_by_cs = True
-        for role in MAJOR_ALERTED_ROLES:
-            alerts.alert_role(
-                session,
-                role,
-                complaint.region_id,
-                kind="complaint.major",
-                message=f"Major complaint {complaint.number}: {', '.join(triggers)}",
-                complaint_id=complaint.id,
-            )
-    asset_id = visit.request.asset_id if visit else None
-    if asset_id is not None and rules.repeat_repair(
-        _recent_repairs(session, asset_id, config.repeat_repair_days), config.repeat_repair_count
-    ):
-        complaint.repeat_repair_candidate = True
-        alerts.alert_role(
-            session,
-            "manager",
-            complaint.region_id,
-            kind="complaint.repeat_repair",
-            message=f"Complaint {complaint.number}: repeat repairs of one unit",
-            complaint_id=complaint.id,
+def choose_handler(session: Session, complaint: Complaint, *, default: int) -> int:
+    """Pick the handler by category and the department or person complained about (CMP-4).
+
+    The most specific route wins; without one, a user of the priority's default owner role in
+    the region (CMP-8); without one, whoever took the complaint.
+    """
+    routes = [
+        tuple(row)
+        for row in session.execute(
+            select(ComplaintRoute.category, ComplaintRoute.department, ComplaintRoute.handler_id)
+            .join(User, User.id == ComplaintRoute.handler_id)
+            .where(User.active.is_(True))  # a route to someone who left is skipped
         )
-
-
-def _recent_repairs(session: Session, asset_id: int, days: int) -> int:
-    since = utcnow() - timedelta(days=days)
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(ServiceRequest)
-            .where(
-                ServiceRequest.asset_id == asset_id,
-                ServiceRequest.request_type == "repair",
-                ServiceRequest.registered_at >= since,
-            )
-        )
-        or 0
+    ]
+    excluded = {complaint.subject_user_id} - {None}
+    chosen = rules.route_handler(
+        routes, category=complaint.category, department=complaint.department, excluded=excluded
     )
-
-
-# Customer service, the responsible department head and the VP-in-charge (CMP-9), as roles.
-MAJOR_ALERTED_ROLES = ("dispatcher", "manager", "admin")
-
-
-def _announce(session: Session, complaint: Complaint) -> None:
-    queue_sms(
-        session, customer=complaint.customer, template="complaint_received", number=complaint.number
-    )
-    alerts.alert_role(
-        session,
-        "manager",
-        complaint.region_id,
-        kind="complaint.opened",
-        message=f"Complaint {complaint.number} ({complaint.nature}, {complaint.category})",
-        complaint_id=complaint.id,
-    )
+    if chosen is None:
+        role = rules.OWNER_ROLE[complaint.priority]
+        users = alerts.users_with_role(session, role, complaint.region_id)
+        chosen = next((u.id for u in users if u.id not in excluded), default)
+    return staff_user(session, chosen, "owner_id").id
 
 
 def _visit_of_customer(session: Session, visit_id: int | None, customer_id: int) -> Visit | None:
@@ -154,24 +130,41 @@ def _visit_of_customer(session: Session, visit_id: int | None, customer_id: int)
     return visit
 
 
+def _request_of_customer(session: Session, request_id: int | None, customer_id: int):
+    if request_id is None:
+        return None
+    request = get_request(session, request_id)
+    if request.customer_id != customer_id:
+        raise RuleViolation(
+            "The job belongs to another customer",
+            error_code="request_of_other_customer",
+            details={"request_id": ["belongs to another customer"]},
+        )
+    return request
+
+
+def clock_table(config: Config) -> dict[str, rules.ClockLength]:
+    """Return the clock lengths: governance defaults, overridden by the setting."""
+    return rules.parse_clock_minutes(rules.GOVERNANCE_CLOCKS) | rules.parse_clock_minutes(
+        config.complaint_sla_minutes
+    )
+
+
 def start_clock(
     session: Session, config: Config, complaint: Complaint, name: str, start: datetime
 ) -> ComplaintClock | None:
     """Start one configured SLA clock of a complaint (none when the clock is not configured)."""
-    minutes = rules.clock_minutes(
-        rules.parse_clock_minutes(config.complaint_sla_minutes),
-        name,
-        complaint.nature,
-        complaint.priority,
+    length = rules.clock_minutes(
+        clock_table(config), name, complaint.nature, complaint.priority, complaint.severity
     )
-    if minutes is None:
+    if length is None or complaint.clock(name) is not None:
         return None
     clock = ComplaintClock(
         name=name,
         started_at=start,
         due_at=rules.due_at(
             start,
-            minutes,
+            length,
             tz=complaint.timezone,
             day_start=config.contact_window_start,
             day_end=config.working_day_end,
@@ -182,10 +175,10 @@ def start_clock(
     return clock
 
 
-def staff_user(session: Session, user_id: int, field: str) -> User:
+def staff_user(session: Session, user_id: int, field: str, *, technicians: bool = False) -> User:
     """Load an active back-office user (a complaint's handler is never a technician)."""
     user = session.get(User, user_id)
-    if user is None or not user.active or user.role == "technician":
+    if user is None or not user.active or (user.role == "technician" and not technicians):
         raise RuleViolation(
             "The handler must be an active staff member",
             error_code="handler_invalid",
@@ -203,7 +196,45 @@ def get_complaint(session: Session, complaint_id: int, *, lock: bool = False) ->
     return complaint
 
 
+def get_complaint_for(
+    session: Session, actor: Actor, complaint_id: int, *, lock: bool = False
+) -> Complaint:
+    """Load a complaint the actor may see: staff, or the technician who took it (CMP-2)."""
+    complaint = get_complaint(session, complaint_id, lock=lock)
+    if actor.is_technician and complaint.first_owner_id != actor.id:
+        raise PermissionDenied("Only the technician who took this complaint may see it")
+    return complaint
+
+
+# Everything ComplaintOut shows, loaded in one query per relationship.
+LIST_LOADS = (
+    "clocks",
+    "transfers",
+    "escalations",
+    "steps",
+    "assists",
+    "appeals",
+    "compensations",
+)
+
+
 def list_complaints(session: Session, *, overdue: bool | None = None) -> list[Complaint]:
-    """List complaints, newest first; optionally only the overdue (or on-time) ones."""
-    complaints = session.scalars(select(Complaint).order_by(Complaint.id.desc())).all()
-    return [c for c in complaints if overdue is None or c.overdue == overdue]
+    """List complaints, newest first; optionally only the overdue (or on-time) ones (CMP-8)."""
+    breached = (
+        select(ComplaintClock.id)
+        .where(
+            ComplaintClock.complaint_id == Complaint.id,
+            ComplaintClock.breached_at.is_not(None),
+            ComplaintClock.met_at.is_(None),
+        )
+        .exists()
+    )
+    query = (
+        select(Complaint)
+        .options(*(selectinload(getattr(Complaint, name)) for name in LIST_LOADS))
+        .options(selectinload(Complaint.jobs).selectinload(ComplaintJob.request))
+        .order_by(Complaint.id.desc())
+    )
+    if overdue is not None:
+        query = query.where(breached if overdue else ~breached)
+    return list(session.scalars(query))

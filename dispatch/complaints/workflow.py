@@ -1,4 +1,5 @@
-"""A complaint's handling: respond, transfer, investigate, plan, resolve, follow up, close."""
+"""A complaint's handling: respond, transfer, forward, investigate, plan, resolve, follow up,
+close. Every step goes through `step`: audited, triggers re-evaluated, people told."""
 
 from __future__ import annotations
 
@@ -9,18 +10,23 @@ from sqlalchemy.orm import Session
 from dispatch.actors import Actor
 from dispatch.audit import audited
 from dispatch.clock import utcnow
-from dispatch.complaints.models import Complaint, ComplaintTransfer
+from dispatch.complaints import notices, rules
+from dispatch.complaints.models import Complaint
 from dispatch.complaints.rules import ComplaintStatus as C
-from dispatch.complaints.service import get_complaint, staff_user, start_clock
+from dispatch.complaints.service import get_complaint_for, staff_user, start_clock
 from dispatch.config import Config
 from dispatch.errors import Conflict, RuleViolation
 
 RESPONSES = {"first": "first_response", "verification": "verification", "second": "second_response"}
 
 
-def _audited(session: Session, actor: Actor, complaint: Complaint, action: str, change, **extra):
+def step(session, actor, config, complaint: Complaint, action: str, change, tell="", **extra):
+    """Run one audited change, then re-evaluate triggers and tell the people (CMP-2/9/18)."""
+    before = len(complaint.steps)
     with audited(session, actor, complaint, f"complaint.{action}", extra=extra):
         change()
+    moves = [s.status for s in complaint.steps[before:]]
+    notices.after_change(session, config, complaint, moves, tell)
     return complaint
 
 
@@ -28,13 +34,14 @@ def respond(
     *,
     session: Session,
     actor: Actor,
+    config: Config,
     complaint_id: int,
     kind: str,
     message: str,
     estimated_resolution_at: datetime | None = None,
 ) -> Complaint:
     """Record a response to the customer; it stops the matching SLA clock (CMP-7)."""
-    complaint = get_complaint(session, complaint_id, lock=True)
+    complaint = get_complaint_for(session, actor, complaint_id, lock=True)
     clock = complaint.clock(RESPONSES[kind])
     if clock is None:
         raise RuleViolation(
@@ -49,9 +56,10 @@ def respond(
             details={"estimated_resolution_at": ["required for the second response"]},
         )
     estimate = estimated_resolution_at.isoformat() if estimated_resolution_at else None
-    return _audited(
+    return step(
         session,
         actor,
+        config,
         complaint,
         f"responded.{kind}",
         lambda: clock.meet(utcnow()),
@@ -61,68 +69,156 @@ def respond(
 
 
 def transfer(
-    *, session: Session, actor: Actor, complaint_id: int, to_user_id: int, reason: str
+    *,
+    session: Session,
+    actor: Actor,
+    config: Config,
+    complaint_id: int,
+    to_user_id: int,
+    reason: str,
 ) -> Complaint:
     """Hand the complaint to another handler; the first-responsible owner stays (CMP-2, CMP-3)."""
-    complaint = get_complaint(session, complaint_id, lock=True)
-    return _hand_over(session, actor, complaint, to_user_id, reason, "transferred")
+    complaint = get_complaint_for(session, actor, complaint_id, lock=True)
+    return _hand_over(session, actor, config, complaint, to_user_id, reason, "transferred")
 
 
 def forward(
-    *, session: Session, actor: Actor, complaint_id: int, to_user_id: int, reason: str
+    *,
+    session: Session,
+    actor: Actor,
+    config: Config,
+    complaint_id: int,
+    to_user_id: int,
+    reason: str,
 ) -> Complaint:
-    """Pass a complaint taken outside customer service to it; stops the 30-min clock (CMP-5)."""
-    complaint = get_complaint(session, complaint_id, lock=True)
+    """Pass a complaint taken outside customer service to it within 30 min (CMP-5)."""
+    complaint = get_complaint_for(session, actor, complaint_id, lock=True)
+    clock = _forwarding_clock(complaint)
+    now = utcnow()
+
+    def register():
+        clock.meet(now)
+        complaint.move(C.REGISTERED, now)
+
+    _hand_over(session, actor, config, complaint, to_user_id, reason, "forwarded", register)
+    start_clock(session, config, complaint, "case_decision", now)
+    return complaint
+
+
+def resolve_on_spot(
+    *,
+    session: Session,
+    actor: Actor,
+    config: Config,
+    complaint_id: int,
+    resolution: str,
+    remedies: list[str],
+) -> Complaint:
+    """Mark a complaint taken outside customer service resolved on the spot (CMP-5)."""
+    complaint = get_complaint_for(session, actor, complaint_id, lock=True)
+    clock = _forwarding_clock(complaint)
+    now = utcnow()
+
+    def change():
+        clock.meet(now)
+        complaint.move(C.RESOLVED, now)
+        complaint.plan_steps, complaint.plan_remedies = resolution, remedies
+        complaint.plan_deadline, complaint.plan_responsible_id = now, actor.id
+        complaint.plan_accepted_at, complaint.plan_accepted_via = now, "agent"
+        complaint.resolution, complaint.resolved_at = resolution, now
+        _meet(complaint, "resolution", now)
+
+    step(session, actor, config, complaint, "resolved_on_spot", change)
+    start_clock(session, config, complaint, "followup", now)
+    return complaint
+
+
+def _forwarding_clock(complaint: Complaint):
     clock = complaint.clock("forwarding")
-    if clock is None or clock.met_at is not None:
+    if clock is None or clock.met_at is not None or complaint.status != C.RECEIVED:
         raise Conflict("This complaint has nothing to forward", error_code="not_forwardable")
-    clock.meet(utcnow())
-    return _hand_over(session, actor, complaint, to_user_id, reason, "forwarded")
+    return clock
 
 
-def _hand_over(session, actor, complaint: Complaint, to_user_id: int, reason: str, action: str):
+def _meet(complaint: Complaint, name: str, at: datetime) -> None:
+    clock = complaint.clock(name)
+    if clock is not None:
+        clock.meet(at)
+
+
+def _hand_over(session, actor, config, complaint: Complaint, to_user_id, reason, action, also=None):
     if not complaint.is_open:
         raise Conflict("A closed complaint keeps its handler", error_code="complaint_closed")
     if to_user_id == complaint.owner_id:
         raise Conflict("That person already handles this complaint", error_code="same_handler")
     staff_user(session, to_user_id, "to_user_id")
-    record = ComplaintTransfer(
-        from_owner_id=complaint.owner_id, to_owner_id=to_user_id, reason=reason, by_user_id=actor.id
-    )
 
     def change():
-        complaint.transfers.append(record)
-        complaint.owner_id = to_user_id
+        if also is not None:
+            also()
+        complaint.hand_to(to_user_id, reason, actor.id)
 
-    return _audited(session, actor, complaint, action, change, reason=reason)
+    return step(session, actor, config, complaint, action, change, reason=reason)
 
 
 def investigate(
-    *, session: Session, actor: Actor, complaint_id: int, authentic: bool, severity: str, cause: str
+    *,
+    session: Session,
+    actor: Actor,
+    config: Config,
+    complaint_id: int,
+    authentic: bool,
+    severity: str,
+    cause: str,
+    responsible_party: str | None = None,
+    evidence: list[dict] | None = None,
+    major_triggers: list[str] | None = None,
+    damage_cents: int | None = None,
 ) -> Complaint:
-    """Record the investigation: is it true, how severe, why (CMP-12)."""
-    complaint = get_complaint(session, complaint_id, lock=True)
+    """Record the investigation: true or not, evidence, cause, responsible party (CMP-12)."""
+    complaint = get_complaint_for(session, actor, complaint_id, lock=True)
 
     def change():
-        if not complaint.investigating:
-            complaint.move(C.INVESTIGATING)  # from received; any later state is refused
-        complaint.authentic, complaint.severity, complaint.cause = authentic, severity, cause
+        if complaint.status != C.INVESTIGATING:
+            complaint.move(C.INVESTIGATING)  # from assigned (or reopened); later states refused
+        if not complaint.supervised_by_cs:  # a major complaint stays major
+            complaint.severity = severity
+        complaint.authentic, complaint.cause = authentic, cause
+        complaint.responsible_party = responsible_party
+        complaint.evidence = [*complaint.evidence, *(evidence or [])]
+        complaint.major_triggers = [*complaint.major_triggers, *(major_triggers or [])]
+        if damage_cents is not None:
+            complaint.damage_cents = damage_cents
 
-    return _audited(session, actor, complaint, "investigated", change, authentic=authentic)
+    return step(session, actor, config, complaint, "investigated", change, authentic=authentic)
 
 
 def propose_plan(
     *,
     session: Session,
     actor: Actor,
+    config: Config,
     complaint_id: int,
     steps: str,
     deadline: datetime,
     remedies: list[str],
     responsible_user_id: int,
 ) -> Complaint:
-    """Propose a resolution plan with steps, deadline, remedy and a responsible person (CMP-13)."""
-    complaint = get_complaint(session, complaint_id, lock=True)
+    """Propose a solution: steps, deadline, remedy and a responsible person (CMP-13)."""
+    complaint = get_complaint_for(session, actor, complaint_id, lock=True)
+    if complaint.solution_final:
+        raise Conflict("A general manager has decided this complaint", error_code="solution_final")
+    check_plan(session, deadline, responsible_user_id)
+
+    def change():
+        complaint.move(C.SOLUTION_PROPOSED)
+        set_plan(complaint, steps, deadline, remedies, responsible_user_id)
+
+    return step(session, actor, config, complaint, "plan_proposed", change, remedies=remedies)
+
+
+def check_plan(session: Session, deadline: datetime, responsible_user_id: int) -> None:
+    """Refuse a plan whose deadline has passed or whose responsible person is not staff."""
     if deadline <= utcnow():
         raise RuleViolation(
             "The plan's deadline must lie in the future",
@@ -131,39 +227,25 @@ def propose_plan(
         )
     staff_user(session, responsible_user_id, "responsible_user_id")
 
-    def change():
-        complaint.move(C.SOLUTION_PROPOSED)
-        complaint.plan_steps, complaint.plan_deadline = steps, deadline
-        complaint.plan_remedies, complaint.plan_responsible_id = remedies, responsible_user_id
 
-    return _audited(session, actor, complaint, "plan_proposed", change, remedies=remedies)
-
-
-def record_decision(
-    *, session: Session, actor: Actor, complaint_id: int, accepted: bool, note: str | None = None
-) -> Complaint:
-    """Record whether the customer agreed to the plan; a refusal reopens the investigation."""
-    complaint = get_complaint(session, complaint_id, lock=True)
-
-    def change():
-        complaint.move(C.RESOLVING if accepted else C.INVESTIGATING)
-        complaint.plan_accepted_at = utcnow() if accepted else None
-
-    action = "plan_accepted" if accepted else "plan_rejected"
-    return _audited(session, actor, complaint, action, change, note=note)
+def set_plan(complaint: Complaint, steps, deadline, remedies, responsible_user_id) -> None:
+    complaint.plan_steps, complaint.plan_deadline = steps, deadline
+    complaint.plan_remedies, complaint.plan_responsible_id = remedies, responsible_user_id
+    complaint.plan_accepted_at = complaint.plan_accepted_via = None
 
 
 def resolve(
     *, session: Session, actor: Actor, config: Config, complaint_id: int, resolution: str
 ) -> Complaint:
     """Record the implemented resolution; the 24-hour satisfaction clock starts (FUP-7)."""
-    complaint = get_complaint(session, complaint_id, lock=True)
+    complaint = get_complaint_for(session, actor, complaint_id, lock=True)
 
     def change():
         complaint.move(C.RESOLVED)
         complaint.resolution, complaint.resolved_at = resolution, utcnow()
+        _meet(complaint, "resolution", complaint.resolved_at)
 
-    _audited(session, actor, complaint, "resolved", change)
+    step(session, actor, config, complaint, "resolved", change)
     clock = complaint.clock("followup")
     if clock is not None:  # a recurrence resolved again restarts the same clock
         length = clock.due_at - clock.started_at
@@ -178,33 +260,47 @@ def follow_up(
     *,
     session: Session,
     actor: Actor,
+    config: Config,
     complaint_id: int,
     satisfied: bool,
     recurred: bool,
     note: str | None = None,
 ) -> Complaint:
     """Record the customer's answer after resolution; a recurrence reopens the investigation."""
-    complaint = get_complaint(session, complaint_id, lock=True)
+    complaint = get_complaint_for(session, actor, complaint_id, lock=True)
 
     def change():
         complaint.move(C.FOLLOW_UP)
         complaint.followup_satisfied, complaint.followup_note = satisfied, note
         complaint.followed_up_at = utcnow()
-        complaint.clock("followup").meet(complaint.followed_up_at)
+        _meet(complaint, "followup", complaint.followed_up_at)
         if recurred:
             complaint.move(C.INVESTIGATING)
 
-    return _audited(session, actor, complaint, "followed_up", change, satisfied=satisfied)
+    return step(session, actor, config, complaint, "followed_up", change, satisfied=satisfied)
 
 
 def close(
-    *, session: Session, actor: Actor, complaint_id: int, customer_feedback: str
+    *, session: Session, actor: Actor, config: Config, complaint_id: int, customer_feedback: str
 ) -> Complaint:
-    """Close a complaint that has a resolution, its follow-up and a reply to the customer."""
-    complaint = get_complaint(session, complaint_id, lock=True)
+    """Close with solution, result, a reply to the customer and the follow-up (CMP-19)."""
+    complaint = get_complaint_for(session, actor, complaint_id, lock=True)
+    rules.COMPLAINT_LIFECYCLE.check(complaint.status, C.CLOSED)
+    missing = rules.close_missing(
+        has_solution=bool(complaint.plan_steps and complaint.plan_remedies),
+        has_resolution=bool(complaint.resolution),
+        followed_up=complaint.followup_satisfied is not None,
+        feedback=customer_feedback,
+    )
+    if missing:
+        raise RuleViolation(
+            "The complaint cannot close yet",
+            error_code="close_incomplete",
+            details={name: ["missing"] for name in missing},
+        )
 
     def change():
-        complaint.move(C.CLOSED)  # only from follow_up: the FUP-7 result exists (CMP-19)
+        complaint.move(C.CLOSED)
         complaint.customer_feedback, complaint.closed_at = customer_feedback, utcnow()
 
-    return _audited(session, actor, complaint, "closed", change)
+    return step(session, actor, config, complaint, "closed", change, tell=customer_feedback)

@@ -9,6 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dispatch.db import Base
 
+STAFF, MOBILE = "staff", "mobile"  # the door a session was opened through
+
+
+def token_channel(claims: dict) -> str:
+    """Return the door (staff or mobile) a token was issued through."""
+    return claims.get("chn", MOBILE)  # device tokens from before channels were mobile ones
+
 
 class DeviceSession(Base):
     __tablename__ = "device_sessions"
@@ -16,6 +23,7 @@ class DeviceSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     device_id: Mapped[str] = mapped_column(String(128))
+    channel: Mapped[str] = mapped_column(String(16), default=MOBILE, server_default=MOBILE)
     refresh_jti: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     refreshed_at: Mapped[datetime | None]

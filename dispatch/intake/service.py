@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from dispatch import audit, numbering
 from dispatch.actors import Actor
 from dispatch.clock import utcnow
+from dispatch.complaints import first_response
 from dispatch.customers.models import Asset, Site
 from dispatch.customers.service import check_belongs, get_customer
 from dispatch.errors import NotFound, RuleViolation
@@ -18,8 +19,13 @@ from dispatch.visits.models import Visit
 from dispatch.visits.rules import VisitStatus
 
 
-def register_request(*, session: Session, actor: Actor, timezone: str, **data) -> ServiceRequest:
-    """Register a request now, stamped by the server and owned by whoever took it (INT-3)."""
+def register_request(
+    *, session: Session, actor: Actor, timezone: str, config=None, **data
+) -> ServiceRequest:
+    """Register a request now, stamped by the server and owned by whoever took it (INT-3).
+
+    With the config, a request no other clock covers gets its 24-hour first response (CMP-7).
+    """
     customer = get_customer(session, data["customer_id"])
     site_id, asset_id = data.get("site_id"), data.get("asset_id")
     if rules.creates_job(data["request_type"]) and site_id is None:
@@ -49,6 +55,8 @@ def register_request(*, session: Session, actor: Actor, timezone: str, **data) -
     )
     if rules.creates_job(request.request_type):  # acceptance notice (受理通知)
         queue_sms(session, customer=customer, template="request_received", number=request.number)
+    if config is not None:
+        first_response.start(session, config, request)
     return request
 
 

@@ -34,6 +34,7 @@ class Requests(MethodView):
             session=db.session,
             actor=current_actor(),
             timezone=app_config().default_timezone,
+            config=app_config(),
             **data,
         )
 

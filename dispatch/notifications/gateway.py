@@ -11,6 +11,7 @@ import base64
 import fcntl
 import json
 import logging
+import os
 import socket
 import time
 import urllib.error
@@ -43,10 +44,21 @@ class SmsGateway(Protocol):
 
 
 class ConsoleGateway:
-    """Writes each SMS to the log: the zero-configuration gateway."""
+    """The zero-configuration gateway: a local inbox file stands in for the customer's phone.
+
+    The text, with its live link, goes only to the inbox file (this user only, mode 600), so a
+    developer can open the customer pages; the log gets a line with the phone masked.
+    """
+
+    def __init__(self, inbox: Path) -> None:
+        self.inbox = Path(inbox)
 
     def send(self, to: str, body: str, *, client_ref: str) -> str:
-        log.warning("SMS to %s: %s", to, body)
+        self.inbox.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.inbox, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as file:
+            file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')}  to {to}\n{body}\n\n")
+        log.warning("SMS to %s: %s (full text in %s)", to, body, self.inbox)
         return f"console-{uuid.uuid4().hex[:12]}"
 
     def look_up(self, client_ref: str) -> str | None:
@@ -142,7 +154,7 @@ def gateway_for(config: Config) -> SmsGateway:
             config.twilio_from_number,
             config.sms_send_timeout_seconds,
         )
-    return ConsoleGateway()
+    return ConsoleGateway(Path(config.instance_path) / "sms-inbox.txt")
 
 
 def recording_gateway() -> RecordingGateway:

@@ -1,10 +1,16 @@
 """SMS texts per language. Only service messages exist here (PRV-2)."""
 
 TEMPLATES = {
-    "complaint_received": {
-        "zh-CN": "【售后服务】已收到您的投诉，编号{number}。我们将尽快回复处理进展。",
-        "en": "[Service] We received your complaint {number} and will reply with the next steps "
-        "shortly.",
+    "complaint_received": {  # CMP-6: number, handling steps, expected processing time
+        "zh-CN": "【售后服务】已收到您的投诉，编号{number}。处理步骤：登记、立案、调查、"
+        "提出方案、处理、回访。预计{expected}前处理完毕。进度：{link}",
+        "en": "[Service] We received your complaint {number}. Steps: registration, case "
+        "opening, investigation, solution, resolution, follow-up. Expected by {expected}. "
+        "Progress: {link}",
+    },
+    "complaint_update": {  # CMP-18: a change that affects the customer
+        "zh-CN": "【售后服务】您的投诉{number}有新进展：{step}。{note}进度：{link}",
+        "en": "[Service] Your complaint {number} has moved on: {step}. {note}Progress: {link}",
     },
     "request_received": {
         "zh-CN": "【售后服务】已受理您的服务申请，单号{number}。"

@@ -12,6 +12,8 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Protocol
 
+import numpy as np
+
 from dispatch.routing import rules
 from dispatch.routing.rules import TimeWindow
 
@@ -34,6 +36,7 @@ __all__ = [
     "route_items",
     "timed_route",
     "with_place",
+    "working_time",
 ]
 
 Skill = int | tuple[int, int]  # a bare skill id, or (skill id, minimum level)
@@ -61,6 +64,16 @@ class Vehicle:
     capacity: int | None = None
     max_tasks: int | None = None
     max_travel_time: int | None = None
+    # Working time (leaving the start to reaching the end, breaks not counted) may be shorter
+    # than the shift: "at most 8 h of work anywhere in 07:00-19:00". The departure is as late
+    # as the route allows, so waiting before the first visit is not counted.
+    max_duration: int | None = None
+    speed_factor: float = 1.0  # above 1 drives faster: every travel time is divided by it
+
+    @cached_property
+    def skill_levels(self) -> dict[int, int]:
+        """The highest level owned of each skill id (worked out once per vehicle)."""
+        return rules.skill_levels(self.skills)
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,9 @@ class Task:
     demand: int = 0
     pinned_vehicle_id: int | None = None
     pinned_time: int | None = None
+    # What leaving the task unplanned costs, in seconds of travel; None: by priority
+    # (rules.unplanned_cost). Solvers trade it against the travel a visit adds.
+    unplanned_cost: int | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +128,21 @@ class Problem:
         if origin is None or destination is None:
             return 0
         return self._duration_rows[origin][destination]
+
+    def vehicle_travel(self, vehicle: Vehicle, origin: int | None, destination: int | None) -> int:
+        """Return the travel time of this vehicle, at its own speed."""
+        return rules.scaled_travel(self.travel(origin, destination), vehicle.speed_factor)
+
+    @cached_property
+    def _duration_array(self) -> np.ndarray:
+        return np.asarray(self.durations, dtype=np.int64)
+
+    def travel_matrix(self, speed_factor: float = 1.0) -> np.ndarray:
+        """Return the duration matrix (int64) at a speed, as the solver backends take it."""
+        base = self._duration_array
+        if speed_factor == 1:
+            return base
+        return np.rint(base / speed_factor).astype(np.int64)
 
     def distance(self, origin: int | None, destination: int | None) -> int:
         """Return the distance, or 0 when the problem has no distance matrix."""
@@ -216,12 +247,18 @@ class Solution:
     def travel_time(self) -> int:
         return sum(r.travel_time for r in self.routes)
 
+    def cost(self, problem: Problem) -> int:
+        """Return the objective: travel time plus what the unplanned tasks cost by priority."""
+        return self.travel_time + sum(
+            rules.unplanned_cost(problem.task_by_id[u.task_id]) for u in self.unassigned
+        )
+
 
 class Solver(Protocol):
     name: str
 
     def solve(self, problem: Problem, time_limit_s: float) -> Solution:
-        """Plan all tasks on the vehicles within the time limit."""
+        """Plan the tasks on the vehicles within the time limit."""
         ...
 
 
@@ -244,7 +281,7 @@ def timed_route(problem: Problem, vehicle: Vehicle, items: Sequence[Item]) -> Ro
     if not _within_limits(vehicle, tasks) or not _travel_allowed(vehicle, travel):
         return None
     timed = _propagate(problem, vehicle, vehicle.start_index, vehicle.shift.start, items, None)
-    if timed is None:
+    if timed is None or not _duration_allowed(problem, vehicle, items, timed[0]):
         return None
     times = timed[0]
     day_start = vehicle.shift.start
@@ -261,6 +298,41 @@ def timed_route(problem: Problem, vehicle: Vehicle, items: Sequence[Item]) -> Ro
         travel_time=travel,
         distance=sum(problem.distance(a, b) for a, b in _legs(vehicle, items)),
     )
+
+
+def working_time(problem: Problem, vehicle: Vehicle, items: Sequence[Item]) -> int | None:
+    """Return the least working time of a visiting order (departing as late as it allows).
+
+    Working time runs from leaving the start to reaching the end, less the breaks. Every time
+    only moves later when the departure does, so the latest feasible departure is found by
+    bisection; None when the order is infeasible even at the start of the shift.
+    """
+    timed = _propagate(problem, vehicle, vehicle.start_index, vehicle.shift.start, items, None)
+    if timed is None:
+        return None
+    return _working_time(problem, vehicle, items, timed[0])
+
+
+def _working_time(problem: Problem, vehicle: Vehicle, items: Sequence[Item], times: Times) -> int:
+    def end(depart: int) -> int | None:
+        timed = _propagate(problem, vehicle, vehicle.start_index, depart, items, None)
+        return None if timed is None else timed[0][-1][0]
+
+    early, late = vehicle.shift.start, times[-1][0]  # feasible, and surely not later than this
+    while early < late:
+        middle = (early + late + 1) // 2
+        if end(middle) is None:
+            late = middle - 1
+        else:
+            early = middle
+    breaks = sum(i.service for i in items if isinstance(i, Break))
+    return end(early) - early - breaks
+
+
+def _duration_allowed(problem: Problem, vehicle: Vehicle, items: Sequence[Item], times) -> bool:
+    if vehicle.max_duration is None:
+        return True
+    return _working_time(problem, vehicle, items, times) <= vehicle.max_duration
 
 
 def insert(
@@ -282,7 +354,11 @@ def insert(
     for extra, vehicle, items, position, base, travel in candidates:
         if not _travel_allowed(vehicle, travel + extra):
             continue
-        if _fits(problem, vehicle, items, position, base, new_task):
+        # The shortcut of _fits stops where the old schedule is met again; a working-time limit
+        # depends on the whole day, so such a vehicle is checked by timing the whole route.
+        if vehicle.max_duration is not None or _fits(
+            problem, vehicle, items, position, base, new_task
+        ):
             new_items = [*items[:position], new_task, *items[position:]]
             route = timed_route(problem, vehicle, new_items)
             if route is not None:
@@ -324,9 +400,9 @@ def _positions(problem: Problem, vehicle: Vehicle, items: list[Item], new_task: 
     for position in range(len(items) + 1):
         before, after = places[place], places[place + 1]
         extra = (
-            problem.travel(before, new_task.location_index)
-            + problem.travel(new_task.location_index, after)
-            - problem.travel(before, after)
+            problem.vehicle_travel(vehicle, before, new_task.location_index)
+            + problem.vehicle_travel(vehicle, new_task.location_index, after)
+            - problem.vehicle_travel(vehicle, before, after)
         )
         out.append((extra, vehicle, items, position, base, travel))
         if position < len(items) and isinstance(items[position], Task):
@@ -370,7 +446,7 @@ def _propagate(
         if isinstance(item, Break):
             pending.append(item)
             continue
-        arrival = _arrive(problem, now, place, item.location_index, pending, times)
+        arrival = _arrive(problem, vehicle, now, place, item.location_index, pending, times)
         if arrival is None:
             return None
         start = rules.earliest_start(rules.effective_windows(item), arrival)
@@ -380,7 +456,7 @@ def _propagate(
         if base is not None and base[k] == start:
             return times, True  # same start as before, so everything after is unchanged
         now, place, pending = start + item.service, item.location_index, []
-    arrival = _arrive(problem, now, place, vehicle.end_index, pending, times)
+    arrival = _arrive(problem, vehicle, now, place, vehicle.end_index, pending, times)
     if arrival is None or arrival > vehicle.shift.end:
         return None
     times.append((arrival, arrival))
@@ -389,6 +465,7 @@ def _propagate(
 
 def _arrive(
     problem: Problem,
+    vehicle: Vehicle,
     now: int,
     origin: int | None,
     destination: int | None,
@@ -396,7 +473,7 @@ def _arrive(
     times: Times,
 ) -> int | None:
     """Drive one leg taking the pending breaks; record their times and return the arrival."""
-    travel = problem.travel(origin, destination)
+    travel = problem.vehicle_travel(vehicle, origin, destination)
     timed = rules.travel_with_breaks(now, travel, [(b.windows, b.service) for b in breaks])
     if timed is None:
         return None
@@ -418,7 +495,7 @@ def _travel_allowed(vehicle: Vehicle, travel: int) -> bool:
 
 
 def _travel(problem: Problem, vehicle: Vehicle, items: Sequence[Item]) -> int:
-    return sum(problem.travel(a, b) for a, b in _legs(vehicle, items))
+    return sum(problem.vehicle_travel(vehicle, a, b) for a, b in _legs(vehicle, items))
 
 
 def _places(vehicle: Vehicle, items: Sequence[Item]) -> list[int | None]:

@@ -23,6 +23,14 @@ NO_FEASIBLE_SLOT = "no_feasible_slot"
 # exact window would make one slow leg cancel the whole pinned appointment.
 PINNED_TIME_SLACK_S = 300
 
+# Leaving a task unplanned costs this many seconds of travel, plus PER_PRIORITY for each point of
+# priority (0..100): a low-priority visit (10) is worth a 2 h detour, a high one (100) 11 h.
+UNPLANNED_BASE_S = 3600
+UNPLANNED_PER_PRIORITY_S = 360
+# An unplanned cost this high means "must be planned": PyVRP then treats the visit as required,
+# which searched better than a huge prize (SDVRPTW PR03/05/09 at 10 s: 3.2 % against 4.6 %).
+MUST_PLAN_COST = 10**9
+
 # Reported by travel matrices for unreachable pairs; large enough to be infeasible in any shift,
 # small enough to fit the unsigned 32-bit matrices VROOM takes.
 UNREACHABLE = 10**9
@@ -40,50 +48,68 @@ class TimeWindow:
             raise ValueError(f"time window ends before it starts: {self.start}..{self.end}")
 
 
+def scaled_travel(seconds: int, speed_factor: float) -> int:
+    """Return a travel time at a speed factor (above 1 is faster), rounded half to even."""
+    return seconds if speed_factor == 1 else round(seconds / speed_factor)
+
+
+def unplanned_cost(task: Task) -> int:
+    """Return what leaving a task unplanned costs, in seconds of travel."""
+    if task.unplanned_cost is not None:
+        return task.unplanned_cost
+    return UNPLANNED_BASE_S + task.priority * UNPLANNED_PER_PRIORITY_S
+
+
 def skill_level(skill: Skill) -> tuple[int, int]:
     """Return a skill as (skill id, level); a bare id means level 0."""
     return skill if isinstance(skill, tuple) else (skill, 0)
 
 
-def has_skills(owned: Iterable[Skill], required: Iterable[Skill]) -> bool:
-    """Tell whether owned skills cover every required skill at the required level or above."""
+def skill_levels(owned: Iterable[Skill]) -> dict[int, int]:
+    """Return the highest level owned of each skill id."""
     best: dict[int, int] = {}
     for skill in owned:
         sid, level = skill_level(skill)
         best[sid] = max(level, best.get(sid, level))
-    return all(best.get(sid, -1) >= level for sid, level in map(skill_level, required))
+    return best
+
+
+def covers(levels: dict[int, int], required: Iterable[Skill]) -> bool:
+    """Tell whether skill levels (from skill_levels) meet every required skill and level."""
+    return all(levels.get(sid, -1) >= level for sid, level in map(skill_level, required))
+
+
+def has_skills(owned: Iterable[Skill], required: Iterable[Skill]) -> bool:
+    """Tell whether owned skills cover every required skill at the required level or above."""
+    return covers(skill_levels(owned), required)
 
 
 def serves(vehicle: Vehicle, task: Task) -> bool:
     """Tell whether the vehicle may take the task at all: pin and skills."""
     if task.pinned_vehicle_id is not None and task.pinned_vehicle_id != vehicle.id:
         return False
-    return has_skills(vehicle.skills, task.skills)
+    return covers(vehicle.skill_levels, task.skills)
 
 
 def skill_codes(problem: Problem) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     """Encode levelled skills and vehicle pins as the flat integer skills VROOM understands.
 
-    Each required (skill, level) pair becomes one code that every vehicle at that level or above
-    owns; each pinned vehicle owns one extra code that only its pinned tasks require.
+    Tasks that the same vehicles may serve (by skills and pin) share one code, which exactly
+    those vehicles own; a task every vehicle may serve needs none. A day where each visit has
+    its own skill list thus needs as many codes as there are distinct groups of able vehicles.
     """
-    pair_code: dict[tuple[int, int], int] = {}
+    everyone = frozenset(v.id for v in problem.vehicles)
+    code_of: dict[frozenset[int], int] = {}
+    task_codes: dict[int, set[int]] = {}
     for task in problem.tasks:
-        for pair in map(skill_level, task.skills):
-            pair_code.setdefault(pair, len(pair_code))
-    pin_code = {v.id: len(pair_code) + i for i, v in enumerate(problem.vehicles)}
+        able = frozenset(v.id for v in problem.vehicles if serves(v, task))
+        if able == everyone:
+            task_codes[task.id] = set()
+        else:  # an empty group (an unknown pin, a skill nobody has) gets a code nobody owns
+            task_codes[task.id] = {code_of.setdefault(able, len(code_of))}
     vehicle_codes = {
-        v.id: {code for pair, code in pair_code.items() if has_skills(v.skills, [pair])}
-        | {pin_code[v.id]}
-        for v in problem.vehicles
+        v.id: {code for able, code in code_of.items() if v.id in able} for v in problem.vehicles
     }
-    task_codes = {}
-    for task in problem.tasks:
-        codes = {pair_code[pair] for pair in map(skill_level, task.skills)}
-        if task.pinned_vehicle_id is not None:
-            # An unknown vehicle gets a code nobody owns, so the task stays unassigned.
-            codes.add(pin_code.get(task.pinned_vehicle_id, len(pair_code) + len(pin_code)))
-        task_codes[task.id] = codes
     return vehicle_codes, task_codes
 
 
@@ -156,9 +182,11 @@ def _round_trip_fits(problem: Problem, vehicle: Vehicle, task: Task) -> bool:
         return False
     if vehicle.max_tasks is not None and vehicle.max_tasks < 1:
         return False
-    there = problem.travel(vehicle.start_index, task.location_index)
-    back = problem.travel(task.location_index, vehicle.end_index)
+    there = problem.vehicle_travel(vehicle, vehicle.start_index, task.location_index)
+    back = problem.vehicle_travel(vehicle, task.location_index, vehicle.end_index)
     if vehicle.max_travel_time is not None and there + back > vehicle.max_travel_time:
+        return False
+    if vehicle.max_duration is not None and there + task.service + back > vehicle.max_duration:
         return False
     start = earliest_start(effective_windows(task), vehicle.shift.start + there)
     return start is not None and start + task.service + back <= vehicle.shift.end

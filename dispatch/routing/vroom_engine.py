@@ -1,4 +1,7 @@
-"""Default solver: VROOM through pyvroom, covering every field constraint of the engine model."""
+"""VROOM through pyvroom: every field rule of the engine model except the working-time limit.
+
+VROOM has no maximum working duration; the planner's repair step enforces it on VROOM's routes.
+"""
 
 from __future__ import annotations
 
@@ -20,9 +23,19 @@ from dispatch.routing.engine import (
     Vehicle,
 )
 
-# VROOM matrices are unsigned 32-bit; one profile is enough for a single fleet of cars.
+# VROOM matrices are unsigned 32-bit; one profile per speed factor of the fleet.
 _PROFILE = "car"
 _NO_LIMIT = 2**32 - 1
+
+
+def takes(problem: Problem) -> bool:
+    """Tell whether VROOM accepts the problem: each vehicle needs a start or an end place."""
+    return all(v.start_index is not None or v.end_index is not None for v in problem.vehicles)
+
+
+def expresses(problem: Problem) -> bool:
+    """Tell whether VROOM accepts the problem and models all of it (no working-time limit)."""
+    return takes(problem) and all(v.max_duration is None for v in problem.vehicles)
 
 
 class VroomSolver:
@@ -56,9 +69,14 @@ class VroomSolver:
 
     def _input(self, problem: Problem) -> vroom.Input:
         data = vroom.Input()
-        data.set_durations_matrix(_PROFILE, np.asarray(problem.durations, dtype="uint32"))
-        if problem.distances is not None:
-            data.set_distances_matrix(_PROFILE, np.asarray(problem.distances, dtype="uint32"))
+        # One profile per speed: the engine's own scaled matrix, so both agree to the second.
+        for speed in {v.speed_factor for v in problem.vehicles}:
+            profile = _profile(speed)
+            durations = np.minimum(problem.travel_matrix(speed), _NO_LIMIT)
+            data.set_durations_matrix(profile, durations.astype("uint32"))
+            if problem.distances is not None:
+                distances = np.asarray(problem.distances, dtype="uint32")
+                data.set_distances_matrix(profile, distances)
         vehicle_codes, task_codes = rules.skill_codes(problem)
         loaded = any(t.demand for t in problem.tasks) or any(
             v.capacity is not None for v in problem.vehicles
@@ -80,6 +98,7 @@ def _vehicle(vehicle: Vehicle, skills: set[int], loaded: bool) -> vroom.Vehicle:
         options["capacity"] = vroom.Amount([capacity])
     return vroom.Vehicle(
         vehicle.id,
+        profile=_profile(vehicle.speed_factor),
         start=vehicle.start_index,
         end=vehicle.end_index,
         skills=skills,
@@ -90,6 +109,10 @@ def _vehicle(vehicle: Vehicle, skills: set[int], loaded: bool) -> vroom.Vehicle:
         ],
         **options,
     )
+
+
+def _profile(speed_factor: float) -> str:
+    return _PROFILE if speed_factor == 1 else f"{_PROFILE}@{speed_factor}"
 
 
 def _job(task: Task, skills: set[int], loaded: bool) -> vroom.Job:

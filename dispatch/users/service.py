@@ -1,14 +1,18 @@
-"""Accounts: create users, check passwords, mint tokens."""
+"""Accounts: create users, check passwords (with lockout), the claims their tokens carry."""
 
 from __future__ import annotations
 
-from flask_jwt_extended import create_access_token, create_refresh_token
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
 from dispatch import audit
-from dispatch.actors import Actor
+from dispatch.actors import SYSTEM, Actor
+from dispatch.clock import utcnow
 from dispatch.config import active_config
+from dispatch.db import session_scope
 from dispatch.errors import AuthenticationFailed, Conflict, RuleViolation
 from dispatch.technicians.models import Technician
 from dispatch.users.models import ROLES, User
@@ -42,12 +46,49 @@ def create_user(
     return user
 
 
+WRONG_CREDENTIALS = "Wrong username or password"
+
+
 def authenticate(session: Session, username: str, password: str) -> User:
-    """Return the active user with these credentials or raise AuthenticationFailed."""
+    """Return the active user with these credentials or raise AuthenticationFailed.
+
+    Every refusal answers the same and costs one password hash, so an answer tells neither
+    whether the user exists nor whether the account is locked. After LOGIN_LOCKOUT_FAILURES
+    wrong passwords in a row the account refuses even the right one for LOGIN_LOCKOUT_MINUTES.
+    """
+    config, now = active_config(), utcnow()
     user = session.scalars(select(User).where(User.username == username)).first()
-    if user is None or not user.active or not user.check_password(password):
-        raise AuthenticationFailed("Wrong username or password")
+    if user is None:
+        generate_password_hash(password, method=config.password_hash_method)  # a check's cost
+        raise AuthenticationFailed(WRONG_CREDENTIALS)
+    right = user.check_password(password)
+    if user.is_locked(now) or not user.active:
+        raise AuthenticationFailed(WRONG_CREDENTIALS)
+    if not right:
+        _count_failure(user.id)
+        raise AuthenticationFailed(WRONG_CREDENTIALS)
+    if user.failed_logins or user.locked_until:
+        user.failed_logins, user.locked_until = 0, None
     return user
+
+
+def _count_failure(user_id: int) -> None:
+    """Count a wrong password on its own transaction (the request's is rolled back)."""
+    config, now = active_config(), utcnow()
+    with session_scope() as own:
+        user = own.get(User, user_id, with_for_update=True)
+        user.failed_logins += 1
+        if user.failed_logins >= config.login_lockout_failures:
+            user.failed_logins = 0
+            user.locked_until = now + timedelta(minutes=config.login_lockout_minutes)
+            audit.record(
+                own,
+                actor=SYSTEM,
+                action="user.locked",
+                entity="user",
+                entity_id=user.id,
+                after={"locked_until": user.locked_until.isoformat()},
+            )
 
 
 def claims_for(session: Session, user: User) -> dict:
@@ -58,27 +99,4 @@ def claims_for(session: Session, user: User) -> dict:
         "username": user.username,
         "region_ids": user.region_ids,
         "technician_id": technician.id if technician else None,
-    }
-
-
-def tokens_for(session: Session, user: User) -> dict:
-    """Mint an access and a refresh token for the user."""
-    claims = claims_for(session, user)
-    return {
-        "access_token": create_access_token(identity=str(user.id), additional_claims=claims),
-        "refresh_token": create_refresh_token(identity=str(user.id), additional_claims=claims),
-        "role": user.role,
-    }
-
-
-def refresh(session: Session, user_id: int) -> dict:
-    """Mint a new access token for a still-active user."""
-    user = session.get(User, user_id)
-    if user is None or not user.active:
-        raise AuthenticationFailed("Account disabled")
-    return {
-        "access_token": create_access_token(
-            identity=str(user.id), additional_claims=claims_for(session, user)
-        ),
-        "role": user.role,
     }

@@ -1,7 +1,8 @@
 """Staff login, token refresh and user administration."""
 
+from flask import make_response
 from flask.views import MethodView
-from flask_jwt_extended import get_jwt_identity
+from flask_jwt_extended import get_jwt, set_access_cookies, unset_jwt_cookies
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -12,7 +13,10 @@ from dispatch.api.base import (
     transactional,
 )
 from dispatch.api.limits import login_limit
+from dispatch.api.openapi import responds
 from dispatch.db import db
+from dispatch.devices import service as devices
+from dispatch.devices.models import STAFF
 from dispatch.users import service
 from dispatch.users.models import ROLES
 
@@ -52,19 +56,60 @@ class Login(MethodView):
     @login_limit
     @blp.arguments(LoginIn)
     @blp.response(200, TokensOut)
+    @transactional
     def post(self, data):
-        """Log in with username and password; get access and refresh tokens."""
+        """Log in with username and password; get access and refresh tokens of a new session."""
         user = service.authenticate(db.session, data["username"], data["password"])
-        return service.tokens_for(db.session, user)
+        return devices.login(db.session, user=user, device_id=None, channel=STAFF)
 
 
 @blp.route("/auth/refresh")
 class Refresh(MethodView):
     @refresh_token_required
+    @responds(403)  # a refresh token of the mobile app
     @blp.response(200, TokensOut)
+    @transactional
     def post(self):
-        """Trade a refresh token for a new access token."""
-        return service.refresh(db.session, int(get_jwt_identity()))
+        """Swap the refresh token for new tokens; each refresh token works once (a reused one
+        ends the session)."""
+        return devices.refresh(db.session, claims=get_jwt(), channel=STAFF)
+
+
+@blp.route("/auth/logout")
+class Logout(MethodView):
+    @roles_required(*ROLES)
+    @blp.response(204)
+    @transactional
+    def post(self):
+        """End this login session: its access and refresh tokens stop working."""
+        devices.logout(db.session, actor=current_actor(), session_id=get_jwt()["dsid"])
+
+
+@blp.route("/auth/session")
+class ConsoleSession(MethodView):
+    @login_limit
+    @blp.arguments(LoginIn)
+    @blp.response(204)
+    @transactional
+    def post(self, data):
+        """Log in the console: the access token comes back as an HttpOnly, SameSite=Strict
+        cookie that page scripts cannot read, with a readable CSRF cookie whose value every
+        write sends back in the X-CSRF-TOKEN header."""
+        user = service.authenticate(db.session, data["username"], data["password"])
+        tokens = devices.login(db.session, user=user, device_id=None, channel=STAFF)
+        response = make_response("", 204)
+        set_access_cookies(response, tokens["access_token"])
+        return response
+
+    @roles_required(*ROLES)
+    @blp.response(204)
+    @transactional
+    def delete(self):
+        """Log out of the console: the session ends and its cookies are removed."""
+        devices.logout(db.session, actor=current_actor(), session_id=get_jwt()["dsid"])
+        response = make_response("", 204)
+        unset_jwt_cookies(response)
+        return response
 
 
 @blp.route("/users")

@@ -6,12 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from dispatch.clock import utcnow
 from dispatch.config import Config
 from dispatch.errors import NotFound
 from dispatch.links import service as links
-from dispatch.notifications.service import queue_sms
 from dispatch.vouchers.models import ServiceVoucher
+from dispatch.vouchers.texts import text_link
 
 # REQUIREMENTS gives no lifetime for this link; a month leaves time to save the copy.
 COPY_LINK_LIFETIME = timedelta(days=30)
@@ -26,23 +25,14 @@ def send_copy(session: Session, *, config: Config, voucher_id: int) -> str:
     live = links.live_tokens(session, secret_key=config.secret_key, visit_id=voucher.visit_id)
     if PURPOSE in live:  # a retried job: the customer already has the link
         return "skipped"
-    visit = voucher.visit
-    token = links.issue(
+    return text_link(
         session,
-        secret_key=config.secret_key,
+        config=config,
+        voucher=voucher,
         purpose=PURPOSE,
-        visit=visit,
-        expires_at=utcnow() + COPY_LINK_LIFETIME,
-    )
-    queue_sms(
-        session,
-        customer=visit.request.customer,
+        lifetime=COPY_LINK_LIFETIME,
         template="voucher_copy",
-        visit_id=visit.id,
-        number=voucher.number,
-        link=links.page_url(config.public_base_url, token),
     )
-    return "sent"
 
 
 def open_copy(session: Session, *, config: Config, token: str) -> ServiceVoucher:

@@ -7,13 +7,12 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from dispatch.actors import customer_actor
-from dispatch.clock import utcnow
 from dispatch.config import Config
 from dispatch.links import service as links
-from dispatch.notifications.service import queue_sms
 from dispatch.vouchers import service as vouchers
 from dispatch.vouchers.models import ServiceVoucher
 from dispatch.vouchers.rules import VoucherEvent
+from dispatch.vouchers.texts import text_link
 
 SIGN_LINK_LIFETIME = timedelta(hours=72)  # REQUIREMENTS: voucher-signing link, 72 h
 
@@ -23,23 +22,14 @@ def send_request(session: Session, *, config: Config, voucher_id: int) -> str:
     voucher = session.get(ServiceVoucher, voucher_id)
     if voucher is None or not voucher.can(VoucherEvent.CUSTOMER_SIGNS):
         return "skipped"  # gone, void, archived or already signed by the customer
-    visit = voucher.visit
-    token = links.issue(
+    return text_link(
         session,
-        secret_key=config.secret_key,
+        config=config,
+        voucher=voucher,
         purpose="sign",
-        visit=visit,
-        expires_at=utcnow() + SIGN_LINK_LIFETIME,
-    )
-    queue_sms(
-        session,
-        customer=visit.request.customer,
+        lifetime=SIGN_LINK_LIFETIME,
         template="voucher_sign_request",
-        visit_id=visit.id,
-        number=voucher.number,
-        link=links.page_url(config.public_base_url, token),
     )
-    return "sent"
 
 
 def sign_by_link(

@@ -9,4 +9,11 @@ blp = Blueprint(
     description="Technician app: login, today's route, status changes",
 )
 
-from mobile_api.v1 import auth, parts, photos, visits  # noqa: E402,F401  (routes register on blp)
+from mobile_api.v1 import (  # noqa: E402,F401  (routes register on blp)
+    auth,
+    complaints,
+    knowledge,
+    parts,
+    photos,
+    visits,
+)

@@ -12,25 +12,7 @@ from dispatch.db import session_scope
 from dispatch.users.models import User
 from tests.aftercare.helpers import local, relogin, sweep
 from tests.builders import build_world
-
-
-def file_complaint(client, world, **overrides) -> dict:
-    body = {
-        "customer_id": world.customer_id,
-        "channel": "phone",
-        "category": "service_attitude",
-        "nature": "soft",
-        "description": "The technician was rude on the phone",
-    } | overrides
-    reply = client.post("/api/v1/complaints", headers=world.auth("dispatcher"), json=body)
-    assert reply.status_code == 201, reply.get_json()
-    return reply.get_json()
-
-
-def act(client, world, complaint: dict, step: str, body: dict, who: str = "dispatcher"):
-    return client.post(
-        f"/api/v1/complaints/{complaint['id']}/{step}", headers=world.auth(who), json=body
-    )
+from tests.complaints.helpers import act, file_complaint, governed_world, open_case
 
 
 def clocks(client, world, complaint: dict) -> dict:
@@ -40,14 +22,18 @@ def clocks(client, world, complaint: dict) -> dict:
 
 def alert_kinds(session, username: str) -> list[str]:
     user = session.scalars(select(User).where(User.username == username)).one()
-    return list(session.scalars(select(StaffAlert.kind).where(StaffAlert.user_id == user.id)))
+    return list(
+        session.scalars(
+            select(StaffAlert.kind).where(StaffAlert.user_id == user.id).order_by(StaffAlert.id)
+        )
+    )
 
 
-def test_cmp_7_soft_complaint_clocks_breach_and_escalate_level_by_level(
+def test_cmp_7_cmp_16_cmp_17_soft_complaint_clocks_breach_and_climb_the_real_ladder(
     client, session, sms, run_worker, config
 ):
     with time_machine.travel(local(1, 10), tick=True) as clock:
-        world = build_world(client)
+        world = governed_world(client)
         complaint = file_complaint(client, world)
         run_worker()
         assert complaint["number"].startswith("CP-20261201-")
@@ -60,18 +46,20 @@ def test_cmp_7_soft_complaint_clocks_breach_and_escalate_level_by_level(
         clock.move_to(local(1, 10, 16))
         assert sweep(config)["complaint_breaches"] == 1
         assert clocks(client, world, complaint)["_"]["escalation_level"] == 1
-        assert alert_kinds(session, "manager") == ["complaint.opened", "complaint.sla_breached"]
-        assert alert_kinds(session, "dispatcher") == ["complaint.sla_breached"]  # the handler
+        assert alert_kinds(session, "manager") == ["complaint.opened"]
+        assert alert_kinds(session, "head") == ["complaint.sla_breached"]  # the superior
+        assert alert_kinds(session, "handler") == ["complaint.sla_breached"]  # the handler
         clock.move_to(local(1, 10, 31))
         assert sweep(config)["complaint_breaches"] == 1
         assert sweep(config)["complaint_breaches"] == 0
         detail = clocks(client, world, complaint)["_"]
     assert detail["escalation_level"] == 2 and detail["overdue"] is True
     assert [(e["level"], e["target_role"]) for e in detail["escalations"]] == [
-        (1, "manager"),
-        (2, "admin"),
+        (1, "department_head"),
+        (2, "cs_manager"),
     ]
-    assert alert_kinds(session, "admin") == ["complaint.sla_breached"]
+    assert alert_kinds(session, "cs") == ["complaint.opened", "complaint.sla_breached"]
+    assert alert_kinds(session, "gm") == []  # one level per breach
 
 
 def test_cmp_7_response_in_time_stops_the_clock(client, config):
@@ -108,9 +96,11 @@ def test_cmp_7_hard_complaint_counts_service_hours_across_the_evening(client, co
             "estimated_resolution_at": local(3, 12).isoformat(),
         }
         assert act(client, world, complaint, "responses", second).status_code == 200
-        assert sweep(config)["complaint_breaches"] == 1  # the 1 h first response was missed
+        # The 1 h first response was missed, and so was the same-day case decision (CMP-11).
+        assert sweep(config)["complaint_breaches"] == 2
         state = clocks(client, world, complaint)
     assert state["first_response"]["breached_at"] and not state["second_response"]["breached_at"]
+    assert state["case_decision"]["due_at"].startswith("2026-12-01T09:30")  # 17:30 local
 
 
 def test_cmp_5_complaint_taken_outside_customer_service_is_forwarded_within_30_min(
@@ -165,12 +155,14 @@ def test_cmp_19_fup_7_closes_only_after_investigation_plan_resolution_and_follow
     client, session, config
 ):
     with time_machine.travel(local(1, 10), tick=True) as clock:
-        world = build_world(client)
+        world = governed_world(client)
         complaint = file_complaint(client, world, nature="hard", category="product_quality")
         manager_id = session.scalars(select(User.id).where(User.username == "manager")).one()
         close = {"customer_feedback": "We replaced the pump"}
         assert act(client, world, complaint, "close", close).status_code == 409
         finding = {"authentic": True, "severity": "general", "cause": "Faulty pump batch"}
+        assert act(client, world, complaint, "investigation", finding).status_code == 409
+        open_case(client, world, complaint)
         assert act(client, world, complaint, "investigation", finding).status_code == 200
         bad_plan = {
             "steps": "Replace",
@@ -187,7 +179,7 @@ def test_cmp_19_fup_7_closes_only_after_investigation_plan_resolution_and_follow
         assert resolved.status_code == 200
         assert act(client, world, complaint, "close", close).status_code == 409
         clock.move_to(local(2, 15, 1))  # no satisfaction follow-up within 24 h (FUP-7)
-        relogin(client, world, "dispatcher", "manager")
+        relogin(client, world, "dispatcher", "manager", "handler")
         assert sweep(config)["complaint_breaches"] >= 1
         assert clocks(client, world, complaint)["followup"]["breached_at"]
         answer = {"satisfied": True, "recurred": False, "note": "Works again"}

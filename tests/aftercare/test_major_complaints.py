@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from dispatch.alerts.models import StaffAlert
 from dispatch.users.models import User
-from tests.aftercare.test_complaints import file_complaint
 from tests.builders import book_visit, repair_request
+from tests.complaints.helpers import file_complaint, governed_world
 
 
 def alerted(session, kind: str) -> set[str]:
@@ -19,13 +19,12 @@ def alerted(session, kind: str) -> set[str]:
     )
 
 
-def test_cmp_9_a_ticked_trigger_makes_the_complaint_major_and_alerts_three_levels(
-    client, world, session
-):
+def test_cmp_9_a_ticked_trigger_makes_the_complaint_major_and_alerts_three_levels(client, session):
+    world = governed_world(client)
     complaint = file_complaint(client, world, major_triggers=["external_party"])
     assert complaint["severity"] == "major" and complaint["supervised_by_cs"] is True
     assert complaint["major_triggers"] == ["external_party"]
-    assert alerted(session, "complaint.major") == {"dispatcher", "manager", "admin"}
+    assert alerted(session, "complaint.major") == {"cs_manager", "department_head", "vp_in_charge"}
 
 
 def test_cmp_9_damage_at_the_threshold_is_a_trigger_below_it_is_not(client, world):
@@ -54,7 +53,8 @@ def test_cmp_9_unknown_trigger_is_refused(client, world):
     )
 
 
-def test_cmp_10_third_repair_of_one_unit_in_30_days_flags_a_candidate_major(client, world, session):
+def test_cmp_10_third_repair_of_one_unit_in_30_days_flags_a_candidate_major(client, session):
+    world = governed_world(client)
     asset = client.post(
         f"/api/v1/customers/{world.customer_id}/assets",
         headers=world.auth("dispatcher"),
@@ -77,4 +77,4 @@ def test_cmp_10_third_repair_of_one_unit_in_30_days_flags_a_candidate_major(clie
     ).get_json()
     second = file_complaint(client, world, visit_id=booked["id"])
     assert second["repeat_repair_candidate"] is True
-    assert alerted(session, "complaint.repeat_repair") == {"manager"}
+    assert alerted(session, "complaint.repeat_repair") == {"cs_manager"}  # customer service

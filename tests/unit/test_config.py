@@ -1,8 +1,11 @@
 """The configuration fails fast on bad values."""
 
+import stat
+
 import pytest
 
-from dispatch.config import ConfigError, load_config
+from dispatch.config import MIN_KEY_LENGTH, Config, ConfigError, load_config, running_dev_server
+from dispatch.secret_key import ensure_secret_key
 
 
 def test_defaults_need_no_environment():
@@ -52,3 +55,57 @@ def test_an_explicit_public_base_url_wins_over_the_port():
 def test_a_port_that_is_not_a_number_stops_start_up():
     with pytest.raises(ConfigError):
         load_config({"PORT": "fifty"})
+
+
+STRONG_KEY = "k" * 20 + "0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"ENV": "production", "SECRET_KEY": "x"},
+        {"ENV": "production", "SECRET_KEY": "short-but-not-default"},
+        {"ENV": "staging"},
+        {"ACCESS_TOKEN_MINUTES": "0"},
+        {"ACCESS_TOKEN_MINUTES": "-5"},
+        {"STAFF_REFRESH_HOURS": "0"},
+        {"LOGIN_LOCKOUT_FAILURES": "0"},
+        {"MAX_REQUEST_BYTES": "10"},
+        {"JSON_MAX_DEPTH": "0"},
+    ],
+)
+def test_unsafe_auth_settings_are_refused_at_start_up(env):
+    with pytest.raises(ConfigError):
+        load_config(env)
+
+
+def test_production_accepts_a_long_random_key():
+    assert load_config({"ENV": "production", "SECRET_KEY": STRONG_KEY}).has_strong_key
+
+
+def test_the_built_in_key_serves_only_under_the_development_server_or_tests():
+    from dispatch.app import create_app
+
+    default = load_config({})
+    assert not default.has_strong_key
+    default.require_serving_key(dev_server=True)  # `flask run` on a developer's machine
+    default.with_overrides(testing=True).require_serving_key(dev_server=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        default.require_serving_key(dev_server=False)  # gunicorn wsgi:app
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app(default)  # not under `flask`: refused before anything is served
+    load_config({"SECRET_KEY": STRONG_KEY}).require_serving_key(dev_server=False)
+
+
+def test_only_the_flask_command_counts_as_the_development_server():
+    assert running_dev_server({"FLASK_RUN_FROM_CLI": "true"})
+    assert not running_dev_server({})
+
+
+def test_bin_run_key_is_random_made_once_and_private(tmp_path):
+    path = tmp_path / "instance" / "secret_key"
+    key = ensure_secret_key(path)
+    assert len(key) >= MIN_KEY_LENGTH and key != Config.secret_key
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert ensure_secret_key(path) == key  # kept, not replaced
+    assert ensure_secret_key(tmp_path / "other") != key

@@ -268,11 +268,15 @@ def test_departure_problem_rule():
 
 def test_complaint_moves_along_its_table_only():
     complaint = Complaint(status=ComplaintStatus.RECEIVED)
-    assert complaint.move(ComplaintStatus.INVESTIGATING) == "received"
+    assert complaint.move(ComplaintStatus.REGISTERED) == "received"
+    with pytest.raises(InvalidTransition):
+        complaint.move(ComplaintStatus.INVESTIGATING)  # CMP-11: not before case opening
     with pytest.raises(InvalidTransition):
         complaint.move(ComplaintStatus.CLOSED)  # CMP-19: not without resolution and follow-up
-    for step in ("solution_proposed", "resolving", "resolved", "follow_up", "closed"):
+    steps = ("case_opened", "assigned", "investigating", "solution_proposed", "accepted")
+    for step in (*steps, "resolving", "resolved", "follow_up", "closed"):
         complaint.move(ComplaintStatus(step))
+    assert [s.status for s in complaint.steps][-2:] == ["follow_up", "closed"]  # CMP-18
     assert not complaint.is_open
     complaint.move(ComplaintStatus.REOPENED)
     assert complaint.is_open

@@ -72,6 +72,8 @@ def route_violations(problem: Problem, route: Route) -> list[str]:
             break_time, break_end = break_time + brk.service, step.start + brk.service
             continue
         travel = problem.travel(place, step.location_index)
+        if vehicle.speed_factor != 1:
+            travel = round(travel / vehicle.speed_factor)
         if step.arrival < max(depart + travel + break_time, break_end):
             found.append(f"step {step.id} arrives sooner than travel and breaks allow")
         if step.kind is StepKind.TASK:
@@ -83,6 +85,11 @@ def route_violations(problem: Problem, route: Route) -> list[str]:
                 found.append(f"task {task.id} starts at {step.start}, outside its windows")
             depart = step.start + task.service
         place, break_time, break_end = step.location_index, 0, 0
+    if vehicle.max_duration is not None:
+        # Travel and service cannot be avoided, whenever the day starts: a lower bound.
+        tasks_time = sum(t.service for t in tasks)
+        if route.travel_time + tasks_time > vehicle.max_duration:
+            found.append("works longer than the maximum duration")
     return found
 
 

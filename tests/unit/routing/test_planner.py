@@ -1,24 +1,31 @@
-"""The planner sends pure VRPTW to PyVRP and anything with field rules to VROOM."""
+"""The planner hands field problems to PyVRP, uses its budget and keeps every engine rule.
 
+RTE-16 (issue 16): skills as routing profiles, several windows as client groups, visits that do
+not all fit as optional clients with prizes, homes as depots, working-time limits, lunch breaks
+placed by a repair step the engine's own rules check; threads, seed and budget settable.
+"""
+
+import time
 from dataclasses import replace
 
 import pytest
 
-from dispatch.routing import pyvrp_engine
-from dispatch.routing.engine import Problem, TimeWindow
+from dispatch.routing import pyvrp_engine, rules
+from dispatch.routing.engine import Problem, TimeWindow, working_time
 from dispatch.routing.planner import Planner, choose_solver
+from dispatch.routing.repair import repair
 from dispatch.routing.vroom_engine import VroomSolver
 from tests.unit.routing.routing_builders import (
     HOUR,
     assert_routes_keep_rules,
     day_vehicle,
+    euclid_durations,
     grid_durations,
     lunch,
     task,
 )
 
 POINTS = [(0, 0), *[(x, y) for x in range(1, 4) for y in range(1, 4)]]
-needs_pyvrp = pytest.mark.skipif(not pyvrp_engine.available(), reason="pyvrp not installed")
 
 
 def _pure(**vehicle_fields) -> Problem:
@@ -31,32 +38,58 @@ def _pure(**vehicle_fields) -> Problem:
     return Problem(vehicles, tasks, grid_durations(POINTS))
 
 
-@needs_pyvrp
-def test_pure_time_window_problem_goes_to_pyvrp():
-    assert isinstance(choose_solver(_pure()), pyvrp_engine.PyvrpSolver)
+def _field_day(seed: int = 3, visits: int = 40) -> Problem:
+    """Three technicians from their own homes, skills, lunch, two-window and pinned visits."""
+    import random
+
+    rnd = random.Random(seed)
+    homes = [(0, 0), (30, 0), (0, 30)]
+    points = homes + [(rnd.randint(0, 30), rnd.randint(0, 30)) for _ in range(visits)]
+    vehicles = tuple(
+        day_vehicle(
+            k + 1,
+            start_index=k,
+            end_index=k,
+            skills=frozenset({(1, 2)}) if k != 1 else frozenset({(2, 1)}),
+            breaks=(lunch(),),
+        )
+        for k in range(3)
+    )
+    tasks = []
+    for n in range(visits):
+        fields = {"priority": rnd.choice([10, 50, 100])}
+        if n % 5 == 0:
+            fields["skills"] = frozenset({(1, 1)})
+        if n % 7 == 0:
+            fields["windows"] = (
+                TimeWindow(8 * HOUR, 10 * HOUR),
+                TimeWindow(15 * HOUR, 17 * HOUR),
+            )
+        elif n % 3 == 0:
+            start = rnd.choice([8, 10, 12, 14, 16])
+            fields["windows"] = (TimeWindow(start * HOUR, (start + 2) * HOUR),)
+        if n == 4:
+            fields["pinned_vehicle_id"] = 2
+        tasks.append(task(100 + n, 3 + n, service=rnd.choice([20, 30, 45]) * 60, **fields))
+    return Problem(vehicles, tuple(tasks), euclid_durations(points), coordinates=points)
 
 
-def test_lunch_breaks_send_the_problem_to_vroom():
-    assert isinstance(choose_solver(_pure(breaks=(lunch(),))), VroomSolver)
+def test_rte_16_skills_lunch_pins_and_several_windows_go_to_pyvrp():
+    problem = _field_day()
+
+    assert isinstance(choose_solver(problem), pyvrp_engine.PyvrpSolver)
 
 
-def test_skills_pins_and_several_windows_each_send_the_problem_to_vroom():
-    base = _pure()
-    first = base.tasks[0]
-    variants = [
-        replace(first, skills=frozenset({1})),
-        replace(first, pinned_vehicle_id=1),
-        replace(first, pinned_time=9 * HOUR),
-        replace(first, windows=(TimeWindow(0, 1), TimeWindow(5, 9))),
-        replace(first, priority=10),
-    ]
-    for changed in variants:
-        problem = Problem(base.vehicles, (changed, *base.tasks[1:]), base.durations)
-        assert not pyvrp_engine.expresses(problem)
+def test_rte_16_vroom_plans_when_pyvrp_is_not_installed(monkeypatch):
+    monkeypatch.setattr(pyvrp_engine, "pyvrp", None)
+
+    assert isinstance(choose_solver(_pure(), threads=3), VroomSolver)
+    assert choose_solver(_pure(), threads=3).threads == 3
+    with pytest.raises(pyvrp_engine.PyvrpUnavailable, match="pip install pyvrp"):
+        pyvrp_engine.PyvrpSolver()
 
 
-@needs_pyvrp
-def test_pyvrp_plans_every_task_within_windows_and_capacity():
+def test_rte_16_pyvrp_plans_every_task_within_windows_and_capacity():
     problem = _pure()
 
     solution = pyvrp_engine.PyvrpSolver().solve(problem, time_limit_s=0.2)
@@ -67,36 +100,115 @@ def test_pyvrp_plans_every_task_within_windows_and_capacity():
     assert_routes_keep_rules(problem, solution.routes)
 
 
-def test_planner_uses_vroom_when_the_vans_cannot_carry_every_task():
-    problem = _pure(capacity=2)  # 9 visits, 3 vans of 2
+def test_rte_16_field_day_plan_keeps_skills_pins_windows_homes_and_lunch():
+    problem = _field_day()
 
-    solution = Planner().solve(problem, time_limit_s=0.5)
+    solution = Planner().solve(problem, time_limit_s=1.0)
 
-    assert solution.solver == "vroom"
-    assert len(solution.unassigned) == 3
-    assert_routes_keep_rules(problem, solution.routes)
+    assert_routes_keep_rules(problem, solution.routes)  # skills, pin, windows, every lunch
+    for route in solution.routes:
+        home = problem.vehicle_by_id[route.vehicle_id].start_index
+        assert route.steps[0].location_index == route.steps[-1].location_index == home
+    planned = [t for r in solution.routes for t in r.task_ids]
+    assert len(planned) == len(set(planned))
+    assert sorted(planned + [u.task_id for u in solution.unassigned]) == sorted(
+        t.id for t in problem.tasks
+    )
+    assert 104 in [t for r in solution.routes if r.vehicle_id == 2 for t in r.task_ids]
 
 
-@needs_pyvrp
-@pytest.mark.filterwarnings("ignore::pyvrp.exceptions.PenaltyBoundWarning")  # expected: no fit
-def test_planner_falls_back_to_vroom_when_pyvrp_cannot_fit_every_task():
-    # Each task fits alone and the loads fit in total, but the windows cannot all be met.
+def test_rte_16_when_not_all_fit_the_high_priority_visit_is_kept():
+    # One technician, three visits that each take the whole 09:00-11:00 window.
     vehicles = (day_vehicle(1),)
     tasks = tuple(
-        task(k, k, service=2 * HOUR, windows=(TimeWindow(9 * HOUR, 9 * HOUR + 60),)) for k in (1, 2)
+        task(k, k, service=2 * HOUR, windows=(TimeWindow(9 * HOUR, 9 * HOUR + 60),), priority=p)
+        for k, p in ((1, 10), (2, 100), (3, 50))
     )
     problem = Problem(vehicles, tasks, grid_durations(POINTS))
 
     solution = Planner().solve(problem, time_limit_s=0.3)
 
-    assert solution.solver == "vroom"
-    assert [u.reason for u in solution.unassigned] == ["no_feasible_slot"]
+    assert [r.task_ids for r in solution.routes] == [[2]]
+    assert sorted(u.task_id for u in solution.unassigned) == [1, 3]
+    assert {u.reason for u in solution.unassigned} == {rules.NO_FEASIBLE_SLOT}
+    assert solution.cost(problem) == solution.travel_time + sum(
+        rules.unplanned_cost(problem.task_by_id[k]) for k in (1, 3)
+    )
+
+
+def test_rte_16_pyvrp_starts_from_a_given_plan():
+    problem = _field_day(seed=9)
+    start = repair(problem, VroomSolver(threads=1).solve(problem, 1.0))
+
+    warm = pyvrp_engine.PyvrpSolver(iterations=1).solve(problem, 5.0, start=start)
+    cold = pyvrp_engine.PyvrpSolver(iterations=1).solve(problem, 5.0)
+
+    # One iteration from scratch is far from VROOM's plan; one iteration from it is not.
+    assert warm.cost(problem) < cold.cost(problem)
+    assert_routes_keep_rules(problem, warm.routes)
+
+
+def test_rte_16_the_same_seed_gives_the_same_plan():
+    problem = _field_day(seed=5)
+
+    plans = [
+        Planner(seed=seed, iterations=300).solve(problem, time_limit_s=30) for seed in (7, 7, 8)
+    ]
+
+    assert plans[0] == plans[1]
+    assert_routes_keep_rules(problem, plans[2].routes)
+
+
+def test_rte_16_the_planner_uses_the_whole_budget():
+    problem = _field_day(seed=6, visits=60)
+
+    began = time.monotonic()
+    Planner().solve(problem, time_limit_s=1.5)
+    spent = time.monotonic() - began
+
+    assert 1.4 <= spent < 3.0
+
+
+def test_rte_16_no_route_works_longer_than_the_maximum_duration():
+    # Six hours of visits, technicians may work 3 h each: at least two routes are needed.
+    base = _pure(capacity=None)
+    vehicles = tuple(replace(v, max_duration=3 * HOUR) for v in base.vehicles)
+    tasks = tuple(replace(t, service=40 * 60, windows=()) for t in base.tasks)
+    problem = Problem(vehicles, tasks, base.durations)
+
+    solution = Planner().solve(problem, time_limit_s=0.5)
+
+    assert solution.unassigned == ()
+    assert len(solution.routes) >= 2
+    for route in solution.routes:
+        vehicle = problem.vehicle_by_id[route.vehicle_id]
+        items = [problem.task_by_id[t] for t in route.task_ids]
+        assert working_time(problem, vehicle, items) <= 3 * HOUR
     assert_routes_keep_rules(problem, solution.routes)
 
 
-def test_pyvrp_backend_says_how_to_install_it_when_missing(monkeypatch):
-    monkeypatch.setattr(pyvrp_engine, "pyvrp", None)
+def test_rte_16_a_faster_technician_gets_the_far_work():
+    # Both may do everything; technician 2 drives twice as fast, so the plan should use it.
+    points = [(0, 0), (50, 0), (50, 5), (55, 0)]
+    vehicles = (day_vehicle(1), day_vehicle(2, speed_factor=2.0))
+    tasks = tuple(task(k, k) for k in (1, 2, 3))
+    problem = Problem(vehicles, tasks, euclid_durations(points), coordinates=points)
 
-    with pytest.raises(pyvrp_engine.PyvrpUnavailable, match="pip install pyvrp"):
-        pyvrp_engine.PyvrpSolver()
-    assert isinstance(choose_solver(_pure()), VroomSolver)
+    solution = Planner().solve(problem, time_limit_s=0.3)
+
+    assert [r.vehicle_id for r in solution.routes] == [2]
+    slow = sum(problem.travel(a, b) for a, b in ((0, 1), (1, 2), (2, 3), (3, 0)))
+    assert solution.travel_time < slow
+    assert_routes_keep_rules(problem, solution.routes)
+
+
+def test_rte_16_open_route_ends_are_planned_by_pyvrp():
+    base = _pure(capacity=None)
+    vehicles = tuple(replace(v, start_index=None, end_index=None) for v in base.vehicles)
+    problem = Problem(vehicles, base.tasks, base.durations)
+
+    solution = Planner().solve(problem, time_limit_s=0.3)  # VROOM cannot take such vehicles
+
+    assert solution.solver == "pyvrp"
+    assert solution.unassigned == ()
+    assert_routes_keep_rules(problem, solution.routes)

@@ -1,0 +1,1 @@
+"""Generated field days from Solomon instances: skills, lunch, homes, windows, priorities."""

@@ -1,0 +1,1 @@
+"""Site-dependent VRPTW (technician skills) benchmark: reader, evaluator, runner."""
