@@ -171,8 +171,8 @@ def draft_from_visit(session: Session, *, actor: Actor, visit_id: int, topic_id:
     request = session.get(ServiceRequest, visit.request_id)
     record = session.scalar(select(ServiceVoucher).where(ServiceVoucher.visit_id == visit.id))
     steps = rules.solution_from_record(
-        work_done=record.work_done or visit.work_done,
-        solution=record.solution or visit.solution,
+        work_done=record.work_done or visit.field_record.work_done,
+        solution=record.solution or visit.field_record.solution,
         result=record.result,
         parts=record.parts,
     )
@@ -180,7 +180,7 @@ def draft_from_visit(session: Session, *, actor: Actor, visit_id: int, topic_id:
         "title": fields.pop("title", None)
         or f"{request.product_model or ''} {request.fault_description}"[:200].strip(),
         "problem": request.fault_description,
-        "cause": record.problem or visit.diagnosis or "",
+        "cause": record.problem or visit.field_record.diagnosis or "",
         "solution_steps": steps,
         "product_models": [request.product_model] if request.product_model else [],
         "tags": fields.pop("tags", []),

@@ -6,7 +6,7 @@ technician id and the no-overlap exclusion constraint; the appointment with the 
 dispatch.booking) to appointments. Data moves with the columns both ways.
 
 Revision ID: 0014_visit_parts
-Revises: 0012_delivery
+Revises: 0017_complaint_governance
 Create Date: 2026-12-04 18:00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import dispatch.db
 
 revision = "0014_visit_parts"
-down_revision = "0012_delivery"
+down_revision = "0017_complaint_governance"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from dispatch.visits.models import Visit
 from tests.builders import book_visit
 from tests.mobile_api.helpers import walk_to_site
 
-BEFORE_PARTS = "0012_delivery"
+BEFORE_PARTS = "0017_complaint_governance"
 
 
 def _visit_columns() -> set[str]:
