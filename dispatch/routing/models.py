@@ -9,10 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatch.clock import utcnow
 from dispatch.db import Base
-from dispatch.errors import InvalidTransition
 from dispatch.regions.models import Region
-
-PLAN_STATES = ("queued", "running", "ready", "failed", "accepted", "discarded")
+from dispatch.routing.rules import PLAN_LIFECYCLE, PlanStatus
 
 
 class RoutePlan(Base):
@@ -21,7 +19,7 @@ class RoutePlan(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     day: Mapped[date]
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[str] = mapped_column(String(16), default=PlanStatus.QUEUED)
     progress: Mapped[int] = mapped_column(default=0)  # percent
     best_cost: Mapped[int | None]  # travel seconds of the best plan found so far
     time_limit_s: Mapped[float] = mapped_column(default=5.0)
@@ -37,8 +35,45 @@ class RoutePlan(Base):
 
     region: Mapped[Region] = relationship()
 
-    def decide(self, status: str, at: datetime) -> None:
-        """Accept or discard a finished plan, once."""
-        if self.status != "ready":
-            raise InvalidTransition(f"Plan is {self.status}; only a ready plan can be {status}")
-        self.status, self.decided_at = status, at
+    audit_entity = "plan"
+
+    def _move(self, to: PlanStatus) -> None:
+        PLAN_LIFECYCLE.check(self.status, to)
+        self.status = to
+
+    @property
+    def waiting_to_run(self) -> bool:
+        return self.status == PlanStatus.QUEUED
+
+    def start(self) -> None:
+        """The worker took the plan and begins solving."""
+        self._move(PlanStatus.RUNNING)
+        self.progress = 5
+
+    def report(self, progress: int, best_cost: int | None = None) -> None:
+        """Show how far the solver got (percent) and the best cost so far."""
+        self.progress = progress
+        if best_cost is not None:
+            self.best_cost = best_cost
+
+    def finish(self, *, solver: str, result: dict, at: datetime) -> None:
+        """Keep the best plan found; the dispatcher may now accept or discard it."""
+        self._move(PlanStatus.READY)
+        self.progress, self.solver, self.result, self.finished_at = 100, solver, result, at
+
+    def fail(self, *, error: str, at: datetime) -> None:
+        """Say why no plan came out; the dispatcher can plan again."""
+        self._move(PlanStatus.FAILED)
+        self.error, self.finished_at = error[:500], at
+
+    def accept(self, at: datetime) -> None:
+        self._move(PlanStatus.ACCEPTED)
+        self.decided_at = at
+
+    def discard(self, at: datetime) -> None:
+        self._move(PlanStatus.DISCARDED)
+        self.decided_at = at
+
+    def snapshot(self) -> dict:
+        """Return the fields an audit row shows before and after a change."""
+        return {"status": str(self.status)}

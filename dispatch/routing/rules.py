@@ -8,10 +8,39 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from dispatch.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
     from dispatch.routing.engine import Problem, Skill, Task, Vehicle
+
+
+class PlanStatus(StrEnum):
+    """A region-day plan's states: queued → running → ready or failed; ready → accepted or
+    discarded."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+    ACCEPTED = "accepted"
+    DISCARDED = "discarded"
+
+
+P = PlanStatus
+PLAN_LIFECYCLE = Lifecycle(
+    "plan",
+    {
+        P.QUEUED: {P.RUNNING},
+        P.RUNNING: {P.READY, P.FAILED},
+        P.READY: {P.ACCEPTED, P.DISCARDED},
+        P.FAILED: set(),
+        P.ACCEPTED: set(),
+        P.DISCARDED: set(),
+    },
+)
 
 NO_VEHICLE_WITH_SKILL = "no_vehicle_with_skill"
 PINNED_VEHICLE_MISSING = "pinned_vehicle_missing"

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from dispatch import audit, outbox
 from dispatch.actors import Actor
+from dispatch.audit import audited
 from dispatch.clock import utcnow
 from dispatch.config import Config
 from dispatch.db import session_scope
@@ -66,20 +67,18 @@ def request_plan(
     return plan
 
 
-def _save(plan_id: int, **values) -> None:
+def _save(plan_id: int, change) -> None:
     # Progress is committed on its own so dispatchers can watch it while the job runs.
     with session_scope() as progress:
-        plan = progress.get(RoutePlan, plan_id)
-        for key, value in values.items():
-            setattr(plan, key, value)
+        change(progress.get(RoutePlan, plan_id))
 
 
 def run_plan(session: Session, *, config: Config, plan_id: int) -> str:
     """Solve a queued plan in rounds, reporting progress and the best cost after each."""
     plan = get_plan(session, plan_id)
-    if plan.status != "queued":
+    if not plan.waiting_to_run:
         return f"skipped:{plan.status}"
-    _save(plan_id, status="running", progress=5)
+    _save(plan_id, RoutePlan.start)
     try:
         day = day_problem.build(
             session,
@@ -89,7 +88,7 @@ def run_plan(session: Session, *, config: Config, plan_id: int) -> str:
             allow_neighbours=plan.allow_neighbours,
             from_time=plan.from_time,
         )
-        _save(plan_id, progress=15)
+        _save(plan_id, lambda p: p.report(15))
         best = None
         for number, level in enumerate(ROUNDS, start=1):
             solution = VroomSolver(exploration_level=level).solve(
@@ -97,18 +96,14 @@ def run_plan(session: Session, *, config: Config, plan_id: int) -> str:
             )
             if best is None or _score(solution) < _score(best):
                 best = solution
-            _save(plan_id, progress=15 + 80 * number // len(ROUNDS), best_cost=best.travel_time)
+            done = 15 + 80 * number // len(ROUNDS)
+            _save(plan_id, lambda p, done=done, cost=best.travel_time: p.report(done, cost))
     except Exception as exc:  # a failed plan says why; the dispatcher can plan again
-        _save(plan_id, status="failed", error=str(exc)[:500], finished_at=utcnow())
+        error = str(exc)
+        _save(plan_id, lambda p: p.fail(error=error, at=utcnow()))
         raise
-    _save(
-        plan_id,
-        status="ready",
-        progress=100,
-        solver=best.solver,
-        finished_at=utcnow(),
-        result=day_problem.solution_summary(day, best),
-    )
+    summary = day_problem.solution_summary(day, best)
+    _save(plan_id, lambda p: p.finish(solver=best.solver, result=summary, at=utcnow()))
     return "ready"
 
 
@@ -119,7 +114,8 @@ def _score(solution) -> tuple[int, int]:
 def accept_plan(*, session: Session, actor: Actor, plan_id: int) -> RoutePlan:
     """Write the plan's assignments and ordered stops with ETAs onto its visits."""
     plan = get_plan(session, plan_id)
-    plan.decide("accepted", utcnow())
+    with audited(session, actor, plan, "plan.accepted"):
+        plan.accept(utcnow())
     moves = [
         schedule.Move(
             session.get(Visit, stop["visit_id"]),
@@ -155,31 +151,14 @@ def accept_plan(*, session: Session, actor: Actor, plan_id: int) -> RoutePlan:
             )
 
     schedule.save_moves(session, save)
-    audit.record(
-        session,
-        actor=actor,
-        action="plan.accepted",
-        entity="plan",
-        entity_id=plan.id,
-        before={"status": "ready"},
-        after={"status": "accepted"},
-    )
     return plan
 
 
 def discard_plan(*, session: Session, actor: Actor, plan_id: int) -> RoutePlan:
     """Throw a finished plan away without touching any visit."""
     plan = get_plan(session, plan_id)
-    plan.decide("discarded", utcnow())
-    audit.record(
-        session,
-        actor=actor,
-        action="plan.discarded",
-        entity="plan",
-        entity_id=plan.id,
-        before={"status": "ready"},
-        after={"status": "discarded"},
-    )
+    with audited(session, actor, plan, "plan.discarded"):
+        plan.discard(utcnow())
     return plan
 
 

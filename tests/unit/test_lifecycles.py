@@ -300,3 +300,25 @@ def test_followup_without_solved_answer_does_not_confirm_the_fix():
     followup = FollowUp(status=FollowUpStatus.SENT, deadline_at=T0)
     followup.answer({"rating": 4, "problem_solved": None}, via="link", at=T0)
     assert not followup.confirms_fix
+
+
+def test_a_route_plan_runs_once_and_is_decided_once():
+    from datetime import UTC, datetime
+
+    from dispatch.routing.models import RoutePlan
+    from dispatch.routing.rules import PlanStatus
+
+    at = datetime(2026, 12, 7, 8, tzinfo=UTC)
+    plan = RoutePlan(status=PlanStatus.QUEUED)
+    plan.start()
+    plan.finish(solver="vroom", result={"routes": []}, at=at)
+    assert plan.status == PlanStatus.READY and plan.progress == 100
+    plan.accept(at)
+    for move in (plan.start, lambda: plan.discard(at), lambda: plan.accept(at)):
+        with pytest.raises(InvalidTransition):
+            move()
+    failed = RoutePlan(status=PlanStatus.QUEUED)
+    failed.start()
+    failed.fail(error="no travel matrix", at=at)
+    with pytest.raises(InvalidTransition):
+        failed.accept(at)
