@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dispatch.audit import AuditEntry
 from dispatch.clock import utcnow
 from dispatch.complaints.models import ComplaintClock
 from dispatch.followups.models import FollowUp
@@ -42,14 +41,9 @@ def _followups(session, start, end, now) -> SlaLine:
 
 
 def _booking(session, start, end, now) -> SlaLine:
+    # The first visit booked for the request (a row of its own, not the audit trail).
     booked_at = (
-        select(Visit.request_id, func.min(AuditEntry.server_time).label("at"))
-        .join(
-            AuditEntry,
-            (AuditEntry.entity == "visit")
-            & (AuditEntry.entity_id == Visit.id)
-            & (AuditEntry.action == "visit.booked"),
-        )
+        select(Visit.request_id, func.min(Visit.created_at).label("at"))
         .group_by(Visit.request_id)
         .subquery()
     )

@@ -1,8 +1,11 @@
 """RPT-1: every timed promise in one report — kept, broken, open — as JSON, CSV and a chart."""
 
 import time_machine
+from sqlalchemy import delete
 
 from dispatch import sweeps
+from dispatch.audit import AuditEntry
+from dispatch.db import session_scope
 from tests.aftercare.helpers import complete_visit, local, relogin
 from tests.aftercare.test_complaints import file_complaint
 from tests.builders import PASSWORD, build_world, repair_request
@@ -45,6 +48,13 @@ def test_rpt_1_breaches_of_followup_booking_arrival_and_complaint_clocks(client,
         rows = csv.get_data(as_text=True).splitlines()
         assert rows[0] == "metric,total,breached,open,breach_rate_percent"
         assert "followup_24h,1,1,0,100.0" in rows
+        # Reports read real columns, never the audit trail (DESIGN §7): the same without it.
+        with session_scope() as session:
+            session.execute(delete(AuditEntry))
+        again = client.get(
+            "/api/v1/reports/sla", headers=world.auth("quality"), query_string=period
+        )
+        assert again.get_json() == report
 
 
 def test_rpt_1_period_must_be_in_order_and_staff_only(client, world):
