@@ -2,7 +2,8 @@
 
 Fork safety (issue 10 §3): the RQ worker forks a work horse per job, so its process runs no
 threads of ours. The relay and the sweeps run in a separate process started with "spawn" (a
-fresh interpreter, no locks inherited), which ends when the worker process goes away.
+fresh interpreter, no locks inherited), which ends when the worker process goes away and which
+the worker starts again if it ends on its own (SIGCHLD).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import time
 
 import redis
@@ -88,9 +90,22 @@ def main() -> None:
     activate(config)
     jobs.ensure_configured(config)
     loops = start_loops(config)
+    worker_pid = os.getpid()
+
+    def keep_loops(signum, frame) -> None:
+        # A relay killed on its own (OOM, kill -9) is started again; work horses ignore this.
+        nonlocal loops
+        if os.getpid() == worker_pid and not loops.is_alive():
+            log.warning(
+                "relay and sweeps process ended (exit %s); starting it again", loops.exitcode
+            )
+            loops = start_loops(config)
+
+    signal.signal(signal.SIGCHLD, keep_loops)
     try:
         run_worker(config)
     finally:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         loops.terminate()
 
 

@@ -51,3 +51,23 @@ def test_msg_forking_worker_process_runs_no_thread_of_ours_and_relays_in_a_child
 
     assert wait_until(lambda: relay_child() and "Listening on" in worker.log(), 30)
     assert parent.num_threads() <= 2  # the main thread and RQ's own pub/sub listener
+
+
+def test_msg_relay_process_killed_on_its_own_is_started_again_and_relays(config, sms, start_worker):
+    worker = start_worker()
+    parent = psutil.Process(worker.process.pid)
+
+    def relay_children() -> list[psutil.Process]:
+        alive = [p for p in parent.children() if p.status() != psutil.STATUS_ZOMBIE]
+        return [p for p in alive if "multiprocessing" in " ".join(p.cmdline())]
+
+    assert wait_until(lambda: relay_children() and "Listening on" in worker.log(), 30)
+    first = relay_children()[0]
+    first.kill()  # kill -9 of the relay and sweeps process alone
+    restarted = wait_until(lambda: [p for p in relay_children() if p.pid != first.pid], 30)
+    assert restarted, worker.log()[-3000:]
+    with session_scope() as session:  # rows nobody hands to RQ but the relay
+        demo.load(session, config)
+    assert _due_and_undone() > 20
+    assert wait_until(lambda: _due_and_undone() == 0, 120), worker.log()
+    assert len(sms.sent) > 0 and "Traceback" not in worker.log()
