@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from dispatch.actors import customer_actor
 from dispatch.api.base import app_config, transactional
 from dispatch.api.errors import status_for
 from dispatch.api.limits import link_limit
 from dispatch.db import db
 from dispatch.errors import DomainError
+from dispatch.knowledge import output as knowledge_output
 from dispatch.links.service import purpose_of
 from dispatch.vouchers import copies, signing
 from dispatch.vouchers.views import pdf_response
@@ -69,6 +71,17 @@ def show(token: str):
         actions=appointment.actions(db.session, app_config(), link),
         eta=appointment.eta_text(link, app_config()),
     )
+
+
+@bp.get("/l/<token>/help/<int:entry_id>")
+def help_entry(token: str, entry_id: int):
+    """Show a repair tip to the customer: published, customer-visible entries only (KB-12)."""
+    purpose = purpose_of(secret_key=app_config().secret_key, token=token)
+    link = service.open_link(db.session, app_config(), token, purpose)
+    entry = knowledge_output.for_customer(db.session, customer_actor(link.customer_id), entry_id)
+    db.session.commit()  # keeps the view count (KB-10)
+    g.page_language = service.appointment_view(link, app_config()).language
+    return render_template("help_entry.html", entry=entry)
 
 
 @bp.post("/l/<token>/confirm")

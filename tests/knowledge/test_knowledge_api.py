@@ -11,8 +11,10 @@ from dispatch.db import db
 from dispatch.errors import NotFound
 from dispatch.knowledge import output
 from dispatch.knowledge.models import KbEntry, KbUsageEvent
+from dispatch.links import service as links
+from dispatch.models import Visit
 from dispatch.users.models import User
-from tests.builders import repair_request
+from tests.builders import book_visit, repair_request
 from tests.knowledge.helpers import KB, entry_body, publish, search
 
 
@@ -287,3 +289,19 @@ def test_kb_11_the_sweep_expires_entries_past_their_validity(client, world, kb, 
     assert session.get(KbEntry, entry).status == "expired"
     actions = [a.action for a in audit.history(session, "kb_entry", entry)]
     assert actions[-1] == "kb_entry.expired" and "kb_entry.approved" in actions
+
+
+def test_kb_12_customer_link_page_shows_customer_entries_and_hides_internal_ones(
+    client, world, kb, config
+):
+    internal = publish(client, world, kb, text={"title": "内部维修手册"})["id"]
+    public = publish(client, world, kb, visibility="customer")["id"]
+    visit = db.session.get(Visit, book_visit(client, world, released=False)["id"])
+    token = links.issue_appointment_links(db.session, secret_key=config.secret_key, visit=visit)
+    db.session.commit()
+    page = client.get(f"/l/{token}/help/{public}")
+    assert page.status_code == 200
+    assert "断电后清洗冷凝器" in page.get_data(as_text=True)
+    hidden = client.get(f"/l/{token}/help/{internal}")
+    assert hidden.status_code == 404 and "内部维修手册" not in hidden.get_data(as_text=True)
+    assert client.get(f"/l/not-a-token/help/{public}").status_code in (403, 404, 410)
