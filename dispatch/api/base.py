@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 
 import flask_smorest
 from flask import current_app, jsonify
@@ -16,8 +15,6 @@ from dispatch.api.errors import http_exception_body
 from dispatch.db import db
 from dispatch.devices.models import MOBILE, token_channel
 from dispatch.errors import PermissionDenied
-
-log = logging.getLogger(__name__)
 
 STAFF_ROLES = ("dispatcher", "manager", "quality", "admin")
 WRITE_ROLES = ("dispatcher", "manager", "admin")

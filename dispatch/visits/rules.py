@@ -68,27 +68,17 @@ VISIT_LIFECYCLE = Lifecycle(
     },
 )
 A = AppointmentStatus
+# A booked appointment, proposed or confirmed, may move the same ways.
+_FROM_BOOKED = frozenset(
+    {A.PROPOSED, A.CONFIRMED, A.COMPLETED, A.RESCHEDULE_REQUESTED, A.CANCELLED, A.MISSED}
+)
 APPOINTMENT_LIFECYCLE = Lifecycle(
     "appointment",
     {
         # A reschedule proposes the new window again (by staff) or confirms it (by the customer).
         # Completed unconfirmed only when a dispatcher released the visit.
-        A.PROPOSED: {
-            A.PROPOSED,
-            A.CONFIRMED,
-            A.COMPLETED,
-            A.RESCHEDULE_REQUESTED,
-            A.CANCELLED,
-            A.MISSED,
-        },
-        A.CONFIRMED: {
-            A.PROPOSED,
-            A.CONFIRMED,
-            A.COMPLETED,
-            A.RESCHEDULE_REQUESTED,
-            A.CANCELLED,
-            A.MISSED,
-        },
+        A.PROPOSED: _FROM_BOOKED,
+        A.CONFIRMED: _FROM_BOOKED,
         A.RESCHEDULE_REQUESTED: {A.PROPOSED, A.CONFIRMED, A.CANCELLED},
         A.COMPLETED: set(),
         A.CANCELLED: set(),
