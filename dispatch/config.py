@@ -66,6 +66,9 @@ class Config:
     photo_dir: str = ""  # empty: instance/photos
     photo_max_bytes: int = 10 * 1024 * 1024  # no source number; a phone photo fits easily
     photo_chunk_max_bytes: int = 2 * 1024 * 1024  # small enough to resend on a weak signal
+    # INT-16 attachments (photos, videos, documents on requests, visits, complaints)
+    attachment_dir: str = ""  # empty: instance/attachments (same local store as photos)
+    attachment_max_bytes: int = 20 * 1024 * 1024  # no source number; a short phone video fits
     # --- end technician day ---
     reminder_time: time = time(16, 0)  # the day before the visit, region time
     sms_gateway: str = "console"
@@ -201,6 +204,8 @@ class Config:
             raise ConfigError(f"unknown PHOTO_STORAGE {self.photo_storage!r}")
         if self.photo_chunk_max_bytes <= 0 or self.photo_max_bytes <= 0:
             raise ConfigError("PHOTO_MAX_BYTES and PHOTO_CHUNK_MAX_BYTES must be positive")
+        if self.attachment_max_bytes <= 0:
+            raise ConfigError("ATTACHMENT_MAX_BYTES must be positive")
 
     def _validate_aftercare(self) -> None:
         from dispatch.complaints.rules import parse_clock_minutes

@@ -40,6 +40,18 @@ class RuleViolation(DomainError):
     error_code = "rule_violation"
 
 
+class PayloadTooLarge(DomainError):
+    """An uploaded file above its size limit (413)."""
+
+    error_code = "payload_too_large"
+
+
+class UnsupportedMediaType(DomainError):
+    """An uploaded file of a type outside the allow-list (415)."""
+
+    error_code = "unsupported_media_type"
+
+
 class LinkInvalid(DomainError):
     """A customer link is tampered, expired, revoked or used for another purpose."""
 

@@ -50,6 +50,22 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(b"\n".join([method.encode(), path.encode(), body])).hexdigest()
 
 
+def _body_bytes() -> bytes:
+    """The body as the fingerprint sees it; a multipart upload by its fields and files.
+
+    A retried upload may come with a new multipart boundary (HTTP libraries pick one per send):
+    the same fields and the same file bytes are the same request.
+    """
+    if request.mimetype != "multipart/form-data":
+        return request.get_data()
+    parts = [f"{name}={value}" for name, value in sorted(request.form.items(multi=True))]
+    for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        digest = hashlib.sha256(upload.stream.read()).hexdigest()
+        upload.stream.seek(0)
+        parts.append(f"{name}:{upload.filename}:{upload.mimetype}:{digest}")
+    return "\n".join(parts).encode()
+
+
 def idempotent(view):
     """Run a write view once per Idempotency-Key; commit its effect and its response together."""
 
@@ -72,7 +88,7 @@ def idempotent(view):
             )
         claims = get_jwt()
         scope = (int(claims["sub"]), claims.get("device_id") or "", key)
-        print_ = fingerprint(request.method, request.path, request.get_data())
+        print_ = fingerprint(request.method, request.path, _body_bytes())
         session = db.session()
         stored = _claim(session, scope)
         if stored is not None:

@@ -1,6 +1,7 @@
 """Import every model so the metadata (Alembic, mappers) sees all tables."""
 
 from dispatch.alerts.models import StaffAlert
+from dispatch.attachments.models import Attachment
 from dispatch.audit import AuditEntry
 from dispatch.complaints.first_response import RequestFirstResponse
 from dispatch.complaints.models import (
@@ -14,6 +15,7 @@ from dispatch.complaints.records import (
     Compensation,
     ComplaintAppeal,
     ComplaintAssist,
+    ComplaintEvidence,
     ComplaintJob,
     ComplaintRoute,
     SpecialNote,
@@ -53,6 +55,7 @@ from dispatch.vouchers.models import ServiceVoucher, VoucherAmendment, VoucherSi
 __all__ = [
     "Absence",
     "Asset",
+    "Attachment",
     "AuditEntry",
     "Base",
     "Compensation",
@@ -61,6 +64,7 @@ __all__ = [
     "ComplaintAssist",
     "ComplaintClock",
     "ComplaintEscalation",
+    "ComplaintEvidence",
     "ComplaintJob",
     "ComplaintRoute",
     "ComplaintStep",

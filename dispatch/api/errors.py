@@ -20,6 +20,8 @@ STATUS_BY_ERROR = [
     (errors.LinkInvalid, 403),
     (errors.Conflict, 409),
     (errors.RuleViolation, 422),
+    (errors.PayloadTooLarge, 413),
+    (errors.UnsupportedMediaType, 415),
 ]
 
 

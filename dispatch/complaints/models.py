@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         Compensation,
         ComplaintAppeal,
         ComplaintAssist,
+        ComplaintEvidence,
         ComplaintJob,
     )
 
@@ -110,6 +111,8 @@ class Complaint(Base):
     escalations: Mapped[list[ComplaintEscalation]] = relationship(order_by="ComplaintEscalation.id")
     steps: Mapped[list[ComplaintStep]] = relationship(order_by="ComplaintStep.id")
     assists: Mapped[list[ComplaintAssist]] = relationship(order_by="ComplaintAssist.id")
+    # CMP-12: uploaded files linked to the investigation as evidence (INT-16)
+    evidence_files: Mapped[list[ComplaintEvidence]] = relationship(order_by="ComplaintEvidence.id")
     appeals: Mapped[list[ComplaintAppeal]] = relationship(order_by="ComplaintAppeal.id")
     jobs: Mapped[list[ComplaintJob]] = relationship(order_by="ComplaintJob.id")
     compensations: Mapped[list[Compensation]] = relationship(order_by="Compensation.id")

@@ -92,11 +92,10 @@ def acknowledge(session: Session, config: Config, complaint: Complaint) -> None:
         expected=expected.strftime("%Y-%m-%d %H:%M") if expected else "-",
         link=link_url(config, complaint),
     )
-    # Customer service hears of every complaint; "manager" stays until the roles of "Who may
-    # see what" replace the stand-ins (the follow-up tests read the manager's alerts).
+    # The manager, customer service and whoever decides the case opening hear of it at once.
     targets = [
         user
-        for role in ("manager", rules.Role.CUSTOMER_SERVICE)
+        for role in rules.opened_alerted(complaint.severity)
         for user in alerts.users_with_role(session, role, complaint.region_id)
     ]
     alerts.alert(

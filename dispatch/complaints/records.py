@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dispatch.attachments.models import Attachment
 from dispatch.clock import utcnow
 from dispatch.db import Base
 from dispatch.intake.models import ServiceRequest
@@ -42,6 +43,21 @@ class ComplaintAssist(Base):
 
     def snapshot(self) -> dict:
         return {"department": self.department, "done": self.done_at is not None}
+
+
+class ComplaintEvidence(Base):
+    """An uploaded file linked to the investigation record as its evidence (CMP-12, INT-16)."""
+
+    __tablename__ = "complaint_evidence"
+    __table_args__ = (UniqueConstraint("complaint_id", "attachment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachments.id"))
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    attachment: Mapped[Attachment] = relationship()
 
 
 class ComplaintAppeal(Base):

@@ -95,6 +95,7 @@ class Role(StrEnum):
     The one place to swap in the roles of "Who may see what" when it lands.
     """
 
+    MANAGER = "manager"  # the back office's manager: hears of every new complaint
     HANDLER = "complaint_handler"
     CUSTOMER_SERVICE = "cs_manager"  # 客服中心: supervises major complaints (CMP-9)
     DEPARTMENT_HEAD = "department_head"
@@ -107,6 +108,9 @@ class Role(StrEnum):
 LADDER = (Role.DEPARTMENT_HEAD, Role.CS_MANAGER, Role.GENERAL_MANAGER)
 # CMP-9: who hears of a major complaint at once.
 MAJOR_ALERTED = (Role.CUSTOMER_SERVICE, Role.DEPARTMENT_HEAD, Role.VP_IN_CHARGE)
+# Who hears of every new complaint at once: the manager and customer service, who supervises
+# complaints (CMP-9); the one who decides case opening is added (`opened_alerted`, CMP-11).
+OPENED_ALERTED = (Role.MANAGER, Role.CUSTOMER_SERVICE)
 # CMP-8: the default owner role per priority.
 OWNER_ROLE = {"high": Role.DEPARTMENT_HEAD, "medium": Role.HANDLER, "low": Role.HANDLER}
 # Staff who may act on complaints besides the back office's write roles.
@@ -258,6 +262,11 @@ def repeat_repair(count: int, threshold: int) -> bool:
 def case_decider(severity: str) -> Role:
     """Return who decides case opening (立案): the department head, the VP for a major (CMP-11)."""
     return Role.VP_IN_CHARGE if severity == "major" else Role.DEPARTMENT_HEAD
+
+
+def opened_alerted(severity: str) -> tuple[Role, ...]:
+    """Return the roles told of a new complaint: OPENED_ALERTED and the case decider (CMP-11)."""
+    return tuple(dict.fromkeys((*OPENED_ALERTED, case_decider(severity))))
 
 
 def superior(level: int, ladder: tuple[str, ...]) -> str:

@@ -87,6 +87,15 @@ class InvestigationIn(Schema):
     cause = _text(4000, required=True)
     responsible_party = _text(200, load_default=None)
     evidence = fields.List(fields.Nested(EvidenceIn), load_default=list)
+    evidence_attachment_ids = fields.List(
+        fields.Integer(validate=validate.Range(min=1)),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata={
+            "description": "Uploaded attachments of this complaint, its job or its visit, "
+            "linked to the investigation as evidence (CMP-12, INT-16)"
+        },
+    )
     major_triggers = fields.List(
         fields.String(validate=validate.OneOf(rules.MAJOR_TRIGGERS)),
         load_default=list,
@@ -283,6 +292,18 @@ class LinkedJobOut(Schema):
     status = fields.String(attribute="request.status")
 
 
+class EvidenceFileOut(Schema):
+    """An uploaded file linked to the investigation (CMP-12); download it by attachment id."""
+
+    attachment_id = fields.Integer()
+    filename = fields.String(attribute="attachment.filename")
+    media = fields.String(attribute="attachment.media")
+    content_type = fields.String(attribute="attachment.content_type")
+    size = fields.Integer(attribute="attachment.size")
+    uploaded_by_id = fields.Integer(attribute="attachment.uploaded_by_id")
+    linked_at = UTCDateTime()
+
+
 class ComplaintOut(Schema):
     id = fields.Integer()
     number = fields.String()
@@ -317,6 +338,7 @@ class ComplaintOut(Schema):
     authentic = fields.Boolean(allow_none=True)
     cause = fields.String(allow_none=True)
     evidence = fields.List(fields.Dict())
+    evidence_files = fields.List(fields.Nested(EvidenceFileOut))
     responsible_party = fields.String(allow_none=True)
     plan_steps = fields.String(allow_none=True)
     plan_deadline = UTCDateTime(allow_none=True)

@@ -14,7 +14,7 @@ from dispatch.alerts import service as alerts
 from dispatch.clock import utcnow
 from dispatch.complaints import notices, rules
 from dispatch.complaints.models import Complaint, ComplaintClock
-from dispatch.complaints.records import ComplaintJob, ComplaintRoute
+from dispatch.complaints.records import ComplaintEvidence, ComplaintJob, ComplaintRoute
 from dispatch.config import Config
 from dispatch.customers.service import get_customer
 from dispatch.errors import NotFound, PermissionDenied, RuleViolation
@@ -233,6 +233,7 @@ def list_complaints(session: Session, *, overdue: bool | None = None) -> list[Co
         select(Complaint)
         .options(*(selectinload(getattr(Complaint, name)) for name in LIST_LOADS))
         .options(selectinload(Complaint.jobs).selectinload(ComplaintJob.request))
+        .options(selectinload(Complaint.evidence_files).selectinload(ComplaintEvidence.attachment))
         .order_by(Complaint.id.desc())
     )
     if overdue is not None:

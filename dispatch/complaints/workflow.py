@@ -8,10 +8,12 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from dispatch.actors import Actor
+from dispatch.attachments import service as attachments
 from dispatch.audit import audited
 from dispatch.clock import utcnow
 from dispatch.complaints import notices, rules
 from dispatch.complaints.models import Complaint
+from dispatch.complaints.records import ComplaintEvidence
 from dispatch.complaints.rules import ComplaintStatus as C
 from dispatch.complaints.service import get_complaint_for, staff_user, start_clock
 from dispatch.config import Config
@@ -172,11 +174,16 @@ def investigate(
     cause: str,
     responsible_party: str | None = None,
     evidence: list[dict] | None = None,
+    evidence_attachment_ids: list[int] | None = None,
     major_triggers: list[str] | None = None,
     damage_cents: int | None = None,
 ) -> Complaint:
-    """Record the investigation: true or not, evidence, cause, responsible party (CMP-12)."""
+    """Record the investigation: true or not, evidence, cause, responsible party (CMP-12).
+
+    Evidence files are attachments uploaded to the complaint, its job or its visit (INT-16).
+    """
     complaint = get_complaint_for(session, actor, complaint_id, lock=True)
+    files = _evidence_files(session, complaint, evidence_attachment_ids or [])
 
     def change():
         if complaint.status != C.INVESTIGATING:
@@ -189,8 +196,45 @@ def investigate(
         complaint.major_triggers = [*complaint.major_triggers, *(major_triggers or [])]
         if damage_cents is not None:
             complaint.damage_cents = damage_cents
+        linked = {e.attachment_id for e in complaint.evidence_files}
+        for attachment in files:
+            if attachment.id not in linked:
+                complaint.evidence_files.append(
+                    ComplaintEvidence(attachment=attachment, linked_by_id=actor.id)
+                )
 
-    return step(session, actor, config, complaint, "investigated", change, authentic=authentic)
+    files_linked = [a.id for a in files]
+    return step(
+        session,
+        actor,
+        config,
+        complaint,
+        "investigated",
+        change,
+        authentic=authentic,
+        evidence_attachment_ids=files_linked,
+    )
+
+
+def _evidence_files(session: Session, complaint: Complaint, ids: list[int]):
+    """Load the attachments named as evidence; each must hang on this case (422 otherwise)."""
+    wanted = list(dict.fromkeys(ids))
+    found = {a.id: a for a in attachments.attachments_of(session, wanted)}
+    owners = {("complaint", complaint.id)}
+    owners |= {("request", complaint.request_id)} if complaint.request_id else set()
+    owners |= {("visit", complaint.visit_id)} if complaint.visit_id else set()
+    foreign = [
+        i
+        for i in wanted
+        if i not in found or (found[i].owner_kind, found[i].owner_id) not in owners
+    ]
+    if foreign:
+        raise RuleViolation(
+            "Evidence must be a file uploaded to this complaint, its job or its visit",
+            error_code="evidence_not_on_case",
+            details={"evidence_attachment_ids": [f"not on this complaint: {foreign}"]},
+        )
+    return [found[i] for i in wanted]
 
 
 def propose_plan(

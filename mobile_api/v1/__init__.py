@@ -10,6 +10,7 @@ blp = Blueprint(
 )
 
 from mobile_api.v1 import (  # noqa: E402,F401  (routes register on blp)
+    attachments,
     auth,
     complaints,
     knowledge,

@@ -47,7 +47,10 @@ def test_cmp_7_cmp_16_cmp_17_soft_complaint_clocks_breach_and_climb_the_real_lad
         assert sweep(config)["complaint_breaches"] == 1
         assert clocks(client, world, complaint)["_"]["escalation_level"] == 1
         assert alert_kinds(session, "manager") == ["complaint.opened"]
-        assert alert_kinds(session, "head") == ["complaint.sla_breached"]  # the superior
+        assert alert_kinds(session, "head") == [  # the case decider (CMP-11), the superior
+            "complaint.opened",
+            "complaint.sla_breached",
+        ]
         assert alert_kinds(session, "handler") == ["complaint.sla_breached"]  # the handler
         clock.move_to(local(1, 10, 31))
         assert sweep(config)["complaint_breaches"] == 1

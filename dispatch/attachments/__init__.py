@@ -1,0 +1,1 @@
+"""Photos, videos and documents on requests, visits and complaints (INT-16)."""
