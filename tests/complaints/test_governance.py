@@ -11,6 +11,8 @@ from dispatch.alerts.models import StaffAlert
 from dispatch.notifications.models import SmsMessage
 from dispatch.users.models import User
 from tests.aftercare.helpers import local
+from tests.attachments.helpers import PDF, PNG, upload
+from tests.builders import book_visit
 from tests.complaints.helpers import (
     act,
     alert_kinds,
@@ -123,6 +125,89 @@ def test_cmp_12_investigation_records_truth_evidence_cause_party_and_tracks_assi
     assert done["assists"][0]["done_at"] and done["assists"][0]["answer"] == answer["answer"]
     assert act(client, gworld, complaint, done_path, answer).status_code == 409
     assert act(client, gworld, complaint, "assists/999/done", answer).status_code == 404
+
+
+def test_cmp_12_int_16_investigation_links_uploaded_files_of_the_case_as_evidence(
+    client, session, gworld
+):
+    visit = book_visit(client, gworld)
+    complaint = investigating(client, gworld, visit_id=visit["id"])
+    auth = gworld.auth("handler")
+    letter = ok(
+        upload(
+            client,
+            f"/api/v1/complaints/{complaint['id']}/attachments",
+            auth,
+            PDF,
+            "inspection-letter.pdf",
+            "application/pdf",
+        )
+    )
+    on_site = ok(
+        upload(
+            client, f"/api/v1/visits/{visit['id']}/attachments", auth, PNG, "belt.png", "image/png"
+        )
+    )
+    other = file_complaint(client, gworld)
+    elsewhere = ok(
+        upload(
+            client,
+            f"/api/v1/complaints/{other['id']}/attachments",
+            auth,
+            PNG,
+            "other.png",
+            "image/png",
+        )
+    )
+    with_files = FINDING | {"evidence_attachment_ids": [letter["id"], on_site["id"]]}
+    found = ok(act(client, gworld, complaint, "investigation", with_files, who="handler"))
+    again = ok(act(client, gworld, complaint, "investigation", with_files, who="handler"))
+    files = [(e["attachment_id"], e["filename"], e["media"]) for e in again["evidence_files"]]
+    assert files == [
+        (letter["id"], "inspection-letter.pdf", "document"),
+        (on_site["id"], "belt.png", "photo"),
+    ]  # linked once, however often the finding is recorded
+    assert found["evidence_files"][0]["linked_at"] and found["evidence_files"][0]["size"] == len(
+        PDF
+    )
+    foreign = FINDING | {"evidence_attachment_ids": [elsewhere["id"]]}
+    refused = act(client, gworld, complaint, "investigation", foreign, who="handler")
+    unknown = act(
+        client,
+        gworld,
+        complaint,
+        "investigation",
+        FINDING | {"evidence_attachment_ids": [999999]},
+        who="handler",
+    )
+    assert refused.get_json()["error_code"] == "evidence_not_on_case"
+    assert (refused.status_code, unknown.status_code) == (422, 422)
+    download = client.get(
+        f"/api/v1/attachments/{letter['id']}/content", headers=gworld.auth("head")
+    )
+    assert download.status_code == 200 and download.data == PDF
+    mine = client.get(f"/mobile/v1/complaints/{complaint['id']}", headers=gworld.auth("tech_a"))
+    assert "evidence_files" not in (mine.get_json() or {})  # the technician sees no findings
+
+
+def test_cmp_9_cmp_11_new_complaint_alerts_manager_customer_service_and_the_case_decider(
+    client, session, gworld
+):
+    file_complaint(client, gworld)
+    assert alerted_roles(session, "complaint.opened") == {
+        "manager",
+        "cs_manager",
+        "department_head",
+    }
+    file_complaint(client, gworld, major_triggers=["safety"])
+    assert alerted_roles(session, "complaint.opened") == {
+        "manager",
+        "cs_manager",
+        "department_head",
+        "vp_in_charge",  # decides the opening of a major case (CMP-11)
+    }
+    assert sorted(alert_kinds(session, "vp")) == ["complaint.major", "complaint.opened"]
+    assert alert_kinds(session, "handler") == []
 
 
 def test_cmp_13_cmp_14_rejection_appeals_to_the_superior_and_the_gm_overrides(
