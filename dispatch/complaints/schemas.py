@@ -237,6 +237,12 @@ class CloseIn(Schema):
 
 class ComplaintListArgs(Schema):
     overdue = fields.Boolean(load_default=None)
+    before = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1),
+        metadata={"description": "keyset: the last (smallest) id of the previous page"},
+    )
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 
 class ClockOut(Schema):

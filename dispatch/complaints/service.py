@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from dispatch import audit, numbering
+from dispatch import access, audit, numbering
 from dispatch.actors import Actor
 from dispatch.alerts import service as alerts
 from dispatch.clock import utcnow
@@ -199,10 +199,14 @@ def get_complaint(session: Session, complaint_id: int, *, lock: bool = False) ->
 def get_complaint_for(
     session: Session, actor: Actor, complaint_id: int, *, lock: bool = False
 ) -> Complaint:
-    """Load a complaint the actor may see: staff, or the technician who took it (CMP-2)."""
+    """Load a complaint the actor may see: staff of its region, or the technician who took it
+    (CMP-2). A complaint on no job has no region; every staff member may see it."""
     complaint = get_complaint(session, complaint_id, lock=lock)
-    if actor.is_technician and complaint.first_owner_id != actor.id:
-        raise PermissionDenied("Only the technician who took this complaint may see it")
+    if actor.is_technician:
+        if complaint.first_owner_id != actor.id:
+            raise PermissionDenied("Only the technician who took this complaint may see it")
+    elif actor.kind == "user" and complaint.region_id is not None:
+        access.ensure_region(actor, complaint.region_id, what=f"Complaint {complaint_id}")
     return complaint
 
 
@@ -218,8 +222,16 @@ LIST_LOADS = (
 )
 
 
-def list_complaints(session: Session, *, overdue: bool | None = None) -> list[Complaint]:
-    """List complaints, newest first; optionally only the overdue (or on-time) ones (CMP-8)."""
+def list_complaints(
+    session: Session,
+    actor: Actor,
+    *,
+    overdue: bool | None = None,
+    before: int | None = None,
+    limit: int = 50,
+) -> list[Complaint]:
+    """List the complaints of the actor's regions (and those on no job), newest first, keyset
+    by id; optionally only the overdue (or on-time) ones (CMP-8)."""
     breached = (
         select(ComplaintClock.id)
         .where(
@@ -234,8 +246,12 @@ def list_complaints(session: Session, *, overdue: bool | None = None) -> list[Co
         .options(*(selectinload(getattr(Complaint, name)) for name in LIST_LOADS))
         .options(selectinload(Complaint.jobs).selectinload(ComplaintJob.request))
         .options(selectinload(Complaint.evidence_files).selectinload(ComplaintEvidence.attachment))
+        .where(or_(Complaint.region_id.is_(None), access.region_clause(actor, Complaint.region_id)))
         .order_by(Complaint.id.desc())
+        .limit(limit)
     )
+    if before is not None:
+        query = query.where(Complaint.id < before)
     if overdue is not None:
         query = query.where(breached if overdue else ~breached)
     return list(session.scalars(query))

@@ -47,7 +47,7 @@ class Complaints(MethodView):
     @blp.response(200, schemas.ComplaintOut(many=True))
     def get(self, args):
         """List complaints, newest first; `overdue=true` gives those with a breached clock."""
-        return service.list_complaints(db.session, **args)
+        return service.list_complaints(db.session, current_actor(), **args)
 
 
 @blp.route("/<int:complaint_id>")

@@ -6,10 +6,13 @@ from __future__ import annotations
 import time_machine
 from sqlalchemy import event, select
 
-from dispatch.db import db
+from dispatch.actors import SYSTEM
+from dispatch.db import db, session_scope
 from dispatch.notifications.models import SmsMessage
+from dispatch.regions.models import Region
+from dispatch.users import service as users
 from tests.aftercare.helpers import local, relogin, sweep
-from tests.builders import book_visit, repair_request
+from tests.builders import PASSWORD, book_visit, login, repair_request
 from tests.complaints.helpers import (
     act,
     add_customer_with_asset,
@@ -213,3 +216,44 @@ def test_cmp_8_complaint_list_loads_in_a_fixed_number_of_queries(client, app, gw
         open_case(client, gworld, more)
         ok(act(client, gworld, more, "jobs", job))
     assert count_list() == few
+
+
+def test_cmp_8_prv_4_complaints_of_another_region_stay_hidden_and_the_list_is_keyset_paginated(
+    client, session, gworld
+):
+    visit = book_visit(client, gworld)
+    on_job = file_complaint(client, gworld, visit_id=visit["id"])
+    no_job = [file_complaint(client, gworld) for _ in range(3)]
+    with session_scope() as scope:
+        north = Region(code="BJ", name="Beijing", timezone="Asia/Shanghai", polygon=None)
+        scope.add(north)
+        scope.flush()
+        users.create_user(
+            session=scope,
+            actor=SYSTEM,
+            username="north_head",
+            password=PASSWORD,
+            full_name="North head",
+            role="department_head",
+            region_ids=[north.id],
+        )
+    outsider = {"Authorization": f"Bearer {login(client, 'north_head')}"}
+    seen = client.get("/api/v1/complaints", headers=outsider).get_json()
+    assert on_job["id"] not in [c["id"] for c in seen]  # its job lies in another region
+    assert {c["id"] for c in no_job} <= {c["id"] for c in seen}  # on no job: every region
+    hidden = client.get(f"/api/v1/complaints/{on_job['id']}", headers=outsider)
+    assert hidden.status_code == 404
+    refused = client.post(
+        f"/api/v1/complaints/{on_job['id']}/case-decision",
+        headers=outsider,
+        json={"opened": True, "note": "Not my region"},
+    )
+    assert refused.status_code == 404
+    first = ok(client.get("/api/v1/complaints?limit=2", headers=gworld.auth("manager")))
+    rest = ok(
+        client.get(
+            f"/api/v1/complaints?limit=2&before={first[-1]['id']}", headers=gworld.auth("manager")
+        )
+    )
+    ids = [c["id"] for c in first + rest]
+    assert ids == sorted((c["id"] for c in [on_job, *no_job]), reverse=True)
