@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session, selectinload
 
-from dispatch import audit
+from dispatch import access, audit
 from dispatch.actors import Actor
 from dispatch.audit import audited
 from dispatch.clock import utcnow
@@ -141,6 +141,25 @@ def report(
         complaint.report_prevention, complaint.reported_at = prevention, utcnow()
 
     return step(session, actor, config, complaint, "reported", change)
+
+
+def service_reports(
+    session: Session, actor: Actor, *, before: int | None = None, limit: int = 50
+) -> list[Complaint]:
+    """List the service reports of hard complaints for head office, newest first (CMP-15)."""
+    query = (
+        select(Complaint)
+        .options(selectinload(Complaint.jobs).selectinload(ComplaintJob.request))
+        .where(
+            Complaint.reported_at.is_not(None),
+            or_(Complaint.region_id.is_(None), access.region_clause(actor, Complaint.region_id)),
+        )
+        .order_by(Complaint.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(Complaint.id < before)
+    return list(session.scalars(query))
 
 
 def add_note(

@@ -182,6 +182,30 @@ class ReportIn(Schema):
     prevention = _text(4000, required=True)
 
 
+class ServiceReportOut(Schema):
+    """A hard complaint's service report as head office reads it (CMP-15)."""
+
+    complaint_id = fields.Integer(attribute="id")
+    number = fields.String()
+    region_id = fields.Integer(allow_none=True)
+    category = fields.String()
+    severity = fields.String()
+    cause = fields.String(attribute="report_cause")
+    fix = fields.String(attribute="report_fix")
+    prevention = fields.String(attribute="report_prevention")
+    reported_at = UTCDateTime()
+    jobs = fields.List(fields.Nested(lambda: LinkedJobOut()))
+
+
+class ServiceReportArgs(Schema):
+    before = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1),
+        metadata={"description": "keyset: the last (smallest) complaint id of the previous page"},
+    )
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
 class NoteIn(Schema):
     note = _text(2000, required=True)
 

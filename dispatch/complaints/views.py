@@ -123,6 +123,16 @@ class CustomerNotes(MethodView):
         return casework.notes_of_customer(db.session, customer_id)
 
 
+@blp.route("/service-reports")
+class ServiceReports(MethodView):
+    @roles_required(*READ_ROLES)
+    @blp.arguments(schemas.ServiceReportArgs, location="query")
+    @blp.response(200, schemas.ServiceReportOut(many=True))
+    def get(self, args):
+        """Service reports of hard complaints for head office, newest first (CMP-15)."""
+        return casework.service_reports(db.session, current_actor(), **args)
+
+
 @blp.route("/compensations")
 class Compensations(MethodView):
     @roles_required(*CASE_ROLES)

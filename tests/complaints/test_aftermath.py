@@ -11,7 +11,7 @@ import time_machine
 from sqlalchemy import select
 
 from dispatch.notifications.models import SmsMessage
-from tests.builders import book_visit, sms_link_token
+from tests.builders import book_visit, next_workday_at, sms_link_token
 from tests.complaints.helpers import (
     act,
     file_complaint,
@@ -58,6 +58,26 @@ def test_cmp_15_hard_complaint_creates_linked_jobs_and_a_service_report(client, 
         "Worn seal batch",
         "Stock check",
     )
+    start = next_workday_at(10)
+    booked = client.post(
+        f"/api/v1/requests/{repair['jobs'][0]['request_id']}/visits",
+        headers=gworld.auth("dispatcher"),
+        json={
+            "technician_id": gworld.technician_ids["tech_a"],
+            "window_start": start.isoformat(),
+            "window_end": (start + timedelta(hours=2)).isoformat(),
+            "duration_minutes": 60,
+        },
+    )
+    assert booked.status_code == 201, booked.get_json()
+    shown = ok(client.get(f"/api/v1/complaints/{hard['id']}", headers=gworld.auth("manager")))
+    statuses = [(j["request_type"], j["status"]) for j in shown["jobs"]]
+    assert statuses[1] == ("repair", "registered") and statuses[0][1] != "registered"
+    head_office = ok(client.get("/api/v1/complaints/service-reports", headers=gworld.auth("gm")))
+    assert [(r["number"], r["cause"], r["fix"]) for r in head_office] == [
+        (hard["number"], "Worn seal batch", "New seal kit")
+    ]
+    assert [j["request_type"] for j in head_office[0]["jobs"]] == ["inspection", "repair"]
     soft = file_complaint(client, gworld)
     assert act(client, gworld, soft, "jobs", job).get_json()["error_code"] == "not_hard"
     assert act(client, gworld, soft, "service-report", report).status_code == 422
