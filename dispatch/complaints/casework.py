@@ -196,6 +196,14 @@ def own_visit(session: Session, actor: Actor, visit_id: int):
     return visit
 
 
+def notes_for_request(session: Session, actor: Actor, request_id: int) -> list[SpecialNote]:
+    """Return the special notes of a job's customer, for dispatchers of its region (CMP-20)."""
+    request = intake.get_request(session, request_id)
+    region = request.site.region_id if request.site else None
+    access.ensure_region(actor, region, what=f"Request {request_id}")
+    return notes_of_customer(session, request.customer_id)
+
+
 def notes_for_visit(session: Session, actor: Actor, visit_id: int) -> list[SpecialNote]:
     """Return the special notes of a visit's customer, for its own technician (CMP-20)."""
     return notes_of_customer(session, own_visit(session, actor, visit_id).request.customer_id)

@@ -123,6 +123,15 @@ class CustomerNotes(MethodView):
         return casework.notes_of_customer(db.session, customer_id)
 
 
+@blp.route("/requests/<int:request_id>/special-notes")
+class RequestNotes(MethodView):
+    @roles_required(*READ_ROLES)
+    @blp.response(200, schemas.NoteOut(many=True))
+    def get(self, request_id):
+        """The special notes on this job's customer, for its dispatcher (CMP-20; staff only)."""
+        return casework.notes_for_request(db.session, current_actor(), request_id)
+
+
 @blp.route("/service-reports")
 class ServiceReports(MethodView):
     @roles_required(*READ_ROLES)

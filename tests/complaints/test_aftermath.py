@@ -157,7 +157,12 @@ def test_cmp_20_prv_12_special_note_reaches_dispatchers_and_technician_never_cus
     other = client.get(
         f"/mobile/v1/visits/{later['id']}/special-notes", headers=gworld.auth("tech_b")
     )
+    on_job = client.get(
+        f"/api/v1/complaints/requests/{later['request_id']}/special-notes",
+        headers=gworld.auth("dispatcher"),
+    )
     assert [n["note"] for n in staff.get_json()] == [note["note"]]
+    assert [n["note"] for n in on_job.get_json()] == [note["note"]]  # on the later job
     assert [n["note"] for n in own.get_json()] == [note["note"]] and other.status_code == 403
     appointment = next(b for b in bodies(session) if "/l/" in b)
     customer_pages = [

@@ -242,7 +242,10 @@ def test_cmp_8_prv_4_complaints_of_another_region_stay_hidden_and_the_list_is_ke
     assert on_job["id"] not in [c["id"] for c in seen]  # its job lies in another region
     assert {c["id"] for c in no_job} <= {c["id"] for c in seen}  # on no job: every region
     hidden = client.get(f"/api/v1/complaints/{on_job['id']}", headers=outsider)
-    assert hidden.status_code == 404
+    notes = client.get(
+        f"/api/v1/complaints/requests/{visit['request_id']}/special-notes", headers=outsider
+    )
+    assert hidden.status_code == 404 and notes.status_code == 404  # CMP-20 notes too
     refused = client.post(
         f"/api/v1/complaints/{on_job['id']}/case-decision",
         headers=outsider,
