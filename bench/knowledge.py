@@ -108,7 +108,7 @@ def _copy_entries(url: str, cut, total: int) -> None:
     with psycopg.connect(raw) as conn:
         start = conn.execute("SELECT max(id) FROM kb_entries").fetchone()[0] + 1
         version_start = conn.execute("SELECT max(id) FROM kb_versions").fetchone()[0] + 1
-        entries, versions, terms, vocabulary = (io.StringIO() for _ in range(4))
+        entries, versions, terms = (io.StringIO() for _ in range(3))
         term_cache = {}
         for offset in range(total - len(template)):
             entry, version = template[offset % len(template)]
@@ -132,7 +132,6 @@ def _copy_entries(url: str, cut, total: int) -> None:
             for term, weight in term_cache[entry.id].items():
                 terms.write(f"{new_id}\t{term}\t{weight}\n")
             terms.write(f"{new_id}\t{rules.facet('model', model)}\t0\n")
-            vocabulary.write(f"{rules.facet('model', model)}\n")
         with conn.cursor() as cur:
             for table, columns, data in (
                 (
@@ -149,7 +148,6 @@ def _copy_entries(url: str, cut, total: int) -> None:
                     versions,
                 ),
                 ("kb_terms", "entry_id, term, weight", terms),
-                ("kb_vocabulary", "term", vocabulary),
             ):
                 with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     copy.write(data.getvalue())
