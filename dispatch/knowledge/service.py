@@ -106,6 +106,8 @@ def create_entry(
             details={"topic_id": [f"no topic {topic_id}"]},
         )
     checked = _checked_text(fields["content_type"], text)
+    if source_kind == rules.SourceKind.MANUAL and fields.get("source_document"):
+        source_kind = rules.SourceKind.DOCUMENT  # written from a manual, bulletin or policy
     now = utcnow()
     entry = KbEntry(
         number=next_number(session, "KB", now, "Asia/Shanghai"),

@@ -42,3 +42,22 @@ def test_kb_4_a_c_ctype_database_is_refused_with_a_clear_message(c_ctype_url):
 def test_kb_4_the_test_database_indexes_chinese(app):
     with db.engine.connect() as connection:
         assert chinese_index_problem(connection) is None
+
+
+def test_kb_4_migrate_at_start_up_refuses_a_database_that_cannot_index_chinese(
+    app, config, c_ctype_url
+):
+    runner = app.test_cli_runner()
+    db.configure(c_ctype_url.render_as_string(False))
+    try:
+        result = runner.invoke(args=["migrate"])
+    finally:
+        db.configure(config.effective_database_url)
+    assert result.exit_code != 0
+    message = f"{result.output} {result.exception or ''}"
+    assert "cannot index Chinese" in message and "C.UTF-8" in message
+
+
+def test_kb_4_migrate_accepts_the_utf8_test_database(app):
+    result = app.test_cli_runner().invoke(args=["migrate"])
+    assert result.exit_code == 0 and "database at head" in result.output

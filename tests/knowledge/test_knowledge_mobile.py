@@ -87,6 +87,11 @@ def test_kb_9_did_not_solve_it_puts_an_item_in_the_administrators_queue(client, 
         (entry, visit, "清洗后仍然E4")
     ]
     assert client.get(f"{KB}/queue", headers=world.auth("author")).status_code == 403
+    report = client.get(
+        f"{KB}/reports/usage", headers=world.auth("kb_admin"),
+        query_string={"start": "2000-01-01T00:00:00Z", "end": "2100-01-01T00:00:00Z"},
+    ).json  # fmt: skip
+    assert report["flags"] == 1  # KB-10: flags are counted for the usage report
     closed = client.post(f"{KB}/queue/{queue[0]['id']}/close", headers=world.auth("kb_admin"))
     assert closed.json["open"] is False
     assert db.session.get(KbQueueItem, queue[0]["id"]).open is False
