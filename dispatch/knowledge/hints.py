@@ -41,6 +41,15 @@ def hints_for_visits(
         .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
         .where(Visit.id.in_(visit_ids))
     ).all()
+    found = hints_for_faults(session, actor=actor, faults=faults, cut=cut, limit=limit)
+    return {visit_id: found.get(visit_id, []) for visit_id in visit_ids}
+
+
+def hints_for_faults(
+    session: Session, *, actor: Actor, faults, cut, limit: int = HINTS_PER_VISIT
+) -> dict[int, list[dict]]:
+    """Return, per key of `faults` [(key, product model, fault description)], the best
+    `limit` entries (brief rows), in two queries whatever the number of faults."""
     asked = {
         visit_id: rules.with_synonyms(rules.query_terms(fault or "", cut)) if fault else []
         for visit_id, _model, fault in faults
@@ -59,7 +68,7 @@ def hints_for_visits(
         if model and model.strip():
             rows.append((visit_id, rules.facet("model", model), 1, least))
     if not rows:
-        return {visit_id: [] for visit_id in visit_ids}
+        return {}
     wanted = (
         values(
             column("visit_id", Integer),
@@ -107,9 +116,9 @@ def hints_for_visits(
         .where(ranked.c.rank <= limit)
         .order_by(ranked.c.visit_id, ranked.c.rank)
     ).all()
-    hints: dict[int, list[dict]] = {visit_id: [] for visit_id in visit_ids}
+    hints: dict[int, list[dict]] = {}
     for visit_id, entry, title in found:
-        hints[visit_id].append(
+        hints.setdefault(visit_id, []).append(
             {
                 "id": entry.id,
                 "number": entry.number,
