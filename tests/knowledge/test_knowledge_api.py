@@ -172,6 +172,10 @@ def test_kb_4_search_finds_chinese_words_english_and_error_codes(client, world, 
     assert ids(q="", model="KX-2200") == [washer]
     assert ids(q="", tag="制冷") == [aircon]
     assert ids(q="", problem_type="leak") == [washer]
+    assert ids(q="", product_category="washer") == [washer]
+    category = client.get(f"{KB}/tree", headers=world.auth("dispatcher")).json[0]["id"]
+    assert set(ids(q="", category_id=category)) == {aircon, washer}
+    assert ids(q="", category_id=category + 1) == []
     assert ids(q="pump", model="AC-35") == []
     assert ids(q="量子计算机") == []  # one shared character (机) is chance, not a match
     assert ids(q="空气调节") == [aircon]  # unknown words match by their characters: 空, 调
