@@ -22,8 +22,16 @@ def register(app) -> None:
 
     @app.cli.command("migrate")
     def migrate():
-        """Upgrade the database schema to the newest migration."""
+        """Upgrade the database schema to the newest migration; refuse a database that cannot
+        index Chinese (knowledge search, issue 13)."""
+        from dispatch.db import db
+        from dispatch.knowledge.search import chinese_index_problem
+
         schema.upgrade()
+        with db.engine.connect() as connection:
+            problem = chinese_index_problem(connection)
+        if problem:
+            raise click.ClickException(problem)
         click.echo("database at head")
 
     @app.cli.command("create-user")

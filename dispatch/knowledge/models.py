@@ -171,8 +171,8 @@ class KbTerm(Base):
     """A search term of a published entry (jieba words, characters, error codes, facets)."""
 
     __tablename__ = "kb_terms"
-    # term first, weight included: ranking reads the index alone (index-only scan)
-    __table_args__ = (Index("ix_kb_terms_term_entry", "term", "entry_id", "weight"),)
+    # term, then weight: a term's best postings are read first, from the index alone
+    __table_args__ = (Index("ix_kb_terms_term_weight_entry", "term", "weight", "entry_id"),)
 
     entry_id: Mapped[int] = mapped_column(ForeignKey("kb_entries.id"), primary_key=True)
     term: Mapped[str] = mapped_column(String(64), primary_key=True)

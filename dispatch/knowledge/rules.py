@@ -238,6 +238,11 @@ def facet(kind: str, value: str) -> str:
     return f"{kind}:{normalise(value).strip()}"[:MAX_TERM]
 
 
+def is_facet(term: str) -> bool:
+    """Return whether an index term is a model or tag mark rather than a word."""
+    return ":" in term
+
+
 # --- output by channel (KB-12) -------------------------------------------------------------
 _MARKUP = re.compile(r"(!?\[([^\]]*)\]\([^)]*\))|<[^>]+>|[*_`#>~|]+")
 

@@ -1,17 +1,22 @@
-"""Search (KB-4, KB-5): jieba terms looked up in an index table, ranked by weight.
+"""Search (KB-4, KB-5): jieba-segmented terms, ranked by weight.
 
-Why a term table and not tsvector + FTS5: one query serves PostgreSQL and the SQLite default
-alike; every term, Chinese characters included, is a B-tree lookup, so 1–2 character queries
-never scan the entries; PostgreSQL adds pg_trgm over the same terms for typos.
+Both databases index the same terms (`rules.index_terms`: jieba words, English words and their
+stems, error codes, every Chinese character, the product's names). PostgreSQL keeps them as
+postings in `kb_terms` (a B-tree on term, weight, entry): every query term, one character
+included, is an index range, never a scan of the entries; each term contributes its best
+postings only, so a common word ranks a bounded candidate set; pg_trgm over the vocabulary
+finds near spellings (typos). SQLite, the zero-configuration default, searches an FTS5 table
+over the same terms (`dispatch/knowledge/fts.py`), ranked by bm25. Model and tag filters are
+facet postings in `kb_terms` on both.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import String, column, func, select, true, values
 from sqlalchemy.orm import Session
 
 from dispatch.actors import Actor
-from dispatch.knowledge import access, rules
+from dispatch.knowledge import access, fts, rules
 from dispatch.knowledge.models import (
     KbEntry,
     KbPackage,
@@ -23,6 +28,7 @@ from dispatch.knowledge.models import (
 
 FUZZY_PER_TERM = 3
 CANDIDATES_PER_RESULT = 5
+POSTINGS_PER_TERM = 1000  # a term's best postings that take part in ranking (PostgreSQL)
 
 
 def _expanded(session: Session, terms: list[str]) -> tuple[list[str], int]:
@@ -72,24 +78,56 @@ def _filters(model, tag, problem_type, product_category, category_id) -> list:
     return conditions
 
 
-def _ranked(session, actor, terms, least, filters, limit, candidates) -> list[KbEntry]:
-    """Return entries by summed term weight, best first, among the top `candidates` postings
-    (all of them when None)."""
+def _scores(terms: list[str], least: int, candidates: int | None):
+    """Return a subquery (entry_id, score; higher is better) over the postings of `terms`.
+
+    With a candidate limit, each term brings only its best POSTINGS_PER_TERM postings (read in
+    index order, weight first), so a word found in half the entries costs a bounded aggregate;
+    without one (filters left too few results) every posting counts."""
+    if candidates:
+        asked = values(column("term", String), name="asked").data([(t,) for t in terms])
+        best = (
+            select(KbTerm.entry_id, KbTerm.weight)
+            .where(KbTerm.term == asked.c.term)
+            .order_by(KbTerm.term, KbTerm.weight.desc(), KbTerm.entry_id.desc())
+            .limit(POSTINGS_PER_TERM)
+            .lateral("best")
+        )
+        total = func.sum(best.c.weight + 1).label("score")
+        return (
+            select(best.c.entry_id, total)
+            .select_from(asked)
+            .join(best, true())
+            .group_by(best.c.entry_id)
+            .having(total >= least)
+            .order_by(total.desc(), best.c.entry_id.desc())
+            .limit(candidates)
+            .subquery()
+        )
     total = func.sum(KbTerm.weight + 1).label("score")
-    score = (
+    return (
         select(KbTerm.entry_id, total)
         .where(KbTerm.term.in_(terms))
         .group_by(KbTerm.entry_id)
         .having(total >= least)
+        .subquery()
     )
-    if candidates:
-        score = score.order_by(total.desc(), KbTerm.entry_id.desc()).limit(candidates)
-    score = score.subquery()
+
+
+def _ranked(session, actor, terms, least, filters, limit, candidates) -> list[KbEntry]:
+    """Return the visible entries among the best `candidates` matches (all when None), best
+    first."""
+    if session.get_bind().dialect.name == "sqlite":
+        score = fts.candidates(terms, least, candidates)
+        best_first = (score.c.score.asc(), KbEntry.id.desc())  # bm25: lower is better
+    else:
+        score = _scores(terms, least, candidates)
+        best_first = (score.c.score.desc(), KbEntry.id.desc())
     query = (
         select(KbEntry)
         .join(score, score.c.entry_id == KbEntry.id)
         .where(access.visible(actor), *filters)
-        .order_by(score.c.score.desc(), KbEntry.id.desc())
+        .order_by(*best_first)
     )
     return list(session.scalars(query.limit(limit)))
 

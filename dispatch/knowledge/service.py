@@ -9,7 +9,7 @@ from dispatch import audit
 from dispatch.actors import Actor
 from dispatch.clock import utcnow
 from dispatch.errors import NotFound, PermissionDenied, RuleViolation
-from dispatch.knowledge import access, rules
+from dispatch.knowledge import access, fts, rules
 from dispatch.knowledge.models import (
     KbCategory,
     KbEntry,
@@ -106,6 +106,8 @@ def create_entry(
             details={"topic_id": [f"no topic {topic_id}"]},
         )
     checked = _checked_text(fields["content_type"], text)
+    if source_kind == rules.SourceKind.MANUAL and fields.get("source_document"):
+        source_kind = rules.SourceKind.DOCUMENT  # written from a manual, bulletin or policy
     now = utcnow()
     entry = KbEntry(
         number=next_number(session, "KB", now, "Asia/Shanghai"),
@@ -245,6 +247,8 @@ def retire(session: Session, *, actor: Actor, entry_id: int) -> KbEntry:
     with audit.audited(session, actor, entry, "kb_entry.retired"):
         entry.retire()
         session.execute(delete(KbTerm).where(KbTerm.entry_id == entry.id))
+        if session.get_bind().dialect.name == "sqlite":
+            fts.remove(session, entry.id)
     return entry
 
 
@@ -259,8 +263,12 @@ def reindex(session: Session, entry: KbEntry, version: KbVersion, cut=None) -> N
     terms |= {rules.facet("tag", t): 0 for t in version.tags}
     session.execute(delete(KbTerm).where(KbTerm.entry_id == entry.id))
     session.add_all(KbTerm(entry_id=entry.id, term=t, weight=w) for t, w in terms.items() if t)
-    known = set(session.scalars(select(KbVocabulary.term).where(KbVocabulary.term.in_(terms))))
-    session.add_all(KbVocabulary(term=t) for t in terms if t and t not in known)
+    if session.get_bind().dialect.name == "sqlite":
+        fts.write(session, entry.id, terms)  # the zero-configuration search index
+    # the vocabulary holds words, not facets: typo look-ups never wade through model numbers
+    words = [t for t in terms if t and not rules.is_facet(t)]
+    known = set(session.scalars(select(KbVocabulary.term).where(KbVocabulary.term.in_(words))))
+    session.add_all(KbVocabulary(term=t) for t in words if t not in known)
     session.flush()
 
 

@@ -203,19 +203,14 @@ def draft_from_visit(session: Session, *, actor: Actor, visit_id: int, topic_id:
 
 
 def hints_for_visit(session: Session, *, actor: Actor, visit_id: int, cut, limit: int = 3):
-    """Return the top entries for a visit's product model and fault (KB-4: pre-filled search)."""
+    """Return the top entries for a visit's product model and fault (KB-4: pre-filled search),
+    as brief rows; the route's visits carry the same hints (`dispatch.knowledge.hints`)."""
+    from dispatch.knowledge.hints import hints_for_visits
     from dispatch.visits.service import get_for_technician
 
     visit = get_for_technician(session, actor, visit_id)
-    request = session.get(ServiceRequest, visit.request_id)
-    return suggestions(
-        session,
-        actor=actor,
-        cut=cut,
-        fault=request.fault_description,
-        model=request.product_model,
-        limit=limit,
-    )
+    found = hints_for_visits(session, actor=actor, visit_ids=[visit.id], cut=cut, limit=limit)
+    return found[visit.id]
 
 
 def suggestions(session: Session, *, actor: Actor, cut, fault: str, model=None, limit: int = 5):

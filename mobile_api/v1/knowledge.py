@@ -32,10 +32,9 @@ class VisitHints(MethodView):
     @blp.response(200, s.EntryBriefOut(many=True))
     def get(self, visit_id):
         """Return the top 3 entries for my visit's product model and fault (KB-4)."""
-        found = usage.hints_for_visit(
+        return usage.hints_for_visit(
             db.session, actor=current_actor(), visit_id=visit_id, cut=app_segmenter().cut
         )
-        return output.briefs(db.session, found)
 
 
 @blp.route("/knowledge/entries/<int:entry_id>")

@@ -3,6 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from dispatch.api.fields import UTCDateTime
+from dispatch.knowledge.schemas import EntryBriefOut
 from dispatch.payments.rules import COLLECTION_METHODS
 from dispatch.visits.fieldwork_rules import NO_SIGNATURE_REASONS, PAUSE_REASONS, UNABLE_REASONS
 from dispatch.vouchers.schemas import Base64Bytes
@@ -129,6 +130,12 @@ class TechnicianVisitOut(Schema):
     )
 
 
+class RouteVisitOut(TechnicianVisitOut):
+    """A visit of my route, with the top knowledge hints for its model and fault (KB-4)."""
+
+    knowledge_hints = fields.List(fields.Nested(EntryBriefOut))
+
+
 class SyncQuery(Schema):
     since = UTCDateTime(required=True, metadata={"description": "server_time of the last sync"})
 
@@ -138,4 +145,4 @@ class SyncOut(Schema):
     created = fields.List(fields.Integer())
     updated = fields.List(fields.Integer())
     deleted = fields.List(fields.Integer())
-    visits = fields.List(fields.Nested(TechnicianVisitOut))
+    visits = fields.List(fields.Nested(RouteVisitOut))

@@ -11,6 +11,8 @@ from dispatch.api.base import app_config, current_actor, technician_required
 from dispatch.db import db
 from dispatch.errors import NotFound
 from dispatch.idempotency import idempotent
+from dispatch.knowledge.hints import with_hints
+from dispatch.knowledge.segment import app_segmenter
 from dispatch.visits import fieldwork, sync
 from dispatch.visits import service as visits
 from dispatch.vouchers.views import pdf_response
@@ -22,6 +24,7 @@ from mobile_api.v1.schemas import (
     DeviceTimeIn,
     EstimateIn,
     PauseIn,
+    RouteVisitOut,
     SignatureIn,
     SyncOut,
     SyncQuery,
@@ -34,10 +37,12 @@ from mobile_api.v1.schemas import (
 @blp.route("/visits/today")
 class Today(MethodView):
     @technician_required
-    @blp.response(200, TechnicianVisitOut(many=True))
+    @blp.response(200, RouteVisitOut(many=True))
     def get(self):
-        """List my visits of today, in order."""
-        return visits.todays_visits(session=db.session, actor=current_actor(), config=app_config())
+        """List my visits of today, in order, each with its top 3 knowledge hints."""
+        actor = current_actor()
+        today = visits.todays_visits(session=db.session, actor=actor, config=app_config())
+        return with_hints(db.session, actor=actor, visits=today, cut=app_segmenter().cut)
 
 
 @blp.route("/sync")
@@ -46,8 +51,14 @@ class Sync(MethodView):
     @blp.arguments(SyncQuery, location="query")
     @blp.response(200, SyncOut)
     def get(self, query):
-        """List what changed on my visits since the last sync (created, updated, deleted)."""
-        return sync.changes_since(session=db.session, actor=current_actor(), since=query["since"])
+        """List what changed on my visits since the last sync (created, updated, deleted); each
+        visit carries its top 3 knowledge hints."""
+        actor = current_actor()
+        changes = sync.changes_since(session=db.session, actor=actor, since=query["since"])
+        changes["visits"] = with_hints(
+            db.session, actor=actor, visits=changes["visits"], cut=app_segmenter().cut
+        )
+        return changes
 
 
 @blp.route("/visits/<int:visit_id>")

@@ -11,6 +11,7 @@ from dispatch.db import db
 from dispatch.errors import NotFound
 from dispatch.knowledge import output
 from dispatch.knowledge.models import KbEntry, KbUsageEvent
+from dispatch.knowledge.rules import ContentType
 from dispatch.links import service as links
 from dispatch.models import Visit
 from dispatch.users.models import User
@@ -40,6 +41,41 @@ def test_kb_2_kb_3_an_entry_keeps_its_fields_media_and_a_unique_number(client, w
     )  # fmt: skip
     assert first["pending"]["media"][0]["kind"] == "image"
     assert first["published"] is None
+
+
+def test_kb_2_kb_3_every_content_type_keeps_all_fields_images_video_and_attachments(
+    client, world, kb
+):
+    until = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
+    media = [
+        {"kind": "image", "url": "https://cdn.example/e4.png", "caption": "面板"},
+        {"kind": "video", "url": "https://cdn.example/clean.mp4", "caption": "清洗"},
+        {"kind": "file", "url": "https://cdn.example/manual.pdf", "caption": "手册"},
+    ]
+    for content_type in ContentType:
+        body = entry_body(kb, media=media, tags=["制冷", "E4"]) | {
+            "content_type": content_type.value,
+            "business_category": "after_sales",
+            "solution_method": "clean",
+            "visibility": "customer",
+            "valid_until": until.isoformat(),
+            "source_document": "AC-35 维修手册 v2",
+        }
+        made = client.post(f"{KB}/entries", headers=world.auth("author"), json=body)
+        assert made.status_code == 201, made.json
+        entry = made.json
+        assert entry["content_type"] == content_type.value and entry["number"].startswith("KB")
+        assert (entry["business_category"], entry["product_category"]) == ("after_sales", "aircon")
+        assert (entry["problem_type"], entry["solution_method"]) == ("fault", "clean")
+        assert (entry["source_kind"], entry["source_document"]) == ("document", "AC-35 维修手册 v2")
+        assert (entry["visibility"], entry["source_visit_id"]) == ("customer", None)
+        assert datetime.fromisoformat(entry["valid_until"]) == until
+        text = entry["pending"]
+        assert text["title"] == "空调不制冷，显示E4" and text["problem"].startswith("Air con")
+        assert text["cause"] and len(text["solution_steps"]) == 2
+        assert (text["product_models"], text["tags"]) == (["AC-35"], ["制冷", "E4"])
+        assert [m["kind"] for m in text["media"]] == ["image", "video", "file"]
+    assert len(ContentType) == 7  # FAQ … workflow knowledge: the seven kinds of KB-3
 
 
 def test_kb_13_an_entry_is_checked_against_its_content_type_template(client, world, kb):
@@ -136,6 +172,10 @@ def test_kb_4_search_finds_chinese_words_english_and_error_codes(client, world, 
     assert ids(q="", model="KX-2200") == [washer]
     assert ids(q="", tag="制冷") == [aircon]
     assert ids(q="", problem_type="leak") == [washer]
+    assert ids(q="", product_category="washer") == [washer]
+    category = client.get(f"{KB}/tree", headers=world.auth("dispatcher")).json[0]["id"]
+    assert set(ids(q="", category_id=category)) == {aircon, washer}
+    assert ids(q="", category_id=category + 1) == []
     assert ids(q="pump", model="AC-35") == []
     assert ids(q="量子计算机") == []  # one shared character (机) is chance, not a match
     assert ids(q="空气调节") == [aircon]  # unknown words match by their characters: 空, 调
@@ -275,7 +315,18 @@ def test_kb_4_agents_get_suggestions_while_typing_the_fault(client, world, kb):
         query_string={"fault": "空调制冷效果差", "model": "AC-35"},
     ).json
     assert [e["id"] for e in found] == [aircon, other]  # the model's entry first
+    client.post(f"{KB}/entries", headers=world.auth("author"), json=entry_body(kb))  # a draft
+    for typed in ("空", "空调", "空调制", "空调制冷效", "E", "E4"):  # each keystroke answers
+        found = client.get(
+            f"{KB}/suggestions", headers=world.auth("dispatcher"), query_string={"fault": typed}
+        )
+        assert found.status_code == 200 and {e["id"] for e in found.json} <= {aircon, other}
+    assert {e["id"] for e in found.json} == {aircon, other}
     assert client.get(f"{KB}/suggestions", headers=world.auth("dispatcher")).status_code == 422
+    technician = client.get(
+        f"{KB}/suggestions", headers=world.auth("tech_a"), query_string={"fault": "空调"}
+    )
+    assert technician.status_code == 403  # staff only; technicians get hints on their visits
     assert db.session.scalar(select(func.count()).select_from(KbUsageEvent)) == 0  # not logged
 
 
