@@ -15,7 +15,7 @@ from alembic import op
 from dispatch.knowledge import fts, rules
 
 revision = "0018_knowledge_search"
-down_revision = "0014_visit_parts"
+down_revision = "0018_attachments"
 branch_labels = None
 depends_on = None
 
