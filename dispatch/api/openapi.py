@@ -110,6 +110,7 @@ def idempotency_key_required(view):
 def statuses_of(view, method: str, path_ids: bool) -> frozenset[int]:
     """Return the error statuses one operation can answer besides 5xx."""
     statuses = set(getattr(view, MARK, ()))
+    statuses.add(422)  # an unknown query parameter (dispatch.api.query) or a bad value
     if path_ids:
         statuses.add(404)
     if method in WRITE_METHODS:

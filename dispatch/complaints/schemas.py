@@ -3,7 +3,9 @@
 from marshmallow import Schema, fields, validate
 
 from dispatch.api.fields import UTCDateTime
+from dispatch.api.listing import list_args, page_schema
 from dispatch.complaints import rules
+from dispatch.complaints.service import COMPLAINT_SORTS
 from dispatch.intake.rules import CHANNELS
 
 REMEDIES = (
@@ -226,8 +228,17 @@ class CloseIn(Schema):
     customer_feedback = _text(2000, required=True)
 
 
-class ComplaintListArgs(Schema):
-    overdue = fields.Boolean(load_default=None)
+_ID = validate.Range(1, 2**31 - 1)
+ComplaintListArgs = list_args(
+    "ComplaintListArgs",
+    COMPLAINT_SORTS,
+    "-id",
+    overdue=fields.Boolean(load_default=None, metadata={"description": "a breached clock (CMP-8)"}),
+    status=fields.String(load_default=None, validate=validate.OneOf(list(rules.ComplaintStatus))),
+    visit_id=fields.Integer(load_default=None, validate=_ID),
+    customer_id=fields.Integer(load_default=None, validate=_ID),
+    region_id=fields.Integer(load_default=None, validate=_ID),
+)
 
 
 class ClockOut(Schema):
@@ -357,3 +368,6 @@ class FirstResponseOut(Schema):
     responded_at = UTCDateTime(allow_none=True)
     timetable = fields.String(allow_none=True)
     breached_at = UTCDateTime(allow_none=True)
+
+
+ComplaintPage = page_schema(ComplaintOut, "ComplaintPage")

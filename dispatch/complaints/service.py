@@ -9,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from dispatch import audit, numbering
+from dispatch.access import region_clause
 from dispatch.actors import Actor
 from dispatch.alerts import service as alerts
+from dispatch.api.listing import Page, order, paginate
 from dispatch.clock import utcnow
 from dispatch.complaints import notices, rules
 from dispatch.complaints.models import Complaint, ComplaintClock
@@ -218,8 +220,29 @@ LIST_LOADS = (
 )
 
 
-def list_complaints(session: Session, *, overdue: bool | None = None) -> list[Complaint]:
-    """List complaints, newest first; optionally only the overdue (or on-time) ones (CMP-8)."""
+COMPLAINT_SORTS = {
+    "-id": order((Complaint.id, True)),
+    "id": order((Complaint.id, False)),
+    "-received_at": order((Complaint.received_at, True), (Complaint.id, True)),
+    "received_at": order((Complaint.received_at, False), (Complaint.id, False)),
+}
+
+
+def list_complaints(
+    session: Session,
+    actor: Actor,
+    *,
+    sort: str = "-id",
+    limit: int = 50,
+    after: str | None = None,
+    overdue: bool | None = None,
+    status: str | None = None,
+    visit_id: int | None = None,
+    customer_id: int | None = None,
+    region_id: int | None = None,
+) -> Page:
+    """One page of the complaints of the actor's regions, newest first; optionally only the
+    overdue (or on-time) ones (CMP-8), of a status, a visit, a customer or a region (issue 12)."""
     breached = (
         select(ComplaintClock.id)
         .where(
@@ -231,10 +254,18 @@ def list_complaints(session: Session, *, overdue: bool | None = None) -> list[Co
     )
     query = (
         select(Complaint)
+        .where(region_clause(actor, Complaint.region_id))
         .options(*(selectinload(getattr(Complaint, name)) for name in LIST_LOADS))
         .options(selectinload(Complaint.jobs).selectinload(ComplaintJob.request))
-        .order_by(Complaint.id.desc())
     )
     if overdue is not None:
         query = query.where(breached if overdue else ~breached)
-    return list(session.scalars(query))
+    if status:
+        query = query.where(Complaint.status == status)
+    if visit_id is not None:
+        query = query.where(Complaint.visit_id == visit_id)
+    if customer_id is not None:
+        query = query.where(Complaint.customer_id == customer_id)
+    if region_id is not None:
+        query = query.where(Complaint.region_id == region_id)
+    return paginate(session, query, sorts=COMPLAINT_SORTS, sort=sort, limit=limit, after=after)

@@ -26,6 +26,7 @@ from mobile_api.v1.schemas import (
     SyncOut,
     SyncQuery,
     TechnicianVisitOut,
+    TodayQuery,
     UnableIn,
     WorkRecordIn,
 )
@@ -34,10 +35,13 @@ from mobile_api.v1.schemas import (
 @blp.route("/visits/today")
 class Today(MethodView):
     @technician_required
+    @blp.arguments(TodayQuery, location="query")
     @blp.response(200, TechnicianVisitOut(many=True))
-    def get(self):
-        """List my visits of today, in order."""
-        return visits.todays_visits(session=db.session, actor=current_actor(), config=app_config())
+    def get(self, query):
+        """List my visits of a day (default today, in my region's zone), in route order."""
+        return visits.todays_visits(
+            session=db.session, actor=current_actor(), config=app_config(), day=query["day"]
+        )
 
 
 @blp.route("/sync")

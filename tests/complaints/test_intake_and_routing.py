@@ -157,9 +157,9 @@ def test_cmp_8_resolution_target_per_priority_and_overdue_covers_resolution(
         overdue = client.get("/api/v1/complaints?overdue=true", headers=world.auth("manager"))
         on_time = client.get("/api/v1/complaints?overdue=false", headers=world.auth("manager"))
         detail = read(client, world, high)
-    assert [c["id"] for c in overdue.get_json()] == [high["id"]]
-    assert [c["id"] for c in on_time.get_json()] == [medium["id"]]
-    assert overdue.get_json()[0]["overdue"] is True
+    assert [c["id"] for c in overdue.get_json()["items"]] == [high["id"]]
+    assert [c["id"] for c in on_time.get_json()["items"]] == [medium["id"]]
+    assert overdue.get_json()["items"][0]["overdue"] is True
     assert clocks_of(detail)["resolution"]["breached_at"]
 
 
