@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dispatch import audit, numbering
@@ -241,7 +241,8 @@ def list_complaints(
     customer_id: int | None = None,
     region_id: int | None = None,
 ) -> Page:
-    """One page of the complaints of the actor's regions, newest first; optionally only the
+    """One page of the complaints of the actor's regions (and those with no region yet), newest
+    first; optionally only the
     overdue (or on-time) ones (CMP-8), of a status, a visit, a customer or a region (issue 12)."""
     breached = (
         select(ComplaintClock.id)
@@ -252,9 +253,10 @@ def list_complaints(
         )
         .exists()
     )
+    # A complaint about no job has no region yet: the whole service desk sees it (CMP-2).
     query = (
         select(Complaint)
-        .where(region_clause(actor, Complaint.region_id))
+        .where(or_(region_clause(actor, Complaint.region_id), Complaint.region_id.is_(None)))
         .options(*(selectinload(getattr(Complaint, name)) for name in LIST_LOADS))
         .options(selectinload(Complaint.jobs).selectinload(ComplaintJob.request))
     )
