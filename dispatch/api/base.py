@@ -42,7 +42,9 @@ class Api(flask_smorest.Api):
             openapi.ContractPlugin(app),
         ]
         spec_kwargs["info"] = {
-            "description": f"{openapi.TIME_FORMAT}\n\n{openapi.ERROR_FORMAT}",
+            "description": "\n\n".join(
+                (openapi.TIME_FORMAT, openapi.ERROR_FORMAT, openapi.LIST_FORMAT)
+            ),
             **spec_kwargs.get("info", {}),
         }
         super().init_app(app, spec_kwargs=spec_kwargs)
