@@ -22,6 +22,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import and_, or_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
+from sqlalchemy.types import TypeDecorator
 
 from dispatch.errors import RuleViolation
 
@@ -154,6 +155,11 @@ def bad_cursor(reason: str) -> RuleViolation:
     )
 
 
+def _python_type(column) -> type:
+    kind = column.type
+    return (kind.impl if isinstance(kind, TypeDecorator) else kind).python_type
+
+
 def decode_cursor(cursor: str, sort: str, chosen: Order) -> list:
     """Read a cursor back into key values (422 `bad_cursor` when tampered or of another sort)."""
     try:
@@ -168,7 +174,7 @@ def decode_cursor(cursor: str, sort: str, chosen: Order) -> list:
     if not isinstance(values, list) or len(values) != len(chosen.keys):
         raise bad_cursor("unreadable")
     out = []
-    for value in values:
+    for value, (column, _desc) in zip(values, chosen.keys, strict=True):
         if isinstance(value, dict):
             try:
                 value = datetime.fromisoformat(value["t"])
@@ -176,8 +182,8 @@ def decode_cursor(cursor: str, sort: str, chosen: Order) -> list:
                 raise bad_cursor("unreadable") from exc
             if value.tzinfo is None:
                 raise bad_cursor("unreadable")
-        elif not isinstance(value, int | str) or isinstance(value, bool):
-            raise bad_cursor("unreadable")
+        if isinstance(value, bool) or not isinstance(value, _python_type(column)):
+            raise bad_cursor("unreadable")  # each key has its column's type, never another
         out.append(value)
     return out
 

@@ -7,6 +7,7 @@ Every answer here is held to /openapi.json by the validating client of tests/api
 
 from __future__ import annotations
 
+import base64
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -188,7 +189,8 @@ def test_a_tampered_cursor_or_one_of_another_order_is_422_issue_12(client, world
     first = client.get("/api/v1/requests?limit=1", headers=headers).get_json()
     cursor = first["page"]["next_cursor"]
     assert cursor
-    for bad in ("not-a-cursor", cursor[:-3] + "xyz", "e30"):
+    wrong_types = base64.urlsafe_b64encode(b'{"s":"-registered_at","v":[1,"x"]}').decode()
+    for bad in ("not-a-cursor", cursor[:-3] + "xyz", "e30", wrong_types.rstrip("=")):
         reply = client.get(f"/api/v1/requests?after={bad}", headers=headers)
         assert reply.status_code == 422, bad
         assert reply.get_json()["error_code"] == "bad_cursor"
