@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dispatch import audit
-from dispatch.access import region_clause
+from dispatch.access import region_clause, visible_region_ids
 from dispatch.actors import Actor
 from dispatch.api.listing import Page, contains, json_list_contains, order, paginate, starts_with
 from dispatch.customers.service import phone_or_422
@@ -77,12 +77,17 @@ def list_technicians(
     active: bool | None = None,
     q: str | None = None,
 ) -> Page:
-    """One page of the technicians of the actor's regions with their usernames (issue 12);
+    """One page of the technicians serving the actor's regions (home or extra region), with
+    their usernames (issue 12);
     `region_id` gives those serving the region (home or extra), `q` a name or username."""
+    helping = [  # technicians of other regions who may be sent to mine
+        json_list_contains(session, Technician.extra_region_ids, rid)
+        for rid in visible_region_ids(actor) or ()
+    ]
     query = (
         select(Technician)
         .join(User, User.id == Technician.user_id)
-        .where(region_clause(actor, Technician.region_id))
+        .where(or_(region_clause(actor, Technician.region_id), *helping))
         .options(selectinload(Technician.user))
     )
     if region_id is not None:

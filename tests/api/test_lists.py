@@ -654,6 +654,8 @@ def test_technicians_list_with_usernames_by_region_in_constant_statements_issue_
         f"/api/v1/technicians?region_id={north.region_id}", headers=world.auth("admin")
     )
     assert [t["username"] for t in serving.get_json()["items"]] == ["tech_b", "tech_bj"]
+    helping = client.get("/api/v1/technicians", headers=north.auth("dispatcher")).get_json()
+    assert [t["username"] for t in helping["items"]] == ["tech_b", "tech_bj"]
     few = statements_for(app, client, "/api/v1/technicians", world.auth("admin"))
     with session_scope() as s:
         for n in range(5):
