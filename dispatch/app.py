@@ -124,6 +124,8 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.health.views import bp as health
     from dispatch.intake.views import blp as intake
     from dispatch.knowledge.views import blp as knowledge
+    from dispatch.links.views import blp as links
+    from dispatch.notifications.views import blp as messages
     from dispatch.parts.views import blp as parts
     from dispatch.photos.views import blp as photos
     from dispatch.regions.views import blp as regions
@@ -153,7 +155,7 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     for blueprint in (followups, complaints, alerts, backlog, reports, regions, vouchers):
         api.register_blueprint(blueprint)
-    for blueprint in (photos, parts, knowledge, attachments):
+    for blueprint in (photos, parts, knowledge, attachments, links, messages):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)

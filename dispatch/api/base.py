@@ -12,6 +12,7 @@ from dispatch import jobs, outbox
 from dispatch.actors import Actor
 from dispatch.api import openapi
 from dispatch.api.errors import http_exception_body
+from dispatch.api.query import QueryGuard
 from dispatch.db import db
 from dispatch.devices.models import MOBILE, token_channel
 from dispatch.errors import PermissionDenied
@@ -26,6 +27,14 @@ class Api(flask_smorest.Api):
 
     ERROR_SCHEMA = openapi.ErrorOut
 
+    def __init__(self, *args, **kwargs):
+        self.query_guard = QueryGuard()  # unknown query parameters → 422 (dispatch.api.query)
+        super().__init__(*args, **kwargs)
+
+    def register_blueprint(self, blp, **options):
+        self.query_guard.blueprints.add(options.get("name", blp.name))
+        super().register_blueprint(blp, **options)
+
     def init_app(self, app, *, spec_kwargs=None):
         spec_kwargs = {**self._spec_kwargs, **(spec_kwargs or {})}
         spec_kwargs["extra_plugins"] = [
@@ -33,11 +42,14 @@ class Api(flask_smorest.Api):
             openapi.ContractPlugin(app),
         ]
         spec_kwargs["info"] = {
-            "description": f"{openapi.TIME_FORMAT}\n\n{openapi.ERROR_FORMAT}",
+            "description": "\n\n".join(
+                (openapi.TIME_FORMAT, openapi.ERROR_FORMAT, openapi.LIST_FORMAT)
+            ),
             **spec_kwargs.get("info", {}),
         }
         super().init_app(app, spec_kwargs=spec_kwargs)
         openapi.register_components(self.spec)
+        self.query_guard.init_app(app)
 
     def handle_http_exception(self, error):
         body = http_exception_body(error)

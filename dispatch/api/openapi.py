@@ -32,6 +32,14 @@ ERROR_FORMAT = (
     "`details.fields` on a 422, `details.alternatives` on a booking's 409 `window_taken`)."
 )
 
+LIST_FORMAT = (
+    "Every list answers one page `{items, page: {limit, sort, next_cursor}}`: `limit` 1–200 "
+    "(default 50), `sort` one of the list's named orders (`-` first is descending), `after` the "
+    "`next_cursor` of the page before (opaque; null on the last page). Lists show only what the "
+    "caller may see (their regions). Any query parameter an operation does not document is a 422 "
+    "(`details.fields.query`)."
+)
+
 
 class ErrorOut(Schema):
     """The one error body of every 4xx/5xx answer."""
@@ -110,6 +118,7 @@ def idempotency_key_required(view):
 def statuses_of(view, method: str, path_ids: bool) -> frozenset[int]:
     """Return the error statuses one operation can answer besides 5xx."""
     statuses = set(getattr(view, MARK, ()))
+    statuses.add(422)  # an unknown query parameter (dispatch.api.query) or a bad value
     if path_ids:
         statuses.add(404)
     if method in WRITE_METHODS:

@@ -3,7 +3,9 @@
 from marshmallow import Schema, fields, validate
 
 from dispatch.api.fields import UTCDateTime
+from dispatch.api.listing import list_args, page_schema
 from dispatch.complaints import rules
+from dispatch.complaints.service import COMPLAINT_SORTS
 from dispatch.intake.rules import CHANNELS
 
 REMEDIES = (
@@ -259,14 +261,17 @@ class CloseIn(Schema):
     customer_feedback = _text(2000, required=True)
 
 
-class ComplaintListArgs(Schema):
-    overdue = fields.Boolean(load_default=None)
-    before = fields.Integer(
-        load_default=None,
-        validate=validate.Range(min=1),
-        metadata={"description": "keyset: the last (smallest) id of the previous page"},
-    )
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+_ID = validate.Range(1, 2**31 - 1)
+ComplaintListArgs = list_args(
+    "ComplaintListArgs",
+    COMPLAINT_SORTS,
+    "-id",
+    overdue=fields.Boolean(load_default=None, metadata={"description": "a breached clock (CMP-8)"}),
+    status=fields.String(load_default=None, validate=validate.OneOf(list(rules.ComplaintStatus))),
+    visit_id=fields.Integer(load_default=None, validate=_ID),
+    customer_id=fields.Integer(load_default=None, validate=_ID),
+    region_id=fields.Integer(load_default=None, validate=_ID),
+)
 
 
 class ClockOut(Schema):
@@ -409,3 +414,6 @@ class FirstResponseOut(Schema):
     responded_at = UTCDateTime(allow_none=True)
     timetable = fields.String(allow_none=True)
     breached_at = UTCDateTime(allow_none=True)
+
+
+ComplaintPage = page_schema(ComplaintOut, "ComplaintPage")

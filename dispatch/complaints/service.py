@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from dispatch import access, audit, numbering
 from dispatch.actors import Actor
 from dispatch.alerts import service as alerts
+from dispatch.api.listing import Page, order, paginate
 from dispatch.clock import utcnow
 from dispatch.complaints import notices, rules
 from dispatch.complaints.models import Complaint, ComplaintClock
@@ -222,16 +223,30 @@ LIST_LOADS = (
 )
 
 
+COMPLAINT_SORTS = {
+    "-id": order((Complaint.id, True)),
+    "id": order((Complaint.id, False)),
+    "-received_at": order((Complaint.received_at, True), (Complaint.id, True)),
+    "received_at": order((Complaint.received_at, False), (Complaint.id, False)),
+}
+
+
 def list_complaints(
     session: Session,
     actor: Actor,
     *,
-    overdue: bool | None = None,
-    before: int | None = None,
+    sort: str = "-id",
     limit: int = 50,
-) -> list[Complaint]:
-    """List the complaints of the actor's regions (and those on no job), newest first, keyset
-    by id; optionally only the overdue (or on-time) ones (CMP-8)."""
+    after: str | None = None,
+    overdue: bool | None = None,
+    status: str | None = None,
+    visit_id: int | None = None,
+    customer_id: int | None = None,
+    region_id: int | None = None,
+) -> Page:
+    """One page of the complaints of the actor's regions (and those with no region yet), newest
+    first; optionally only the
+    overdue (or on-time) ones (CMP-8), of a status, a visit, a customer or a region (issue 12)."""
     breached = (
         select(ComplaintClock.id)
         .where(
@@ -241,17 +256,22 @@ def list_complaints(
         )
         .exists()
     )
+    # A complaint about no job has no region yet: the whole service desk sees it (CMP-2).
     query = (
         select(Complaint)
+        .where(or_(access.region_clause(actor, Complaint.region_id), Complaint.region_id.is_(None)))
         .options(*(selectinload(getattr(Complaint, name)) for name in LIST_LOADS))
         .options(selectinload(Complaint.jobs).selectinload(ComplaintJob.request))
         .options(selectinload(Complaint.evidence_files).selectinload(ComplaintEvidence.attachment))
-        .where(or_(Complaint.region_id.is_(None), access.region_clause(actor, Complaint.region_id)))
-        .order_by(Complaint.id.desc())
-        .limit(limit)
     )
-    if before is not None:
-        query = query.where(Complaint.id < before)
     if overdue is not None:
         query = query.where(breached if overdue else ~breached)
-    return list(session.scalars(query))
+    if status:
+        query = query.where(Complaint.status == status)
+    if visit_id is not None:
+        query = query.where(Complaint.visit_id == visit_id)
+    if customer_id is not None:
+        query = query.where(Complaint.customer_id == customer_id)
+    if region_id is not None:
+        query = query.where(Complaint.region_id == region_id)
+    return paginate(session, query, sorts=COMPLAINT_SORTS, sort=sort, limit=limit, after=after)

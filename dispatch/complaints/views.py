@@ -44,9 +44,10 @@ class Complaints(MethodView):
 
     @roles_required(*READ_ROLES)
     @blp.arguments(schemas.ComplaintListArgs, location="query")
-    @blp.response(200, schemas.ComplaintOut(many=True))
+    @blp.response(200, schemas.ComplaintPage)
     def get(self, args):
-        """List complaints, newest first; `overdue=true` gives those with a breached clock."""
+        """List complaints of the regions I may see, newest first (keyset pages); filter by
+        `overdue=true` (a breached clock), status, visit, customer or region."""
         return service.list_complaints(db.session, current_actor(), **args)
 
 

@@ -46,7 +46,7 @@ class Site(Base):
     lat: Mapped[float | None]
     lon: Mapped[float | None]
     geocoded_by: Mapped[str | None] = mapped_column(String(32))
-    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     customer: Mapped[Customer] = relationship(back_populates="sites")

@@ -3,7 +3,9 @@
 from marshmallow import Schema, fields, validate
 
 from dispatch.api.fields import UTCDateTime
+from dispatch.api.listing import list_args, page_schema
 from dispatch.followups.rules import SURVEY_REASONS, FollowUpStatus
+from dispatch.followups.service import FOLLOWUP_SORTS
 
 SCORE = validate.Range(1, 5)
 
@@ -16,11 +18,6 @@ class SurveyIn(Schema):
     reasons = fields.List(fields.String(validate=validate.OneOf(SURVEY_REASONS)), load_default=list)
     problem_solved = fields.Boolean(load_default=None)
     comment = fields.String(load_default=None, validate=validate.Length(max=1000))
-
-
-class FollowUpListArgs(Schema):
-    status = fields.String(load_default=None, validate=validate.OneOf(list(FollowUpStatus)))
-    overdue = fields.Boolean(load_default=None)
 
 
 class FollowUpRecordOut(Schema):
@@ -41,3 +38,29 @@ class FollowUpRecordOut(Schema):
     comment = fields.String(allow_none=True)
     overdue = fields.Boolean()
     phone_task_owner_id = fields.Integer(allow_none=True)
+
+
+class FollowUpListItemOut(FollowUpRecordOut):
+    customer_id = fields.Integer(attribute="visit.request.customer_id")
+    request_id = fields.Integer(attribute="visit.request_id")
+    region_id = fields.Integer(attribute="visit.request.site.region_id", allow_none=True)
+
+
+_ID = validate.Range(1, 2**31 - 1)
+
+
+FollowUpListArgs = list_args(
+    "FollowUpListArgs",
+    FOLLOWUP_SORTS,
+    "-id",
+    status=fields.String(load_default=None, validate=validate.OneOf(list(FollowUpStatus))),
+    overdue=fields.Boolean(
+        load_default=None, metadata={"description": "not sent by its deadline (FUP-1)"}
+    ),
+    visit_id=fields.Integer(load_default=None, validate=_ID),
+    customer_id=fields.Integer(load_default=None, validate=_ID),
+    region_id=fields.Integer(load_default=None, validate=_ID),
+)
+
+
+FollowUpPage = page_schema(FollowUpListItemOut, "FollowUpPage")

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from dispatch import audit, outbox
+from dispatch.access import ensure_region, region_clause
 from dispatch.actors import SYSTEM, Actor
+from dispatch.api.listing import Page, order, paginate
 from dispatch.audit import audited
 from dispatch.clock import utcnow
 from dispatch.complaints import rules as complaint_rules
 from dispatch.complaints import service as complaints
 from dispatch.config import Config
+from dispatch.customers.models import Site
 from dispatch.errors import NotFound, PermissionDenied
 from dispatch.followups import rules
 from dispatch.followups.models import FollowUp
 from dispatch.followups.rules import FollowUpStatus
+from dispatch.intake.models import ServiceRequest
 from dispatch.links import service as links
 from dispatch.notifications.service import queue_sms
 from dispatch.visits.models import Visit
@@ -145,9 +149,67 @@ def record_phone_outcome(
     return answered
 
 
-def list_followups(session: Session, *, status: str | None, overdue: bool | None) -> list:
-    """List follow-ups, newest first, filtered by status and the overdue flag (SLA report)."""
-    query = select(FollowUp).order_by(FollowUp.id.desc())
+FOLLOWUP_SORTS = {
+    "-id": order((FollowUp.id, True)),
+    "id": order((FollowUp.id, False)),
+    "-due_at": order((FollowUp.due_at, True), (FollowUp.id, True)),
+    "due_at": order((FollowUp.due_at, False), (FollowUp.id, False)),
+}
+
+# FollowUp.overdue in SQL: sent after its deadline, or marked overdue before any send (FUP-1).
+OVERDUE = or_(
+    and_(FollowUp.sent_at.is_not(None), FollowUp.sent_at > FollowUp.deadline_at),
+    FollowUp.overdue_at.is_not(None),
+)
+
+
+def _visible(actor: Actor):
+    """Follow-ups joined to their request's site, limited to the actor's regions."""
+    return (
+        select(FollowUp)
+        .join(Visit, Visit.id == FollowUp.visit_id)
+        .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
+        .outerjoin(Site, Site.id == ServiceRequest.site_id)
+        .where(region_clause(actor, Site.region_id))
+    )
+
+
+def list_followups(
+    session: Session,
+    actor: Actor,
+    *,
+    sort: str = "-id",
+    limit: int = 50,
+    after: str | None = None,
+    status: str | None = None,
+    overdue: bool | None = None,
+    visit_id: int | None = None,
+    customer_id: int | None = None,
+    region_id: int | None = None,
+) -> Page:
+    """One page of the follow-ups of the actor's regions, newest first, filtered by status, the
+    overdue flag (SLA report), visit, customer or region (issue 12)."""
+    query = _visible(actor).options(
+        selectinload(FollowUp.visit).selectinload(Visit.request).selectinload(ServiceRequest.site)
+    )
     if status:
         query = query.where(FollowUp.status == FollowUpStatus(status))
-    return [f for f in session.scalars(query) if overdue is None or f.overdue == overdue]
+    if overdue is not None:
+        query = query.where(OVERDUE if overdue else ~OVERDUE)
+    if visit_id is not None:
+        query = query.where(FollowUp.visit_id == visit_id)
+    if customer_id is not None:
+        query = query.where(ServiceRequest.customer_id == customer_id)
+    if region_id is not None:
+        query = query.where(Site.region_id == region_id)
+    return paginate(session, query, sorts=FOLLOWUP_SORTS, sort=sort, limit=limit, after=after)
+
+
+def get_followup_for(session: Session, actor: Actor, followup_id: int) -> FollowUp:
+    """Load a follow-up of a region the actor may see, or raise NotFound."""
+    followup = session.get(FollowUp, followup_id)
+    if followup is None:
+        raise NotFound(f"Follow-up {followup_id} not found")
+    site = followup.visit.request.site
+    ensure_region(actor, site.region_id if site else None, what="Follow-up")
+    return followup

@@ -23,10 +23,20 @@ blp = Blueprint(
 class FollowUps(MethodView):
     @roles_required(*STAFF_ROLES)
     @blp.arguments(schemas.FollowUpListArgs, location="query")
-    @blp.response(200, schemas.FollowUpRecordOut(many=True))
+    @blp.response(200, schemas.FollowUpPage)
     def get(self, args):
-        """List follow-ups; `overdue=true` lists those not sent by their deadline (FUP-1)."""
-        return service.list_followups(db.session, **args)
+        """List follow-ups of the regions I may see, newest first (keyset pages); filter by
+        status, `overdue=true` (not sent by the deadline, FUP-1), visit, customer or region."""
+        return service.list_followups(db.session, current_actor(), **args)
+
+
+@blp.route("/<int:followup_id>")
+class FollowUpById(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.response(200, schemas.FollowUpListItemOut)
+    def get(self, followup_id):
+        """Read one follow-up with its survey answers."""
+        return service.get_followup_for(db.session, current_actor(), followup_id)
 
 
 @blp.route("/<int:followup_id>/phone-outcome")

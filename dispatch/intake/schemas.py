@@ -3,7 +3,9 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from dispatch.api.fields import UTCDateTime
+from dispatch.api.listing import list_args, page_schema
 from dispatch.intake import rules
+from dispatch.intake.service import REQUEST_SORTS
 
 REQUIRED_FOR_REPAIR = "Required when request_type is `repair`; otherwise optional (INT-2)"
 
@@ -65,3 +67,25 @@ class RequestOut(Schema):
     registrar_id = fields.Integer()
     first_owner_id = fields.Integer()
     owner_id = fields.Integer()
+
+
+class RequestListItemOut(RequestOut):
+    region_id = fields.Integer(attribute="site.region_id", allow_none=True)
+
+
+RequestListArgs = list_args(
+    "RequestListArgs",
+    REQUEST_SORTS,
+    "-registered_at",
+    status=fields.String(load_default=None, validate=validate.OneOf(list(rules.JobStatus))),
+    region_id=fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1)),
+    request_type=fields.String(load_default=None, validate=validate.OneOf(rules.REQUEST_TYPES)),
+    channel=fields.String(load_default=None, validate=validate.OneOf(rules.CHANNELS)),
+    customer_id=fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1)),
+    q=fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Text: start of the number, or part of fault or product model"},
+    ),
+)
+RequestPage = page_schema(RequestListItemOut, "RequestPage")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from dispatch import audit, numbering
+from dispatch.access import ensure_region, region_clause
 from dispatch.actors import Actor
+from dispatch.api.listing import Page, contains, order, paginate, starts_with
 from dispatch.clock import utcnow
 from dispatch.complaints import first_response
 from dispatch.customers.models import Asset, Site
@@ -99,3 +101,62 @@ def _completed_visit(session: Session, request: ServiceRequest):
         .order_by(Visit.completed_at.desc(), Visit.id.desc())
         .limit(1)
     ).one_or_none()
+
+
+R = ServiceRequest
+REQUEST_SORTS = {
+    "-registered_at": order((R.registered_at, True), (R.id, True)),
+    "registered_at": order((R.registered_at, False), (R.id, False)),
+    "-id": order((R.id, True)),
+    "id": order((R.id, False)),
+}
+
+
+def list_requests(
+    session: Session,
+    actor: Actor,
+    *,
+    sort: str,
+    limit: int,
+    after: str | None,
+    status: str | None = None,
+    region_id: int | None = None,
+    request_type: str | None = None,
+    channel: str | None = None,
+    customer_id: int | None = None,
+    q: str | None = None,
+) -> Page:
+    """One page of the requests the actor may see (issue 12), filtered; `q` matches the number's
+    start, the fault description or the product model. A request's region is its site's."""
+    query = (
+        select(R)
+        .outerjoin(Site, Site.id == R.site_id)
+        .where(region_clause(actor, Site.region_id))
+        .options(selectinload(R.site))
+    )
+    if status:
+        query = query.where(R.status == status)
+    if region_id is not None:
+        query = query.where(Site.region_id == region_id)
+    if request_type:
+        query = query.where(R.request_type == request_type)
+    if channel:
+        query = query.where(R.channel == channel)
+    if customer_id is not None:
+        query = query.where(R.customer_id == customer_id)
+    if q:
+        query = query.where(
+            or_(
+                starts_with(R.number, q),
+                contains(R.fault_description, q),
+                contains(R.product_model, q),
+            )
+        )
+    return paginate(session, query, sorts=REQUEST_SORTS, sort=sort, limit=limit, after=after)
+
+
+def get_request_for(session: Session, actor: Actor, request_id: int) -> ServiceRequest:
+    """Load a request the actor may see (its site's region), or raise NotFound."""
+    request = get_request(session, request_id)
+    ensure_region(actor, request.site.region_id if request.site else None, what="Request")
+    return request

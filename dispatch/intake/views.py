@@ -24,6 +24,13 @@ blp = Blueprint(
 
 @blp.route("")
 class Requests(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.arguments(schemas.RequestListArgs, location="query")
+    @blp.response(200, schemas.RequestPage)
+    def get(self, args):
+        """List and search requests of the regions I may see, newest first (keyset pages)."""
+        return service.list_requests(db.session, current_actor(), **args)
+
     @roles_required(*WRITE_ROLES)
     @blp.arguments(schemas.RequestIn)
     @blp.response(201, schemas.RequestOut)

@@ -16,6 +16,7 @@ PURPOSES = ("appointment", "reschedule", "cancel", "followup", "sign", "voucher"
 
 class CustomerLink(Base):
     __tablename__ = "customer_links"
+    audit_entity = "customer_link"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     jti: Mapped[str] = mapped_column(String(43), unique=True)
@@ -28,3 +29,11 @@ class CustomerLink(Base):
     last_used_at: Mapped[datetime | None]
 
     visit: Mapped[Visit] = relationship()
+
+    def live(self, now: datetime) -> bool:
+        """Whether the link still opens its page (not withdrawn, not expired)."""
+        return self.revoked_at is None and self.expires_at > now
+
+    def snapshot(self) -> dict:
+        """What an audit row shows of a link: never its token."""
+        return {"purpose": self.purpose, "visit_id": self.visit_id}

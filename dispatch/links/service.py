@@ -19,6 +19,11 @@ SALT = "customer-link-v1"
 APPOINTMENT_PURPOSES = ("appointment", "reschedule", "cancel")
 
 
+def token_of(secret_key: str, link: CustomerLink) -> str:
+    """Return the signed token of a stored link (the same text its SMS carried)."""
+    return _serializer(secret_key).dumps({"j": link.jti, "p": link.purpose})
+
+
 def page_url(base_url: str, token: str) -> str:
     """Return the customer page address of a link token (what goes into an SMS)."""
     return f"{base_url}/l/{token}"

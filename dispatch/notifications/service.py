@@ -10,12 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch import outbox
+from dispatch.access import region_clause
+from dispatch.actors import Actor
+from dispatch.api.listing import Page, order, paginate
 from dispatch.clock import utcnow
-from dispatch.customers.models import Customer
+from dispatch.customers.models import Customer, Site
+from dispatch.intake.models import ServiceRequest
 from dispatch.notifications.gateway import NotSent, OutcomeUnknown, SmsGateway
 from dispatch.notifications.models import SmsMessage
 from dispatch.notifications.rules import Step, next_step
 from dispatch.notifications.templates import render
+from dispatch.visits.models import Visit
 
 log = logging.getLogger(__name__)
 
@@ -82,3 +87,49 @@ def _settle_interrupted(session: Session, gateway: SmsGateway, sms: SmsMessage) 
         return None
     sms.mark_sent(provider_ref=provider_ref, at=utcnow())
     return "sent:recovered"
+
+
+MESSAGE_SORTS = {
+    "-id": order((SmsMessage.id, True)),
+    "id": order((SmsMessage.id, False)),
+    "-created_at": order((SmsMessage.created_at, True), (SmsMessage.id, True)),
+    "created_at": order((SmsMessage.created_at, False), (SmsMessage.id, False)),
+}
+
+
+def list_messages(
+    session: Session,
+    actor: Actor,
+    *,
+    sort: str = "-id",
+    limit: int = 50,
+    after: str | None = None,
+    status: str | None = None,
+    purpose: str | None = None,
+    visit_id: int | None = None,
+    request_id: int | None = None,
+    region_id: int | None = None,
+) -> Page:
+    """One page of the SMS sent or due (the outbox's texts) of the actor's regions (issue 12).
+
+    A text belongs to the region of its visit's site; a text about no visit (e.g. the intake
+    acknowledgement) shows to staff who see every region.
+    """
+    query = (
+        select(SmsMessage)
+        .outerjoin(Visit, Visit.id == SmsMessage.visit_id)
+        .outerjoin(ServiceRequest, ServiceRequest.id == Visit.request_id)
+        .outerjoin(Site, Site.id == ServiceRequest.site_id)
+        .where(region_clause(actor, Site.region_id))
+    )
+    if status:
+        query = query.where(SmsMessage.status == status)
+    if purpose:
+        query = query.where(SmsMessage.template == purpose)
+    if visit_id is not None:
+        query = query.where(SmsMessage.visit_id == visit_id)
+    if request_id is not None:
+        query = query.where(Visit.request_id == request_id)
+    if region_id is not None:
+        query = query.where(Site.region_id == region_id)
+    return paginate(session, query, sorts=MESSAGE_SORTS, sort=sort, limit=limit, after=after)

@@ -65,6 +65,10 @@ TEMPLATES = {
         "zh-CN": "【售后服务】{number}服务已完成，凭证号{voucher}。感谢您的支持。",
         "en": "[Service] Visit {number} is complete, voucher {voucher}. Thank you.",
     },
+    "link_resent": {  # a staff member sends a customer's live link again (issue 12)
+        "zh-CN": "【售后服务】应您的要求，再次发送{number}的链接：{link}",
+        "en": "[Service] As you asked, here is your link for {number} again: {link}",
+    },
     "followup_survey": {
         "zh-CN": "【售后服务】请为本次服务（{number}）打分：{link}",
         "en": "[Service] How did we do on visit {number}? Rate us: {link}",

@@ -3,7 +3,9 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from dispatch.api.fields import UTCDateTime
+from dispatch.api.listing import list_args, page_schema
 from dispatch.technicians.models import WEEKDAYS
+from dispatch.technicians.service import TECHNICIAN_SORTS
 
 CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="expected HH:MM")
 
@@ -47,8 +49,8 @@ class TechnicianOut(Schema):
     name = fields.String()
     region_id = fields.Integer()
     extra_region_ids = fields.List(fields.Integer())
-    home_lat = fields.Float()
-    home_lon = fields.Float()
+    home_lat = fields.Float(allow_none=True)
+    home_lon = fields.Float(allow_none=True)
     skills = fields.Dict()
     certified = fields.Boolean()
     active = fields.Boolean()
@@ -72,3 +74,26 @@ class PeriodOut(Schema):
     starts_at = UTCDateTime()
     ends_at = UTCDateTime()
     reason = fields.String()
+
+
+class TechnicianListItemOut(TechnicianOut):
+    username = fields.String(attribute="user.username")
+
+
+TechnicianListArgs = list_args(
+    "TechnicianListArgs",
+    TECHNICIAN_SORTS,
+    "name",
+    region_id=fields.Integer(
+        load_default=None,
+        validate=validate.Range(1, 2**31 - 1),
+        metadata={"description": "Those serving the region (home or extra region)"},
+    ),
+    active=fields.Boolean(load_default=None),
+    q=fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Part of the name, or the start of the username"},
+    ),
+)
+TechnicianPage = page_schema(TechnicianListItemOut, "TechnicianPage")

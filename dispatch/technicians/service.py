@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from dispatch import audit
+from dispatch.access import region_clause, visible_region_ids
 from dispatch.actors import Actor
+from dispatch.api.listing import Page, contains, json_list_contains, order, paginate, starts_with
 from dispatch.customers.service import phone_or_422
 from dispatch.errors import NotFound, RuleViolation
 from dispatch.regions.models import Region
 from dispatch.technicians.models import DEFAULT_HOURS, Absence, Shift, Technician
+from dispatch.users.models import User
 from dispatch.users.service import create_user
 
 
@@ -55,10 +58,50 @@ def get_technician(session: Session, technician_id: int) -> Technician:
     return technician
 
 
-def list_technicians(session: Session, region_id: int | None) -> list[Technician]:
-    """Return technicians, optionally those serving one region."""
-    technicians = session.scalars(select(Technician).order_by(Technician.id))
-    return [t for t in technicians if region_id is None or t.serves_region(region_id)]
+TECHNICIAN_SORTS = {
+    "name": order((Technician.name, False), (Technician.id, False)),
+    "-name": order((Technician.name, True), (Technician.id, True)),
+    "id": order((Technician.id, False)),
+    "-id": order((Technician.id, True)),
+}
+
+
+def list_technicians(
+    session: Session,
+    actor: Actor,
+    *,
+    sort: str = "name",
+    limit: int = 50,
+    after: str | None = None,
+    region_id: int | None = None,
+    active: bool | None = None,
+    q: str | None = None,
+) -> Page:
+    """One page of the technicians serving the actor's regions (home or extra region), with
+    their usernames (issue 12);
+    `region_id` gives those serving the region (home or extra), `q` a name or username."""
+    helping = [  # technicians of other regions who may be sent to mine
+        json_list_contains(session, Technician.extra_region_ids, rid)
+        for rid in visible_region_ids(actor) or ()
+    ]
+    query = (
+        select(Technician)
+        .join(User, User.id == Technician.user_id)
+        .where(or_(region_clause(actor, Technician.region_id), *helping))
+        .options(selectinload(Technician.user))
+    )
+    if region_id is not None:
+        query = query.where(
+            or_(
+                Technician.region_id == region_id,
+                json_list_contains(session, Technician.extra_region_ids, region_id),
+            )
+        )
+    if active is not None:
+        query = query.where(Technician.active.is_(active))
+    if q:
+        query = query.where(or_(contains(Technician.name, q), starts_with(User.username, q)))
+    return paginate(session, query, sorts=TECHNICIAN_SORTS, sort=sort, limit=limit, after=after)
 
 
 def _checked_period(starts_at: datetime, ends_at: datetime) -> None:

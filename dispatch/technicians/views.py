@@ -2,7 +2,6 @@
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 
 from dispatch.api.base import (
     STAFF_ROLES,
@@ -23,18 +22,15 @@ blp = Blueprint(
 MANAGERS = ("manager", "admin")
 
 
-class RegionQuery(Schema):
-    region_id = fields.Integer(load_default=None)
-
-
 @blp.route("")
 class Technicians(MethodView):
     @roles_required(*STAFF_ROLES)
-    @blp.arguments(RegionQuery, location="query")
-    @blp.response(200, schemas.TechnicianOut(many=True))
-    def get(self, query):
-        """List technicians, optionally those serving a region."""
-        return service.list_technicians(db.session, query["region_id"])
+    @blp.arguments(schemas.TechnicianListArgs, location="query")
+    @blp.response(200, schemas.TechnicianPage)
+    def get(self, args):
+        """List technicians of the regions I may see, with their usernames (keyset pages);
+        `region_id` gives those serving a region."""
+        return service.list_technicians(db.session, current_actor(), **args)
 
     @roles_required(*MANAGERS)
     @blp.arguments(schemas.TechnicianIn)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from dispatch import audit
+from dispatch.access import visible_region_ids
 from dispatch.actors import SYSTEM, Actor
+from dispatch.api.listing import Page, contains, json_list_contains, order, paginate, starts_with
 from dispatch.clock import utcnow
 from dispatch.config import active_config
 from dispatch.db import session_scope
@@ -100,3 +102,41 @@ def claims_for(session: Session, user: User) -> dict:
         "region_ids": user.region_ids,
         "technician_id": technician.id if technician else None,
     }
+
+
+USER_SORTS = {
+    "username": order((User.username, False), (User.id, False)),
+    "-username": order((User.username, True), (User.id, True)),
+    "id": order((User.id, False)),
+    "-id": order((User.id, True)),
+}
+
+
+def list_users(
+    session: Session,
+    actor: Actor,
+    *,
+    sort: str = "username",
+    limit: int = 50,
+    after: str | None = None,
+    role: str | None = None,
+    active: bool | None = None,
+    region_id: int | None = None,
+    q: str | None = None,
+) -> Page:
+    """One page of the users who work in a region the actor may see (issue 12; the views let
+    only administrators and managers list users); `q` is a username start or part of a name."""
+    query = select(User)
+    regions = visible_region_ids(actor)
+    if regions is not None:
+        shared = [json_list_contains(session, User.region_ids, rid) for rid in regions]
+        query = query.where(or_(*shared) if shared else false())
+    if role:
+        query = query.where(User.role == role)
+    if active is not None:
+        query = query.where(User.active.is_(active))
+    if region_id is not None:
+        query = query.where(json_list_contains(session, User.region_ids, region_id))
+    if q:
+        query = query.where(or_(starts_with(User.username, q), contains(User.full_name, q)))
+    return paginate(session, query, sorts=USER_SORTS, sort=sort, limit=limit, after=after)

@@ -12,7 +12,9 @@ from dispatch.api.base import (
     roles_required,
     transactional,
 )
+from dispatch.api.fields import UTCDateTime
 from dispatch.api.limits import login_limit
+from dispatch.api.listing import list_args, page_schema
 from dispatch.api.openapi import responds
 from dispatch.db import db
 from dispatch.devices import service as devices
@@ -49,6 +51,28 @@ class UserOut(Schema):
     role = fields.String()
     region_ids = fields.List(fields.Integer())
     active = fields.Boolean()
+
+
+class UserListItemOut(UserOut):
+    created_at = UTCDateTime()
+    locked_until = UTCDateTime(allow_none=True)
+
+
+UserListArgs = list_args(
+    "UserListArgs",
+    service.USER_SORTS,
+    "username",
+    role=fields.String(load_default=None, validate=validate.OneOf(ROLES)),
+    active=fields.Boolean(load_default=None),
+    region_id=fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1)),
+    q=fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "The start of the username, or part of the full name"},
+    ),
+)
+UserPage = page_schema(UserListItemOut, "UserPage")
+USER_LISTERS = ("admin", "manager")
 
 
 @blp.route("/auth/login")
@@ -121,3 +145,10 @@ class Users(MethodView):
     def post(self, data):
         """Create a user (administrators only)."""
         return service.create_user(session=db.session, actor=current_actor(), **data)
+
+    @roles_required(*USER_LISTERS)
+    @blp.arguments(UserListArgs, location="query")
+    @blp.response(200, UserPage)
+    def get(self, args):
+        """List users who work in the regions I may see (administrators and managers)."""
+        return service.list_users(db.session, current_actor(), **args)

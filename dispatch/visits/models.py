@@ -92,7 +92,7 @@ class Visit(Base):
     number: Mapped[str] = mapped_column(String(32), unique=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)
     technician_id: Mapped[int | None] = mapped_column(ForeignKey("technicians.id"), index=True)
-    window_start: Mapped[datetime]
+    window_start: Mapped[datetime] = mapped_column(index=True)  # day lists (issue 12)
     window_end: Mapped[datetime]
     duration_minutes: Mapped[int] = mapped_column(default=60)
     status: Mapped[str] = mapped_column(String(16), default=VisitStatus.SCHEDULED)

@@ -3,7 +3,12 @@
 from marshmallow import Schema, fields, validate
 
 from dispatch.api.fields import UTCDateTime
+from dispatch.api.listing import list_args, page_schema
 from dispatch.followups.schemas import FollowUpRecordOut as FollowUpOut
+from dispatch.visits.rules import VisitStatus
+from dispatch.visits.service import VISIT_SORTS
+
+ID = validate.Range(1, 2**31 - 1)
 
 
 class SignatureOut(Schema):
@@ -66,3 +71,29 @@ class ReleaseIn(Schema):
 class VisitDetailOut(VisitOut):
     voucher = fields.Nested(VoucherOut, allow_none=True)
     followup = fields.Nested(FollowUpOut, allow_none=True)
+
+
+class VisitListItemOut(VisitOut):
+    region_id = fields.Integer(attribute="request.site.region_id", allow_none=True)
+    request_number = fields.String(attribute="request.number")
+    technician_name = fields.String(attribute="technician.name", allow_none=True)
+
+
+VisitListArgs = list_args(
+    "VisitListArgs",
+    VISIT_SORTS,
+    "window_start",
+    day=fields.Date(
+        load_default=None,
+        data_key="date",
+        metadata={"description": "Calendar day (YYYY-MM-DD) in each visit's region's zone"},
+    ),
+    region_id=fields.Integer(load_default=None, validate=ID),
+    technician_id=fields.Integer(load_default=None, validate=ID),
+    status=fields.String(load_default=None, validate=validate.OneOf(list(VisitStatus))),
+    request_id=fields.Integer(load_default=None, validate=ID),
+    unassigned=fields.Boolean(
+        load_default=None, metadata={"description": "true: no technician yet; false: assigned"}
+    ),
+)
+VisitPage = page_schema(VisitListItemOut, "VisitPage")

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, selectinload
 
+from dispatch.access import region_clause
 from dispatch.actors import Actor
+from dispatch.api.listing import Page, order, paginate
 from dispatch.audit import audited
 from dispatch.clock import utcnow
 from dispatch.config import Config
+from dispatch.customers.models import Site
 from dispatch.errors import NotFound, PermissionDenied, RuleViolation
+from dispatch.intake.models import ServiceRequest
+from dispatch.regions.models import Region
+from dispatch.schedule.models import RouteStop
 from dispatch.technicians.models import Technician
 from dispatch.visits import rules
 from dispatch.visits.models import Visit
@@ -79,25 +86,116 @@ def get_for_technician(session: Session, actor: Actor, visit_id: int) -> Visit:
     return visit
 
 
-def todays_visits(*, session: Session, actor: Actor, config: Config) -> list[Visit]:
-    """Return the technician's visits of their local today, in window order."""
+def day_span(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """Return the UTC-aware start and end of a local calendar day in `zone`."""
+    start = datetime.combine(day, datetime.min.time(), zone)
+    return start, datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)
+
+
+def todays_visits(
+    *, session: Session, actor: Actor, config: Config, day: date | None = None
+) -> list[Visit]:
+    """Return the technician's visits of a day (default: today in their region's zone), in
+    route order: the planned position, then the planned start, then the window."""
     technician = session.get(Technician, actor.technician_id)
     if technician is None:
         raise PermissionDenied("No technician profile for this login")
     tz = ZoneInfo(technician.region.timezone or config.default_timezone)
-    day_start = datetime.combine(utcnow().astimezone(tz).date(), datetime.min.time(), tz)
+    day_start, day_end = day_span(day or utcnow().astimezone(tz).date(), tz)
     return list(
         session.scalars(
             select(Visit)
+            .join(RouteStop, RouteStop.visit_id == Visit.id)
             .where(
                 Visit.technician_id == technician.id,
                 Visit.status != VisitStatus.CANCELLED,
                 Visit.window_start >= day_start,
-                Visit.window_start < day_start + timedelta(days=1),
+                Visit.window_start < day_end,
             )
-            .order_by(Visit.window_start)
+            .order_by(
+                RouteStop.route_position.is_(None),
+                RouteStop.route_position,
+                RouteStop.planned_start.is_(None),
+                RouteStop.planned_start,
+                Visit.window_start,
+                Visit.id,
+            )
         )
     )
+
+
+VISIT_SORTS = {
+    "window_start": order((Visit.window_start, False), (Visit.id, False)),
+    "-window_start": order((Visit.window_start, True), (Visit.id, True)),
+    "-id": order((Visit.id, True)),
+    "id": order((Visit.id, False)),
+}
+
+
+def list_visits(
+    session: Session,
+    actor: Actor,
+    config: Config,
+    *,
+    sort: str,
+    limit: int,
+    after: str | None,
+    day: date | None = None,
+    region_id: int | None = None,
+    technician_id: int | None = None,
+    status: str | None = None,
+    request_id: int | None = None,
+    unassigned: bool | None = None,
+) -> Page:
+    """One page of the visits the actor may see (issue 12). `day` is a calendar day in each
+    visit's region's zone (the site's region; the default zone without one)."""
+    query = (
+        select(Visit)
+        .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
+        .outerjoin(Site, Site.id == ServiceRequest.site_id)
+        .where(region_clause(actor, Site.region_id))
+        .options(
+            selectinload(Visit.request).selectinload(ServiceRequest.site),
+            selectinload(Visit.technician),
+        )
+    )
+    if region_id is not None:
+        query = query.where(Site.region_id == region_id)
+    if technician_id is not None:
+        query = query.where(Visit.technician_id == technician_id)
+    if unassigned is not None:
+        query = query.where(
+            Visit.technician_id.is_(None) if unassigned else Visit.technician_id.is_not(None)
+        )
+    if status:
+        query = query.where(Visit.status == status)
+    if request_id is not None:
+        query = query.where(Visit.request_id == request_id)
+    if day is not None:
+        query = query.where(_on_local_day(session, actor, config, day, region_id))
+    return paginate(session, query, sorts=VISIT_SORTS, sort=sort, limit=limit, after=after)
+
+
+def _on_local_day(session: Session, actor: Actor, config: Config, day: date, region_id):
+    """'The visit's window starts on `day` in its region's zone', over the visible regions."""
+    regions = select(Region.id, Region.timezone).where(region_clause(actor, Region.id))
+    if region_id is not None:
+        regions = regions.where(Region.id == region_id)
+    by_zone: dict[str, list[int]] = defaultdict(list)
+    for rid, zone in session.execute(regions):
+        by_zone[zone or config.default_timezone].append(rid)
+    conditions = []
+    for zone, ids in by_zone.items():
+        start, end = day_span(day, ZoneInfo(zone))
+        conditions.append(
+            and_(Site.region_id.in_(ids), Visit.window_start >= start, Visit.window_start < end)
+        )
+    if region_id is None:  # sites without a region keep the default zone
+        start, end = day_span(day, ZoneInfo(config.default_timezone))
+        conditions.append(
+            and_(Site.region_id.is_(None), Visit.window_start >= start, Visit.window_start < end)
+        )
+    return or_(*conditions) if conditions else Visit.id.is_(None)
 
 
 def release(*, session: Session, actor: Actor, visit_id: int, reason: str) -> Visit:

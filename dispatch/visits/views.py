@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from dispatch.api.base import (
     STAFF_ROLES,
     WRITE_ROLES,
+    app_config,
     current_actor,
     roles_required,
     transactional,
@@ -14,6 +15,17 @@ from dispatch.db import db
 from dispatch.visits import schemas, service
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Appointments and visits")
+
+
+@blp.route("/visits")
+class Visits(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.arguments(schemas.VisitListArgs, location="query")
+    @blp.response(200, schemas.VisitPage)
+    def get(self, args):
+        """List visits of the regions I may see: by day (region time), region, technician,
+        status; in window order (keyset pages)."""
+        return service.list_visits(db.session, current_actor(), app_config(), **args)
 
 
 @blp.route("/visits/<int:visit_id>")

@@ -21,6 +21,14 @@ class MobileTokensOut(Schema):
     refresh_token = fields.String()
 
 
+class TodayQuery(Schema):
+    day = fields.Date(
+        load_default=None,
+        data_key="date",
+        metadata={"description": "The day (YYYY-MM-DD); default today in my region's zone"},
+    )
+
+
 class DeviceTimeIn(Schema):
     device_time = UTCDateTime(required=True)
 

@@ -29,6 +29,7 @@ from mobile_api.v1.schemas import (
     SyncOut,
     SyncQuery,
     TechnicianVisitOut,
+    TodayQuery,
     UnableIn,
     WorkRecordIn,
 )
@@ -37,12 +38,16 @@ from mobile_api.v1.schemas import (
 @blp.route("/visits/today")
 class Today(MethodView):
     @technician_required
+    @blp.arguments(TodayQuery, location="query")
     @blp.response(200, RouteVisitOut(many=True))
-    def get(self):
-        """List my visits of today, in order, each with its top 3 knowledge hints."""
+    def get(self, query):
+        """List my visits of a day (default today, in my region's zone), in route order, each
+        with its top 3 knowledge hints."""
         actor = current_actor()
-        today = visits.todays_visits(session=db.session, actor=actor, config=app_config())
-        return with_hints(db.session, actor=actor, visits=today, cut=app_segmenter().cut)
+        day = visits.todays_visits(
+            session=db.session, actor=actor, config=app_config(), day=query["day"]
+        )
+        return with_hints(db.session, actor=actor, visits=day, cut=app_segmenter().cut)
 
 
 @blp.route("/sync")

@@ -80,8 +80,8 @@ def test_fup_1_followup_not_sent_by_the_deadline_is_flagged_overdue(
         relogin(client, world, "quality")
         overdue = client.get("/api/v1/followups?overdue=true", headers=world.auth("quality"))
         on_time = client.get("/api/v1/followups?overdue=false", headers=world.auth("quality"))
-    assert [f["overdue"] for f in overdue.get_json()] == [True]
-    assert on_time.get_json() == []
+    assert [f["overdue"] for f in overdue.get_json()["items"]] == [True]
+    assert on_time.get_json()["items"] == []
     stored = session.scalars(select(FollowUp)).one()
     assert stored.overdue_at == stored.deadline_at == local(2, 13)
     assert len(survey_links(sms)) == 1  # still asked, late
@@ -197,7 +197,7 @@ def test_fup_4_unanswered_link_becomes_a_phone_task_for_the_handler(
             client, "tech_a", "/mobile/v1/auth/login", device_id="dev-tech_a"
         )
         task = client.get("/api/v1/followups?status=phone_task", headers=world.auth("manager"))
-        followup_id = task.get_json()[0]["id"]
+        followup_id = task.get_json()["items"][0]["id"]
         alerts = client.get("/api/v1/alerts", headers=world.auth("dispatcher")).get_json()
         answer = {"rating": 5, "quality": 5, "problem_solved": True, "comment": "All good"}
         technician = client.post(

@@ -160,9 +160,9 @@ def test_cmp_8_resolution_target_per_priority_and_overdue_covers_resolution(
         overdue = client.get("/api/v1/complaints?overdue=true", headers=world.auth("manager"))
         on_time = client.get("/api/v1/complaints?overdue=false", headers=world.auth("manager"))
         detail = read(client, world, high)
-    assert [c["id"] for c in overdue.get_json()] == [high["id"]]
-    assert [c["id"] for c in on_time.get_json()] == [medium["id"]]
-    assert overdue.get_json()[0]["overdue"] is True
+    assert [c["id"] for c in overdue.get_json()["items"]] == [high["id"]]
+    assert [c["id"] for c in on_time.get_json()["items"]] == [medium["id"]]
+    assert overdue.get_json()["items"][0]["overdue"] is True
     assert clocks_of(detail)["resolution"]["breached_at"]
 
 
@@ -238,7 +238,7 @@ def test_cmp_8_prv_4_complaints_of_another_region_stay_hidden_and_the_list_is_ke
             region_ids=[north.id],
         )
     outsider = {"Authorization": f"Bearer {login(client, 'north_head')}"}
-    seen = client.get("/api/v1/complaints", headers=outsider).get_json()
+    seen = client.get("/api/v1/complaints", headers=outsider).get_json()["items"]
     assert on_job["id"] not in [c["id"] for c in seen]  # its job lies in another region
     assert {c["id"] for c in no_job} <= {c["id"] for c in seen}  # on no job: every region
     hidden = client.get(f"/api/v1/complaints/{on_job['id']}", headers=outsider)
@@ -255,8 +255,9 @@ def test_cmp_8_prv_4_complaints_of_another_region_stay_hidden_and_the_list_is_ke
     first = ok(client.get("/api/v1/complaints?limit=2", headers=gworld.auth("manager")))
     rest = ok(
         client.get(
-            f"/api/v1/complaints?limit=2&before={first[-1]['id']}", headers=gworld.auth("manager")
+            f"/api/v1/complaints?limit=2&after={first['page']['next_cursor']}",
+            headers=gworld.auth("manager"),
         )
     )
-    ids = [c["id"] for c in first + rest]
+    ids = [c["id"] for c in first["items"] + rest["items"]]
     assert ids == sorted((c["id"] for c in [on_job, *no_job]), reverse=True)
