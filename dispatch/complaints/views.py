@@ -47,7 +47,7 @@ class Complaints(MethodView):
     @blp.response(200, schemas.ComplaintOut(many=True))
     def get(self, args):
         """List complaints, newest first; `overdue=true` gives those with a breached clock."""
-        return service.list_complaints(db.session, **args)
+        return service.list_complaints(db.session, actor=current_actor(), **args)
 
 
 @blp.route("/<int:complaint_id>")
@@ -120,7 +120,7 @@ class CustomerNotes(MethodView):
     @blp.response(200, schemas.NoteOut(many=True))
     def get(self, customer_id):
         """A customer's special notes, for dispatchers (CMP-20; never on customer pages)."""
-        return casework.notes_of_customer(db.session, customer_id)
+        return casework.notes_of_customer(db.session, customer_id, actor=current_actor())
 
 
 @blp.route("/compensations")

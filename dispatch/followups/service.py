@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch import audit, outbox
+from dispatch import access, audit, outbox
 from dispatch.actors import SYSTEM, Actor
 from dispatch.audit import audited
 from dispatch.clock import utcnow
@@ -18,6 +18,7 @@ from dispatch.errors import NotFound, PermissionDenied
 from dispatch.followups import rules
 from dispatch.followups.models import FollowUp
 from dispatch.followups.rules import FollowUpStatus
+from dispatch.intake.models import ServiceRequest
 from dispatch.links import service as links
 from dispatch.notifications.service import queue_sms
 from dispatch.visits.models import Visit
@@ -136,6 +137,10 @@ def record_phone_outcome(
     followup = session.get(FollowUp, followup_id)
     if followup is None:
         raise NotFound(f"Follow-up {followup_id} not found")
+    try:
+        access.ensure_visit(actor, followup.visit)
+    except NotFound:
+        raise NotFound(f"Follow-up {followup_id} not found") from None
     if actor.role == "dispatcher" and followup.phone_task_owner_id not in (None, actor.id):
         raise PermissionDenied("This phone task belongs to another handler")
     answered = answer(
@@ -145,9 +150,18 @@ def record_phone_outcome(
     return answered
 
 
-def list_followups(session: Session, *, status: str | None, overdue: bool | None) -> list:
-    """List follow-ups, newest first, filtered by status and the overdue flag (SLA report)."""
-    query = select(FollowUp).order_by(FollowUp.id.desc())
+def list_followups(
+    session: Session, *, actor: Actor, status: str | None, overdue: bool | None
+) -> list:
+    """List the follow-ups of the actor's regions, newest first, filtered by status and the
+    overdue flag (SLA report)."""
+    query = (
+        select(FollowUp)
+        .join(Visit, Visit.id == FollowUp.visit_id)
+        .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
+        .where(access.site_clause(actor, ServiceRequest.site_id))
+        .order_by(FollowUp.id.desc())
+    )
     if status:
         query = query.where(FollowUp.status == FollowUpStatus(status))
     return [f for f in session.scalars(query) if overdue is None or f.overdue == overdue]

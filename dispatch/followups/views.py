@@ -4,8 +4,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from dispatch.api.base import (
+    FOLLOWUP_ROLES,
     STAFF_ROLES,
-    WRITE_ROLES,
     app_config,
     current_actor,
     roles_required,
@@ -26,12 +26,12 @@ class FollowUps(MethodView):
     @blp.response(200, schemas.FollowUpRecordOut(many=True))
     def get(self, args):
         """List follow-ups; `overdue=true` lists those not sent by their deadline (FUP-1)."""
-        return service.list_followups(db.session, **args)
+        return service.list_followups(db.session, actor=current_actor(), **args)
 
 
 @blp.route("/<int:followup_id>/phone-outcome")
 class PhoneOutcome(MethodView):
-    @roles_required(*WRITE_ROLES)
+    @roles_required(*FOLLOWUP_ROLES)
     @blp.arguments(schemas.SurveyIn)
     @blp.response(200, schemas.FollowUpRecordOut)
     @transactional

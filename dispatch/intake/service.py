@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch import audit, numbering
+from dispatch import access, audit, numbering
 from dispatch.actors import Actor
 from dispatch.clock import utcnow
 from dispatch.complaints import first_response
@@ -26,7 +26,7 @@ def register_request(
 
     With the config, a request no other clock covers gets its 24-hour first response (CMP-7).
     """
-    customer = get_customer(session, data["customer_id"])
+    customer = get_customer(session, data["customer_id"], actor=actor)
     site_id, asset_id = data.get("site_id"), data.get("asset_id")
     if rules.creates_job(data["request_type"]) and site_id is None:
         raise RuleViolation(
@@ -36,6 +36,9 @@ def register_request(
         )
     check_belongs(session, Site, site_id, customer.id, "site_id")
     check_belongs(session, Asset, asset_id, customer.id, "asset_id")
+    if site_id is not None:
+        site = session.get(Site, site_id)
+        access.ensure_region(actor, site.region_id, what=f"Site {site_id}")
     now = utcnow()
     request = ServiceRequest(
         number=numbering.next_number(session, "SR", now, timezone),
@@ -60,11 +63,12 @@ def register_request(
     return request
 
 
-def get_request(session: Session, request_id: int) -> ServiceRequest:
-    """Load a request or raise NotFound."""
+def get_request(session: Session, request_id: int, *, actor: Actor) -> ServiceRequest:
+    """Load a request the actor may see (its site's region) or raise NotFound."""
     request = session.get(ServiceRequest, request_id)
     if request is None:
         raise NotFound(f"Request {request_id} not found")
+    access.ensure_request(actor, request)
     return request
 
 
@@ -78,6 +82,7 @@ def close_request(*, session: Session, actor: Actor, request_id: int) -> Service
     ).one_or_none()
     if request is None:
         raise NotFound(f"Request {request_id} not found")
+    access.ensure_request(actor, request)
     visit = _completed_visit(session, request)
     voucher = visit.voucher if visit else None
     followup = visit.followup if visit else None

@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from dispatch.api.base import (
+    INTAKE_ROLES,
     STAFF_ROLES,
     WRITE_ROLES,
     app_config,
@@ -24,7 +25,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Requests(MethodView):
-    @roles_required(*WRITE_ROLES)
+    @roles_required(*INTAKE_ROLES)
     @blp.arguments(schemas.RequestIn)
     @blp.response(201, schemas.RequestOut)
     @transactional
@@ -45,7 +46,7 @@ class RequestById(MethodView):
     @blp.response(200, schemas.RequestOut)
     def get(self, request_id):
         """Read one request."""
-        return service.get_request(db.session, request_id)
+        return service.get_request(db.session, request_id, actor=current_actor())
 
 
 @blp.route("/<int:request_id>/close")

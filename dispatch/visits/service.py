@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatch import access
 from dispatch.actors import Actor
 from dispatch.audit import audited
 from dispatch.clock import utcnow
@@ -63,20 +64,20 @@ def bookable_technician(
     return technician
 
 
-def get_visit(session: Session, visit_id: int) -> Visit:
-    """Load a visit or raise NotFound."""
+def get_visit(session: Session, visit_id: int, *, actor: Actor) -> Visit:
+    """Load a visit the actor may see (their region; a technician's own) or raise NotFound."""
     visit = session.get(Visit, visit_id)
     if visit is None:
         raise NotFound(f"Visit {visit_id} not found")
+    access.ensure_visit(actor, visit)
     return visit
 
 
 def get_for_technician(session: Session, actor: Actor, visit_id: int) -> Visit:
-    """Load a visit the acting technician is assigned to (404 unknown, 403 someone else's)."""
-    visit = get_visit(session, visit_id)
-    if actor.technician_id is None or visit.technician_id != actor.technician_id:
-        raise PermissionDenied("This visit is assigned to another technician")
-    return visit
+    """Load a visit the acting technician is assigned to; anyone else's is 404 (not 403)."""
+    if not actor.is_technician:
+        raise NotFound(f"Visit {visit_id} not found")
+    return access.show_to(actor, get_visit(session, visit_id, actor=actor))
 
 
 def todays_visits(*, session: Session, actor: Actor, config: Config) -> list[Visit]:
@@ -86,8 +87,9 @@ def todays_visits(*, session: Session, actor: Actor, config: Config) -> list[Vis
         raise PermissionDenied("No technician profile for this login")
     tz = ZoneInfo(technician.region.timezone or config.default_timezone)
     day_start = datetime.combine(utcnow().astimezone(tz).date(), datetime.min.time(), tz)
-    return list(
-        session.scalars(
+    return [
+        access.show_to(actor, visit)
+        for visit in session.scalars(
             select(Visit)
             .where(
                 Visit.technician_id == technician.id,
@@ -97,7 +99,7 @@ def todays_visits(*, session: Session, actor: Actor, config: Config) -> list[Vis
             )
             .order_by(Visit.window_start)
         )
-    )
+    ]
 
 
 def release(*, session: Session, actor: Actor, visit_id: int, reason: str) -> Visit:
@@ -105,7 +107,7 @@ def release(*, session: Session, actor: Actor, visit_id: int, reason: str) -> Vi
 
     A follow-on visit of a job on hold takes the job off hold with it (APT-11).
     """
-    visit = get_visit(session, visit_id)
+    visit = get_visit(session, visit_id, actor=actor)
     with audited(session, actor, visit, "visit.released", extra={"reason": reason}):
         visit.release(by_user_id=actor.id, reason=reason, at=utcnow())
     if visit.request.on_hold:

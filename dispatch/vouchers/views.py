@@ -21,7 +21,7 @@ class VoucherById(MethodView):
     @blp.response(200, schemas.VoucherDetailOut)
     def get(self, voucher_id):
         """Read a voucher with its signatures and amendments."""
-        return service.get_voucher(db.session, voucher_id)
+        return service.get_voucher(db.session, voucher_id, actor=current_actor())
 
     @roles_required(*MANAGERS)
     @blp.arguments(schemas.VoucherEditIn)
@@ -62,7 +62,7 @@ class VoucherPdf(MethodView):
     @blp.response(200, content_type="application/pdf")
     def get(self, voucher_id):
         """Download the voucher as a PDF with signatures and a verification QR code."""
-        voucher = service.get_voucher(db.session, voucher_id)
+        voucher = service.get_voucher(db.session, voucher_id, actor=current_actor())
         return pdf_response(voucher)
 
 
