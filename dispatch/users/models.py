@@ -30,6 +30,10 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None]
 
+    def deactivate(self) -> None:
+        """Stop the account; the row stays so history keeps naming who did what (ROL-6)."""
+        self.active = False
+
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now
 

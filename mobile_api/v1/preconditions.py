@@ -13,9 +13,9 @@ from flask import request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import PreconditionFailed, PreconditionRequired
 
+from dispatch.api.base import current_actor
 from dispatch.api.openapi import responds
 from dispatch.db import db
-from dispatch.api.base import current_actor
 from dispatch.visits.service import get_for_technician
 
 
