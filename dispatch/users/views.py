@@ -48,7 +48,7 @@ class UserChangeIn(Schema):
     full_name = fields.String(validate=validate.Length(min=1, max=120))
 
 
-class HandOverIn(Schema):
+class UserHandOverIn(Schema):
     to_user_id = fields.Integer(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
 
@@ -167,7 +167,7 @@ class UserOpenItems(MethodView):
 @blp.route("/users/<int:user_id>/hand-over")
 class HandOver(MethodView):
     @roles_required("admin", "manager")
-    @blp.arguments(HandOverIn)
+    @blp.arguments(UserHandOverIn)
     @blp.response(200, OpenItemsOut)
     @transactional
     def post(self, data, user_id):
