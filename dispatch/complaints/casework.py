@@ -166,6 +166,10 @@ def add_note(
 def notes_of_customer(session: Session, customer_id: int, *, actor: Actor) -> list[SpecialNote]:
     """Return a customer's special notes, newest first (staff only; never customer pages)."""
     get_customer(session, customer_id, actor=actor)
+    return _notes(session, customer_id)
+
+
+def _notes(session: Session, customer_id: int) -> list[SpecialNote]:
     return list(
         session.scalars(
             select(SpecialNote)
@@ -182,7 +186,7 @@ def own_visit(session: Session, actor: Actor, visit_id: int):
 
 def notes_for_visit(session: Session, actor: Actor, visit_id: int) -> list[SpecialNote]:
     """Return the special notes of a visit's customer, for its own technician (CMP-20)."""
-    return notes_of_customer(session, own_visit(session, actor, visit_id).request.customer_id)
+    return _notes(session, own_visit(session, actor, visit_id).request.customer_id)
 
 
 def compensate(

@@ -42,6 +42,7 @@ class Records:
     complaint_id: int = 0
     plan_id: int = 0
     photo_id: int = 0
+    tech_complaint_id: int = 0  # taken on site by the region's technician (CMP-2)
     technician_id: int = 0
     user_id: int = 0  # a staff member serving only this region
 
@@ -199,6 +200,14 @@ def _records(client, world: TwoRegions, number: int, tech: str) -> None:
         )
     )
     records.photo_id = photo["id"]
+    taken = _ok(
+        client.post(
+            f"/mobile/v1/visits/{records.done_visit_id}/complaints",
+            headers=world.auth(tech),
+            json={"category": "delay", "nature": "soft", "description": "Came late"},
+        )
+    )
+    records.tech_complaint_id = taken["id"]
 
 
 def _booked(client, world: TwoRegions, number: int, tech: str, days_ahead: int):
