@@ -42,14 +42,11 @@ ENDED_VISITS = (VisitStatus.COMPLETED, VisitStatus.UNABLE_TO_FINISH, VisitStatus
 
 
 def get_user(session: Session, user_id: int, *, actor: Actor) -> User:
-    """Load a user the actor may administer (in their regions) or raise NotFound."""
+    """Load a user the actor may administer or raise NotFound: one serving a region of the
+    actor's; users of no region (head office) only for head-office actors."""
     user = session.get(User, user_id)
     served = user.region_ids if user else []
-    if user is None or (
-        access.visible_region_ids(actor) is not None
-        and served
-        and not any(access.may_see_region(actor, r) for r in served)
-    ):
+    if user is None or not any(access.may_see_region(actor, r) for r in served or [None]):
         raise NotFound(f"User {user_id} not found")
     return user
 
