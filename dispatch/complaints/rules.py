@@ -90,10 +90,8 @@ CUSTOMER_STEPS = {
 
 
 class Role(StrEnum):
-    """Who does what in complaint governance; the values are `users.models.ROLES` names.
-
-    The one place to swap in the roles of "Who may see what" when it lands.
-    """
+    """Who does what in complaint governance; the values are role names of the catalogue,
+    `dispatch.users.rules.Role` (ROL-1)."""
 
     HANDLER = "complaint_handler"
     CUSTOMER_SERVICE = "cs_manager"  # 客服中心: supervises major complaints (CMP-9)
