@@ -9,8 +9,9 @@ The rules:
 
 - Head-office roles (`rules.ALL_REGION_ROLES`) and the system see every region; everyone else
   the regions their user record lists (carried in the token, ROL-2).
-- A request, visit, voucher, follow-up or photo lies in the region of the request's site; a
-  complaint in its own `region_id`; a plan in its region.
+- A request, visit, voucher, follow-up or photo lies in the region of the request's site (a
+  request without a site, such as a consultation, lies with its customer); a complaint in its
+  own `region_id` (none yet: every back-office member may route it); a plan in its region.
 - A customer lies in the regions of their sites. A customer without a placed site (just
   registered at the front desk, or only sites outside every region) belongs to no region yet:
   back-office staff may see them so intake can finish; once a site is placed, its region rules.
@@ -34,12 +35,13 @@ from sqlalchemy.sql import ColumnElement
 from dispatch.actors import Actor
 from dispatch.errors import NotFound
 from dispatch.users.rules import ALL_REGION_ROLES, Role
+from dispatch.visits.rules import AppointmentStatus as A
+from dispatch.visits.rules import VisitStatus as V
 
-# Visit and appointment states (dispatch.visits.rules) that matter for PRV-4; spelled here as
-# values so this module stays below every domain.
-SET_OFF_STATES = frozenset({"en_route", "on_site", "in_progress", "paused"})
-CLOSED_STATES = frozenset({"completed", "unable_to_finish"})
-CONFIRMED_APPOINTMENTS = frozenset({"confirmed", "completed"})
+# Visit and appointment states that matter for PRV-4.
+SET_OFF_STATES = frozenset({V.EN_ROUTE, V.ON_SITE, V.IN_PROGRESS, V.PAUSED})
+CLOSED_STATES = frozenset({V.COMPLETED, V.UNABLE_TO_FINISH})
+CONFIRMED_APPOINTMENTS = frozenset({A.CONFIRMED, A.COMPLETED})
 
 
 def visible_region_ids(actor: Actor) -> tuple[int, ...] | None:
@@ -123,6 +125,12 @@ def ensure_request(actor: Actor, request) -> None:
         if request.customer_id != actor.id:
             raise NotFound(f"Request {request.id} not found")
         return
+    if request.site is None:  # a consultation or suggestion: it lies with its customer
+        try:
+            ensure_customer(actor, request.customer)
+        except NotFound:
+            raise NotFound(f"Request {request.id} not found") from None
+        return
     ensure_region(actor, region_of_request(request), what=f"Request {request.id}")
 
 
@@ -159,7 +167,7 @@ def technician_sees_personal_data(actor: Actor, visit, *, now: datetime, keep_da
     """PRV-4: phone and full address from acceptance until `keep_days` after closure."""
     if actor.role != Role.TECHNICIAN or visit.technician_id != actor.technician_id:
         return False
-    if visit.status == "cancelled" or not accepted(visit):
+    if visit.status == V.CANCELLED or not accepted(visit):
         return False
     ended = closed_at(visit)
     if ended is None:
