@@ -643,7 +643,7 @@ def _hot_window(config, base, loaded: Loaded, tokens, hot_requests, report) -> N
 def _free_hot_window(config, loaded: Loaded, request_id: int):
     """Find a technician and loaded-day window with room for one long visit now."""
     with Session(bind=db.engine) as session:
-        site = intake.get_request(session, request_id).site
+        site = intake.get_request(session, request_id, actor=SYSTEM).site
         for tech_id in loaded.technician_ids:
             need = Need(site=site, minutes=HOT_MINUTES, technician_id=tech_id)
             found = free_windows(session, config=config, need=need, days=len(loaded.days) + 1)

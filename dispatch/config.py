@@ -43,6 +43,8 @@ class Config:
     followup_delay_minutes: int = 120
     followup_deadline_hours: int = 24
     followup_link_days: int = 7
+    # PRV-4: a technician sees phone and full address until this long after the visit closed.
+    technician_personal_data_days: int = 7
     unsatisfied_rating_max: int = 2
     # --- After the visit (issue 6) ---
     followup_phone_task_hours: int = 24  # unanswered survey link becomes a phone task (FUP-4)
@@ -171,6 +173,8 @@ class Config:
             raise ConfigError("LOGIN_LOCKOUT_FAILURES and LOGIN_LOCKOUT_MINUTES must be positive")
         if self.max_request_bytes < 64 * 1024:
             raise ConfigError("MAX_REQUEST_BYTES must be at least 65536")
+        if self.technician_personal_data_days < 0:
+            raise ConfigError("TECHNICIAN_PERSONAL_DATA_DAYS must be 0 or more")
         if not 2 <= self.json_max_depth <= 200:
             raise ConfigError("JSON_MAX_DEPTH must be between 2 and 200")
 

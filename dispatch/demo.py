@@ -27,6 +27,7 @@ from dispatch.schedule import service as schedule
 from dispatch.technicians.models import Technician
 from dispatch.users import service as users
 from dispatch.users.models import User
+from dispatch.users.rules import Role
 
 # West and east of the Huangpu river, as [lon, lat] rings.
 REGIONS = [
@@ -58,6 +59,40 @@ PARTS = [
     ("PCB-DW12", "洗碗机主板 Control board", 36000),
     ("FUSE-T5", "保险丝 T5A Fuse", 300),
 ]
+
+
+# One demo login per role of the catalogue (ROL-1) beyond admin, manager and dispatcher; the
+# username is the role's name. Region-bound roles serve the first region only, so the demo
+# shows region scoping: `dispatcher` sees both regions, `cs_agent` only the first.
+ROLE_NAMES = {
+    Role.CS_AGENT: "客服专员",
+    Role.DEPARTMENT_HEAD: "部门负责人",
+    Role.COMPLAINT_HANDLER: "投诉处理专员",
+    Role.FOLLOWUP_AGENT: "回访专员",
+    Role.CS_MANAGER: "客服中心经理",
+    Role.VP_IN_CHARGE: "分管副总",
+    Role.GENERAL_MANAGER: "总经理",
+    Role.FINANCE: "财务",
+    Role.KB_AUTHOR: "知识库作者",
+    Role.KB_REVIEWER: "知识库审核人",
+    Role.KB_ADMIN: "知识库管理员",
+    Role.QUALITY: "质量监督",
+    Role.PRIVACY_OFFICER: "个人信息保护负责人",
+    Role.DEALER: "经销商",
+}
+
+
+def _staff_of_every_role(session: Session, regions: list[Region]) -> None:
+    for role, name in ROLE_NAMES.items():
+        users.create_user(
+            session=session,
+            actor=SYSTEM,
+            username=str(role),
+            password=DEMO_PASSWORD,
+            full_name=name,
+            role=str(role),
+            region_ids=[regions[0].id],
+        )
 
 
 def load(session: Session, config: Config, seed: int = 7) -> dict:
@@ -96,10 +131,16 @@ def load(session: Session, config: Config, seed: int = 7) -> dict:
         role="dispatcher",
         region_ids=[r.id for r in regions],
     )
+    _staff_of_every_role(session, regions)
     technicians = [_technician(session, rng, i, regions[i % 2]) for i in range(10)]
     for code, name, cents in PARTS:
         parts.save_part(session, actor=SYSTEM, code=code, name=name, unit_price_cents=cents)
-    actor = Actor(kind="user", id=dispatcher.id, role="dispatcher")
+    actor = Actor(
+        kind="user",
+        id=dispatcher.id,
+        role="dispatcher",
+        region_ids=tuple(dispatcher.region_ids),
+    )
     requests = [_customer_with_request(session, rng, actor, config, i) for i in range(50)]
     booked = _book_some(session, rng, actor, config, requests, technicians)
     for_planner = _leave_to_planner(session, rng, actor, config, requests[20:35])

@@ -16,9 +16,14 @@ from dispatch.api.query import QueryGuard
 from dispatch.db import db
 from dispatch.devices.models import MOBILE, token_channel
 from dispatch.errors import PermissionDenied
+from dispatch.users import rules as roles
 
-STAFF_ROLES = ("dispatcher", "manager", "quality", "admin")
-WRITE_ROLES = ("dispatcher", "manager", "admin")
+# The role groups of dispatch.users.rules (ROL-3), under the names the views use.
+STAFF_ROLES = tuple(map(str, roles.BACK_OFFICE))
+WRITE_ROLES = tuple(map(str, roles.ASSIGNERS))
+INTAKE_ROLES = tuple(map(str, roles.INTAKE))
+FOLLOWUP_ROLES = tuple(map(str, roles.FOLLOWUP_CALLERS))
+MANAGER_ROLES = tuple(map(str, roles.COUNTERSIGNERS))
 
 
 class Api(flask_smorest.Api):

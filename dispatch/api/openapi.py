@@ -122,8 +122,9 @@ def statuses_of(view, method: str, path_ids: bool) -> frozenset[int]:
     if path_ids:
         statuses.add(404)
     if method in WRITE_METHODS:
-        # 413: a body above MAX_REQUEST_BYTES; 422 also a JSON body nested too deep
-        statuses |= {400, 409, 413, 422}
+        # 413: a body above MAX_REQUEST_BYTES; 422 also a JSON body nested too deep; 404 a
+        # record the body names that the actor may not see
+        statuses |= {400, 404, 409, 413, 422}
     return frozenset(statuses)
 
 

@@ -26,10 +26,10 @@ from dispatch.config import Config
 from dispatch.errors import (
     NotFound,
     PayloadTooLarge,
-    PermissionDenied,
     RuleViolation,
     UnsupportedMediaType,
 )
+from dispatch.intake.models import ServiceRequest
 from dispatch.intake.service import get_request
 from dispatch.visits.models import Visit
 from dispatch.visits.service import get_for_technician, get_visit
@@ -54,19 +54,15 @@ def load_owner(session: Session, actor: Actor, kind: str, owner_id: int) -> Owne
             visit = get_for_technician(session, actor, owner_id)
             return Owner(kind, visit.id, _region_of_request(visit.request))
         if kind is OwnerKind.REQUEST and _has_visit_on(session, actor, owner_id):
-            request = get_request(session, owner_id)
+            request = session.get(ServiceRequest, owner_id)  # theirs through their own visit
             return Owner(kind, request.id, _region_of_request(request))
-        raise PermissionDenied("Technicians see the attachments of their own visits only")
+        raise NotFound(f"{kind.value.capitalize()} {owner_id} not found")
     if kind is OwnerKind.REQUEST:
-        request = get_request(session, owner_id)
-        region = _region_of_request(request)
-        access.ensure_region(actor, region, what=f"Request {owner_id}")
-        return Owner(kind, request.id, region)
+        request = get_request(session, owner_id, actor=actor)
+        return Owner(kind, request.id, _region_of_request(request))
     if kind is OwnerKind.VISIT:
-        visit = get_visit(session, owner_id)
-        region = _region_of_request(visit.request)
-        access.ensure_region(actor, region, what=f"Visit {owner_id}")
-        return Owner(kind, visit.id, region)
+        visit = get_visit(session, owner_id, actor=actor)
+        return Owner(kind, visit.id, _region_of_request(visit.request))
     from dispatch.complaints.service import get_complaint_for  # complaints link evidence here
 
     complaint = get_complaint_for(session, actor, owner_id)

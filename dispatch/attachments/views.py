@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from dispatch.api.base import (
+    INTAKE_ROLES,
     STAFF_ROLES,
     WRITE_ROLES,
     app_config,
@@ -26,7 +27,9 @@ blp = Blueprint(
     description="Photos, videos and documents on requests, visits and complaints (INT-16)",
 )
 READ_ROLES = tuple(dict.fromkeys((*STAFF_ROLES, *GOVERNANCE_ROLES)))
-UPLOAD_ROLES = tuple(dict.fromkeys((*WRITE_ROLES, "quality", *GOVERNANCE_ROLES)))
+# Intake and dispatch attach to requests and jobs, complaint staff to their cases; the quality
+# monitor only reads (ROL-1).
+UPLOAD_ROLES = tuple(dict.fromkeys((*INTAKE_ROLES, *WRITE_ROLES, *GOVERNANCE_ROLES)))
 PATHS = {
     OwnerKind.REQUEST: "requests",
     OwnerKind.VISIT: "visits",

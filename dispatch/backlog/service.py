@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch import audit
+from dispatch import access, audit
 from dispatch.actors import SYSTEM, Actor
 from dispatch.backlog import rules
 from dispatch.config import Config
@@ -57,11 +57,9 @@ def carry_over(session: Session, *, config: Config, item_id: int, now: datetime)
 
 def queue(session: Session, *, actor: Actor) -> list[ServiceRequest]:
     """Return the requests waiting for dispatch in the acting user's regions, in order."""
-    waiting = [
-        r
-        for r in session.scalars(_waiting())
-        if not actor.region_ids or (r.site and r.site.region_id in actor.region_ids)
-    ]
+    waiting = list(
+        session.scalars(_waiting().where(access.site_clause(actor, ServiceRequest.site_id)))
+    )
     return sorted(
         waiting,
         key=lambda r: rules.queue_key(

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch import audit, numbering, outbox
+from dispatch import access, audit, numbering, outbox
 from dispatch.actors import Actor
 from dispatch.audit import audited
 from dispatch.booking.rules import CONTACT_DEADLINE
@@ -47,7 +47,7 @@ def book(
 
     With `auto_assign` off and no technician, the visit waits for the planner.
     """
-    request = intake.get_request(session, request_id)
+    request = intake.get_request(session, request_id, actor=actor)
     if not creates_job(request.request_type) or not request.awaits_booking:
         raise Conflict(
             f"Request {request.number} cannot be booked ({request.status})",
@@ -259,6 +259,7 @@ def _tell(session: Session, config: Config, visit: Visit, template: str) -> None
 def slots_for_request(
     *,
     session: Session,
+    actor: Actor,
     config: Config,
     request_id: int,
     days: int,
@@ -267,7 +268,7 @@ def slots_for_request(
     required_level: int = 1,
 ) -> list[Placement]:
     """Return the windows of the next days in which the request's visit can really be kept."""
-    request = intake.get_request(session, request_id)
+    request = intake.get_request(session, request_id, actor=actor)
     if request.site is None:
         raise RuleViolation("The request has no service address", error_code="site_required")
     need = Need(
@@ -282,7 +283,7 @@ def slots_for_visit(session: Session, config: Config, visit: Visit, days: int = 
     return schedule.free_windows(session, config=config, need=need, days=days)
 
 
-def contact_overdue(session: Session) -> list:
+def contact_overdue(session: Session, *, actor: Actor) -> list:
     """Return requests nobody agreed a date for within a day of registration (APT-1)."""
     deadline = utcnow() - CONTACT_DEADLINE
     return list(
@@ -292,6 +293,7 @@ def contact_overdue(session: Session) -> list:
                 ServiceRequest.status == JobStatus.REGISTERED,
                 ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
                 ServiceRequest.registered_at <= deadline,
+                access.site_clause(actor, ServiceRequest.site_id),
             )
             .order_by(ServiceRequest.registered_at)
         )

@@ -28,7 +28,11 @@ class Slots(MethodView):
     def get(self, query, request_id):
         """List arrival windows over the next days that a qualified technician can keep."""
         return service.slots_for_request(
-            session=db.session, config=app_config(), request_id=request_id, **query
+            session=db.session,
+            actor=current_actor(),
+            config=app_config(),
+            request_id=request_id,
+            **query,
         )
 
 
@@ -63,7 +67,7 @@ class Reschedule(MethodView):
             session=db.session,
             actor=current_actor(),
             config=app_config(),
-            visit=get_visit(db.session, visit_id),
+            visit=get_visit(db.session, visit_id, actor=current_actor()),
             **data,
         )
 
@@ -80,7 +84,7 @@ class Cancel(MethodView):
             session=db.session,
             actor=current_actor(),
             config=app_config(),
-            visit=get_visit(db.session, visit_id),
+            visit=get_visit(db.session, visit_id, actor=current_actor()),
             **data,
         )
 
@@ -97,7 +101,7 @@ class NoShow(MethodView):
             session=db.session,
             actor=current_actor(),
             config=app_config(),
-            visit=get_visit(db.session, visit_id),
+            visit=get_visit(db.session, visit_id, actor=current_actor()),
             **data,
         )
 
@@ -108,4 +112,4 @@ class ContactOverdue(MethodView):
     @blp.response(200, schemas.ContactDueOut(many=True))
     def get(self):
         """Requests with no agreed date a day after registration (APT-1), oldest first."""
-        return service.contact_overdue(db.session)
+        return service.contact_overdue(db.session, actor=current_actor())

@@ -24,7 +24,8 @@ from dispatch.complaints.rules import Role
 from dispatch.complaints.service import get_complaint_for, staff_user
 from dispatch.complaints.workflow import step
 from dispatch.config import Config
-from dispatch.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from dispatch.customers.service import get_customer
+from dispatch.errors import Conflict, NotFound, RuleViolation
 from dispatch.intake import service as intake
 from dispatch.visits.service import get_visit
 
@@ -102,7 +103,11 @@ def create_job(
     """Create an inspection or repair job linked to a hard complaint (CMP-15)."""
     complaint = get_complaint_for(session, actor, complaint_id, lock=True)
     _hard(complaint)
-    linked = intake.get_request(session, complaint.request_id) if complaint.request_id else None
+    linked = (
+        intake.get_request(session, complaint.request_id, actor=actor)
+        if complaint.request_id
+        else None
+    )
     category = linked.category if linked else "other"
     job = intake.register_request(
         session=session,
@@ -177,8 +182,13 @@ def add_note(
     return record
 
 
-def notes_of_customer(session: Session, customer_id: int) -> list[SpecialNote]:
+def notes_of_customer(session: Session, customer_id: int, *, actor: Actor) -> list[SpecialNote]:
     """Return a customer's special notes, newest first (staff only; never customer pages)."""
+    get_customer(session, customer_id, actor=actor)
+    return _notes(session, customer_id)
+
+
+def _notes(session: Session, customer_id: int) -> list[SpecialNote]:
     return list(
         session.scalars(
             select(SpecialNote)
@@ -190,23 +200,18 @@ def notes_of_customer(session: Session, customer_id: int) -> list[SpecialNote]:
 
 def own_visit(session: Session, actor: Actor, visit_id: int):
     """Load a visit; a technician only one of their own."""
-    visit = get_visit(session, visit_id)
-    if actor.is_technician and visit.technician_id != actor.technician_id:
-        raise PermissionDenied("This visit is not yours")
-    return visit
+    return get_visit(session, visit_id, actor=actor)
 
 
 def notes_for_request(session: Session, actor: Actor, request_id: int) -> list[SpecialNote]:
     """Return the special notes of a job's customer, for dispatchers of its region (CMP-20)."""
-    request = intake.get_request(session, request_id)
-    region = request.site.region_id if request.site else None
-    access.ensure_region(actor, region, what=f"Request {request_id}")
-    return notes_of_customer(session, request.customer_id)
+    request = intake.get_request(session, request_id, actor=actor)
+    return _notes(session, request.customer_id)
 
 
 def notes_for_visit(session: Session, actor: Actor, visit_id: int) -> list[SpecialNote]:
     """Return the special notes of a visit's customer, for its own technician (CMP-20)."""
-    return notes_of_customer(session, own_visit(session, actor, visit_id).request.customer_id)
+    return _notes(session, own_visit(session, actor, visit_id).request.customer_id)
 
 
 def compensate(
@@ -241,7 +246,7 @@ def compensate(
         reason=reason,
         approver_id=approver.id,
         recorded_by_id=actor.id,
-        request_id=intake.get_request(session, request_id).id if request_id else None,
+        request_id=intake.get_request(session, request_id, actor=actor).id if request_id else None,
     )
     if complaint_id is None:
         after = record.snapshot() | {"request_id": request_id}

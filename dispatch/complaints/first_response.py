@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from dispatch import access
 from dispatch.actors import SYSTEM, Actor
 from dispatch.alerts import service as alerts
 from dispatch.audit import audited
@@ -71,6 +72,7 @@ def respond(
     ).one_or_none()
     if clock is None:
         raise NotFound(f"Request {request_id} has no first-response clock")
+    access.ensure_request(actor, session.get(ServiceRequest, request_id))
     if clock.responded_at is not None:
         raise Conflict("The first response was already given", error_code="already_responded")
     with audited(session, actor, clock, "request.first_response"):

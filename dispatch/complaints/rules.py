@@ -90,10 +90,8 @@ CUSTOMER_STEPS = {
 
 
 class Role(StrEnum):
-    """Who does what in complaint governance; the values are `users.models.ROLES` names.
-
-    The one place to swap in the roles of "Who may see what" when it lands.
-    """
+    """Who does what in complaint governance; the values are role names of the catalogue,
+    `dispatch.users.rules.Role` (ROL-1)."""
 
     MANAGER = "manager"  # the back office's manager: hears of every new complaint
     HANDLER = "complaint_handler"

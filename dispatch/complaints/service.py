@@ -18,7 +18,7 @@ from dispatch.complaints.models import Complaint, ComplaintClock
 from dispatch.complaints.records import ComplaintEvidence, ComplaintJob, ComplaintRoute
 from dispatch.config import Config
 from dispatch.customers.service import get_customer
-from dispatch.errors import NotFound, PermissionDenied, RuleViolation
+from dispatch.errors import NotFound, RuleViolation
 from dispatch.intake.service import get_request
 from dispatch.users.models import User
 from dispatch.visits.models import Visit
@@ -46,9 +46,11 @@ def open_complaint(
             error_code="received_in_future",
             details={"received_at": ["after now"]},
         )
-    customer = get_customer(session, customer_id)
-    visit = _visit_of_customer(session, visit_id, customer.id)
-    request = visit.request if visit else _request_of_customer(session, request_id, customer.id)
+    customer = get_customer(session, customer_id, actor=actor)
+    visit = _visit_of_customer(session, actor, visit_id, customer.id)
+    request = (
+        visit.request if visit else _request_of_customer(session, actor, request_id, customer.id)
+    )
     tz = timezone_of(visit, config) if visit else config.default_timezone
     complaint = Complaint(
         number=numbering.next_number(session, "CP", now, tz),
@@ -118,10 +120,12 @@ def choose_handler(session: Session, complaint: Complaint, *, default: int) -> i
     return staff_user(session, chosen, "owner_id").id
 
 
-def _visit_of_customer(session: Session, visit_id: int | None, customer_id: int) -> Visit | None:
+def _visit_of_customer(
+    session: Session, actor: Actor, visit_id: int | None, customer_id: int
+) -> Visit | None:
     if visit_id is None:
         return None
-    visit = get_visit(session, visit_id)
+    visit = get_visit(session, visit_id, actor=actor)
     if visit.request.customer_id != customer_id:
         raise RuleViolation(
             "The visit belongs to another customer",
@@ -131,10 +135,10 @@ def _visit_of_customer(session: Session, visit_id: int | None, customer_id: int)
     return visit
 
 
-def _request_of_customer(session: Session, request_id: int | None, customer_id: int):
+def _request_of_customer(session: Session, actor: Actor, request_id: int | None, customer_id: int):
     if request_id is None:
         return None
-    request = get_request(session, request_id)
+    request = get_request(session, request_id, actor=actor)
     if request.customer_id != customer_id:
         raise RuleViolation(
             "The job belongs to another customer",
@@ -200,13 +204,13 @@ def get_complaint(session: Session, complaint_id: int, *, lock: bool = False) ->
 def get_complaint_for(
     session: Session, actor: Actor, complaint_id: int, *, lock: bool = False
 ) -> Complaint:
-    """Load a complaint the actor may see: staff of its region, or the technician who took it
-    (CMP-2). A complaint on no job has no region; every staff member may see it."""
+    """Load a complaint the actor may see: staff of its region (a complaint of no region yet
+    is everyone's to route), or the technician who took it (CMP-2); others get NotFound."""
     complaint = get_complaint(session, complaint_id, lock=lock)
     if actor.is_technician:
         if complaint.first_owner_id != actor.id:
-            raise PermissionDenied("Only the technician who took this complaint may see it")
-    elif actor.kind == "user" and complaint.region_id is not None:
+            raise NotFound(f"Complaint {complaint_id} not found")
+    elif complaint.region_id is not None:
         access.ensure_region(actor, complaint.region_id, what=f"Complaint {complaint_id}")
     return complaint
 

@@ -48,7 +48,7 @@ class Complaints(MethodView):
     def get(self, args):
         """List complaints of the regions I may see, newest first (keyset pages); filter by
         `overdue=true` (a breached clock), status, visit, customer or region."""
-        return service.list_complaints(db.session, current_actor(), **args)
+        return service.list_complaints(db.session, actor=current_actor(), **args)
 
 
 @blp.route("/<int:complaint_id>")
@@ -121,7 +121,7 @@ class CustomerNotes(MethodView):
     @blp.response(200, schemas.NoteOut(many=True))
     def get(self, customer_id):
         """A customer's special notes, for dispatchers (CMP-20; never on customer pages)."""
-        return casework.notes_of_customer(db.session, customer_id)
+        return casework.notes_of_customer(db.session, customer_id, actor=current_actor())
 
 
 @blp.route("/requests/<int:request_id>/special-notes")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch import audit
+from dispatch import access, audit
 from dispatch.actors import Actor
 from dispatch.clock import utcnow
 from dispatch.customers import rules
@@ -53,18 +53,27 @@ def create_customer(*, session: Session, actor: Actor, phone_region: str, **data
     return customer
 
 
-def get_customer(session: Session, customer_id: int) -> Customer:
-    """Load a customer or raise NotFound."""
+def get_customer(session: Session, customer_id: int, *, actor: Actor) -> Customer:
+    """Load a customer the actor may see (their regions) or raise NotFound."""
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound(f"Customer {customer_id} not found")
+    access.ensure_customer(actor, customer)
     return customer
 
 
-def find_by_phone(*, session: Session, phone: str, phone_region: str) -> list[Customer]:
-    """Return the customers registered under a phone number (INT-5)."""
+def find_by_phone(
+    *, session: Session, actor: Actor, phone: str, phone_region: str
+) -> list[Customer]:
+    """Return the customers of the actor's regions registered under a phone number (INT-5)."""
     e164 = phone_or_422(phone, phone_region)
-    return list(session.scalars(select(Customer).where(Customer.phone == e164)))
+    return list(
+        session.scalars(
+            select(Customer).where(
+                Customer.phone == e164, access.customer_clause(actor, Customer.id)
+            )
+        )
+    )
 
 
 def add_site(
@@ -79,7 +88,7 @@ def add_site(
     lon: float | None = None,
 ) -> Site:
     """Add a service address, geocoded unless coordinates are given, placed in its region."""
-    customer = get_customer(session, customer_id)
+    customer = get_customer(session, customer_id, actor=actor)
     source = "given"
     if lat is None or lon is None:
         found = geocoder.geocode(address)
@@ -126,7 +135,7 @@ def check_belongs(session: Session, model, row_id: int | None, customer_id: int,
 
 def add_asset(*, session: Session, actor: Actor, customer_id: int, **data) -> Asset:
     """Record a product unit the customer owns."""
-    customer = get_customer(session, customer_id)
+    customer = get_customer(session, customer_id, actor=actor)
     check_belongs(session, Site, data.get("site_id"), customer.id, "site_id")
     asset = Asset(customer=customer, **data)
     audit.add_created(

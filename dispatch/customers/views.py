@@ -4,8 +4,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from dispatch.api.base import (
+    INTAKE_ROLES,
     STAFF_ROLES,
-    WRITE_ROLES,
     app_config,
     current_actor,
     roles_required,
@@ -31,10 +31,13 @@ class Customers(MethodView):
     def get(self, query):
         """Find customers by phone number (any format; matched in E.164)."""
         return service.find_by_phone(
-            session=db.session, phone=query["phone"], phone_region=app_config().default_phone_region
+            session=db.session,
+            actor=current_actor(),
+            phone=query["phone"],
+            phone_region=app_config().default_phone_region,
         )
 
-    @roles_required(*WRITE_ROLES)
+    @roles_required(*INTAKE_ROLES)
     @blp.arguments(schemas.CustomerIn)
     @blp.response(201, schemas.CustomerOut)
     @transactional
@@ -54,12 +57,12 @@ class CustomerById(MethodView):
     @blp.response(200, schemas.CustomerOut)
     def get(self, customer_id):
         """Read one customer with sites and products."""
-        return service.get_customer(db.session, customer_id)
+        return service.get_customer(db.session, customer_id, actor=current_actor())
 
 
 @blp.route("/<int:customer_id>/sites")
 class Sites(MethodView):
-    @roles_required(*WRITE_ROLES)
+    @roles_required(*INTAKE_ROLES)
     @blp.arguments(schemas.SiteIn)
     @blp.response(201, schemas.SiteOut)
     @transactional
@@ -76,7 +79,7 @@ class Sites(MethodView):
 
 @blp.route("/<int:customer_id>/assets")
 class Assets(MethodView):
-    @roles_required(*WRITE_ROLES)
+    @roles_required(*INTAKE_ROLES)
     @blp.arguments(schemas.AssetIn)
     @blp.response(201, schemas.AssetOut)
     @transactional

@@ -94,6 +94,10 @@ class FollowUp(Base):
         self._move(F.PHONE_TASK)
         self.phone_task_owner_id, self.phone_task_at = owner_id, at
 
+    def hand_phone_task_to(self, user_id: int) -> None:
+        """Give the open phone task to another agent (ROL-6 hand-over)."""
+        self.phone_task_owner_id = user_id
+
     def repeats_link_answer(self, via: str) -> bool:
         """Whether this is the customer's link answer coming again (ignored, not an error)."""
         return via == "link" and self.status == F.ANSWERED

@@ -7,8 +7,7 @@ from datetime import timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from dispatch import audit, outbox
-from dispatch.access import ensure_region, region_clause
+from dispatch import access, audit, outbox
 from dispatch.actors import SYSTEM, Actor
 from dispatch.api.listing import Page, order, paginate
 from dispatch.audit import audited
@@ -140,6 +139,10 @@ def record_phone_outcome(
     followup = session.get(FollowUp, followup_id)
     if followup is None:
         raise NotFound(f"Follow-up {followup_id} not found")
+    try:
+        access.ensure_visit(actor, followup.visit)
+    except NotFound:
+        raise NotFound(f"Follow-up {followup_id} not found") from None
     if actor.role == "dispatcher" and followup.phone_task_owner_id not in (None, actor.id):
         raise PermissionDenied("This phone task belongs to another handler")
     answered = answer(
@@ -170,7 +173,7 @@ def _visible(actor: Actor):
         .join(Visit, Visit.id == FollowUp.visit_id)
         .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
         .outerjoin(Site, Site.id == ServiceRequest.site_id)
-        .where(region_clause(actor, Site.region_id))
+        .where(access.region_clause(actor, Site.region_id))
     )
 
 
@@ -211,5 +214,5 @@ def get_followup_for(session: Session, actor: Actor, followup_id: int) -> Follow
     if followup is None:
         raise NotFound(f"Follow-up {followup_id} not found")
     site = followup.visit.request.site
-    ensure_region(actor, site.region_id if site else None, what="Follow-up")
+    access.ensure_region(actor, site.region_id if site else None, what="Follow-up")
     return followup

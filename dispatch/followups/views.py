@@ -4,8 +4,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from dispatch.api.base import (
+    FOLLOWUP_ROLES,
     STAFF_ROLES,
-    WRITE_ROLES,
     app_config,
     current_actor,
     roles_required,
@@ -27,7 +27,7 @@ class FollowUps(MethodView):
     def get(self, args):
         """List follow-ups of the regions I may see, newest first (keyset pages); filter by
         status, `overdue=true` (not sent by the deadline, FUP-1), visit, customer or region."""
-        return service.list_followups(db.session, current_actor(), **args)
+        return service.list_followups(db.session, actor=current_actor(), **args)
 
 
 @blp.route("/<int:followup_id>")
@@ -41,7 +41,7 @@ class FollowUpById(MethodView):
 
 @blp.route("/<int:followup_id>/phone-outcome")
 class PhoneOutcome(MethodView):
-    @roles_required(*WRITE_ROLES)
+    @roles_required(*FOLLOWUP_ROLES)
     @blp.arguments(schemas.SurveyIn)
     @blp.response(200, schemas.FollowUpRecordOut)
     @transactional

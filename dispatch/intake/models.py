@@ -172,6 +172,12 @@ class ServiceRequest(Base):
     def cancel(self) -> None:
         self._move(JobStatus.CANCELLED)
 
+    def hand_to(self, user_id: int) -> None:
+        """Give the open job a new current owner (ROL-4: never nobody)."""
+        if user_id is None:
+            raise RuleViolation("A job always has an owner", error_code="owner_required")
+        self.owner_id = user_id
+
     def resolve_remotely(self) -> None:
         self._move(JobStatus.RESOLVED_REMOTELY)
 

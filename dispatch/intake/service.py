@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from dispatch import audit, numbering
-from dispatch.access import ensure_region, region_clause
+from dispatch import access, audit, numbering
 from dispatch.actors import Actor
 from dispatch.api.listing import Page, contains, order, paginate, starts_with
 from dispatch.clock import utcnow
@@ -28,7 +27,7 @@ def register_request(
 
     With the config, a request no other clock covers gets its 24-hour first response (CMP-7).
     """
-    customer = get_customer(session, data["customer_id"])
+    customer = get_customer(session, data["customer_id"], actor=actor)
     site_id, asset_id = data.get("site_id"), data.get("asset_id")
     if rules.creates_job(data["request_type"]) and site_id is None:
         raise RuleViolation(
@@ -38,6 +37,9 @@ def register_request(
         )
     check_belongs(session, Site, site_id, customer.id, "site_id")
     check_belongs(session, Asset, asset_id, customer.id, "asset_id")
+    if site_id is not None:
+        site = session.get(Site, site_id)
+        access.ensure_region(actor, site.region_id, what=f"Site {site_id}")
     now = utcnow()
     request = ServiceRequest(
         number=numbering.next_number(session, "SR", now, timezone),
@@ -62,11 +64,12 @@ def register_request(
     return request
 
 
-def get_request(session: Session, request_id: int) -> ServiceRequest:
-    """Load a request or raise NotFound."""
+def get_request(session: Session, request_id: int, *, actor: Actor) -> ServiceRequest:
+    """Load a request the actor may see (its site's region) or raise NotFound."""
     request = session.get(ServiceRequest, request_id)
     if request is None:
         raise NotFound(f"Request {request_id} not found")
+    access.ensure_request(actor, request)
     return request
 
 
@@ -80,6 +83,7 @@ def close_request(*, session: Session, actor: Actor, request_id: int) -> Service
     ).one_or_none()
     if request is None:
         raise NotFound(f"Request {request_id} not found")
+    access.ensure_request(actor, request)
     visit = _completed_visit(session, request)
     voucher = visit.voucher if visit else None
     followup = visit.followup if visit else None
@@ -131,7 +135,12 @@ def list_requests(
     query = (
         select(R)
         .outerjoin(Site, Site.id == R.site_id)
-        .where(region_clause(actor, Site.region_id))
+        .where(
+            or_(  # as ensure_request: by the site's region, a request with no site by its customer
+                and_(R.site_id.is_not(None), access.region_clause(actor, Site.region_id)),
+                and_(R.site_id.is_(None), access.customer_clause(actor, R.customer_id)),
+            )
+        )
         .options(selectinload(R.site))
     )
     if status:
@@ -153,10 +162,3 @@ def list_requests(
             )
         )
     return paginate(session, query, sorts=REQUEST_SORTS, sort=sort, limit=limit, after=after)
-
-
-def get_request_for(session: Session, actor: Actor, request_id: int) -> ServiceRequest:
-    """Load a request the actor may see (its site's region), or raise NotFound."""
-    request = get_request(session, request_id)
-    ensure_region(actor, request.site.region_id if request.site else None, what="Request")
-    return request

@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from dispatch.api.base import (
+    INTAKE_ROLES,
     STAFF_ROLES,
     WRITE_ROLES,
     app_config,
@@ -31,7 +32,7 @@ class Requests(MethodView):
         """List and search requests of the regions I may see, newest first (keyset pages)."""
         return service.list_requests(db.session, current_actor(), **args)
 
-    @roles_required(*WRITE_ROLES)
+    @roles_required(*INTAKE_ROLES)
     @blp.arguments(schemas.RequestIn)
     @blp.response(201, schemas.RequestOut)
     @transactional
@@ -52,7 +53,7 @@ class RequestById(MethodView):
     @blp.response(200, schemas.RequestOut)
     def get(self, request_id):
         """Read one request."""
-        return service.get_request(db.session, request_id)
+        return service.get_request(db.session, request_id, actor=current_actor())
 
 
 @blp.route("/<int:request_id>/close")

@@ -21,7 +21,7 @@ from dispatch.config import Config
 from dispatch.customers.models import Site
 from dispatch.errors import Conflict, NotFound
 from dispatch.intake.models import ServiceRequest
-from dispatch.intake.service import get_request_for
+from dispatch.intake.service import get_request
 from dispatch.links.models import CustomerLink
 from dispatch.links.service import page_url, token_of
 from dispatch.notifications.service import queue_sms
@@ -74,11 +74,10 @@ def links_of(
     """One page of the customer links of a request (all its visits) or of one visit."""
     query = _links(session, actor)
     if visit_id is not None:
-        visit = get_visit(session, visit_id)
-        ensure_region(actor, _region_of_visit(visit), what=f"Visit {visit_id}")
+        get_visit(session, visit_id, actor=actor)
         query = query.where(CustomerLink.visit_id == visit_id)
     else:
-        get_request_for(session, actor, request_id)
+        get_request(session, request_id, actor=actor)
         query = query.where(Visit.request_id == request_id)
     page = paginate(session, query, sorts=LINK_SORTS, sort=sort, limit=limit, after=after)
     now = utcnow()

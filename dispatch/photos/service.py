@@ -9,11 +9,11 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch import audit
+from dispatch import access, audit
 from dispatch.actors import Actor
 from dispatch.clock import utcnow
 from dispatch.config import Config
-from dispatch.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from dispatch.errors import Conflict, NotFound, RuleViolation
 from dispatch.photos import rules
 from dispatch.photos.models import Photo
 from dispatch.photos.storage import storage_for
@@ -60,20 +60,23 @@ def start_upload(
     )
 
 
-def get_photo(session: Session, photo_id: int, *, for_update: bool = False) -> Photo:
-    """Load a photo or raise NotFound."""
+def get_photo(session: Session, photo_id: int, *, actor: Actor, for_update: bool = False) -> Photo:
+    """Load a photo of a visit the actor may see, or raise NotFound."""
     photo = session.get(Photo, photo_id, with_for_update=for_update)
     if photo is None:
         raise NotFound(f"Photo {photo_id} not found")
+    try:
+        access.ensure_visit(actor, photo.visit)
+    except NotFound:
+        raise NotFound(f"Photo {photo_id} not found") from None
     return photo
 
 
 def get_for_uploader(session: Session, actor: Actor, photo_id: int, **kw) -> Photo:
-    """Load a photo of a visit assigned to the acting technician (403 otherwise)."""
-    photo = get_photo(session, photo_id, **kw)
-    if actor.technician_id is None or photo.visit.technician_id != actor.technician_id:
-        raise PermissionDenied("This photo belongs to another technician's visit")
-    return photo
+    """Load a photo of a visit assigned to the acting technician (404 otherwise)."""
+    if not actor.is_technician:
+        raise NotFound(f"Photo {photo_id} not found")
+    return get_photo(session, photo_id, actor=actor, **kw)
 
 
 def append_chunk(
@@ -165,21 +168,23 @@ def _finish(session, actor: Actor, photo: Photo, digest: str, storage) -> ChunkR
     return ChunkResult(photo, problem)
 
 
-def photos_of_visit(session: Session, visit_id: int) -> list[Photo]:
-    """List the photos of a visit, oldest first."""
-    get_visit(session, visit_id)
+def photos_of_visit(session: Session, visit_id: int, *, actor: Actor) -> list[Photo]:
+    """List the photos of a visit the actor may see, oldest first."""
+    get_visit(session, visit_id, actor=actor)
     return list(session.scalars(select(Photo).where(Photo.visit_id == visit_id).order_by(Photo.id)))
 
 
 def my_visit_photos(*, session: Session, actor: Actor, visit_id: int) -> list[Photo]:
     """List the photos of one of my visits."""
     get_for_technician(session, actor, visit_id)
-    return photos_of_visit(session, visit_id)
+    return photos_of_visit(session, visit_id, actor=actor)
 
 
-def open_content(*, session: Session, config: Config, photo_id: int) -> tuple[Photo, BinaryIO]:
-    """Open the bytes of a finished photo for download."""
-    photo = get_photo(session, photo_id)
+def open_content(
+    *, session: Session, actor: Actor, config: Config, photo_id: int
+) -> tuple[Photo, BinaryIO]:
+    """Open the bytes of a finished photo of a visit the actor may see, for download."""
+    photo = get_photo(session, photo_id, actor=actor)
     if not photo.is_complete:
         raise Conflict("The photo is still uploading", error_code="photo_incomplete")
     return photo, storage_for(config).open(photo.storage_key)

@@ -4,7 +4,7 @@ from flask import send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from dispatch.api.base import STAFF_ROLES, app_config, roles_required
+from dispatch.api.base import STAFF_ROLES, app_config, current_actor, roles_required
 from dispatch.api.openapi import responds
 from dispatch.db import db
 from dispatch.photos import service
@@ -19,7 +19,7 @@ class VisitPhotos(MethodView):
     @blp.response(200, PhotoOut(many=True))
     def get(self, visit_id):
         """List the photos of a visit with their upload status."""
-        return service.photos_of_visit(db.session, visit_id)
+        return service.photos_of_visit(db.session, visit_id, actor=current_actor())
 
 
 @blp.route("/photos/<int:photo_id>/content")
@@ -30,6 +30,6 @@ class PhotoContent(MethodView):
     def get(self, photo_id):
         """Download the bytes of a finished photo."""
         photo, content = service.open_content(
-            session=db.session, config=app_config(), photo_id=photo_id
+            session=db.session, actor=current_actor(), config=app_config(), photo_id=photo_id
         )
         return send_file(content, mimetype=photo.content_type, etag=photo.sha256)

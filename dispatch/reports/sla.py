@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dispatch import access
+from dispatch.actors import Actor
 from dispatch.clock import utcnow
-from dispatch.complaints.models import ComplaintClock
+from dispatch.complaints.models import Complaint, ComplaintClock
 from dispatch.followups.models import FollowUp
 from dispatch.intake.models import ServiceRequest
 from dispatch.intake.rules import JOB_REQUEST_TYPES
@@ -19,20 +21,25 @@ from dispatch.visits.rules import VisitStatus
 BOOKING_DEADLINE = timedelta(hours=24)  # H6 / APT-1
 
 
-def report(session: Session, *, start: datetime, end: datetime) -> list[SlaLine]:
-    """Return one line per promise whose due time falls in [start, end)."""
+def report(session: Session, *, actor: Actor, start: datetime, end: datetime) -> list[SlaLine]:
+    """Return one line per promise whose due time falls in [start, end), in the actor's
+    regions."""
     now = utcnow()
+    mine = access.site_clause(actor, ServiceRequest.site_id)
     return [
-        _followups(session, start, end, now),
-        _booking(session, start, end, now),
-        _arrival(session, start, end, now),
-        *_complaint_clocks(session, start, end, now),
+        _followups(session, start, end, now, mine),
+        _booking(session, start, end, now, mine),
+        _arrival(session, start, end, now, mine),
+        *_complaint_clocks(session, start, end, now, actor),
     ]
 
 
-def _followups(session, start, end, now) -> SlaLine:
+def _followups(session, start, end, now, mine) -> SlaLine:
     rows = session.scalars(
-        select(FollowUp).where(FollowUp.deadline_at >= start, FollowUp.deadline_at < end)
+        select(FollowUp)
+        .join(Visit, Visit.id == FollowUp.visit_id)
+        .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
+        .where(FollowUp.deadline_at >= start, FollowUp.deadline_at < end, mine)
     )
     return summarise(
         "followup_24h",
@@ -40,7 +47,7 @@ def _followups(session, start, end, now) -> SlaLine:
     )
 
 
-def _booking(session, start, end, now) -> SlaLine:
+def _booking(session, start, end, now, mine) -> SlaLine:
     # The first visit booked for the request (a row of its own, not the audit trail).
     booked_at = (
         select(Visit.request_id, func.min(Visit.created_at).label("at"))
@@ -54,6 +61,7 @@ def _booking(session, start, end, now) -> SlaLine:
             ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
             ServiceRequest.registered_at >= start - BOOKING_DEADLINE,
             ServiceRequest.registered_at < end - BOOKING_DEADLINE,
+            mine,
         )
     )
     return summarise(
@@ -62,18 +70,29 @@ def _booking(session, start, end, now) -> SlaLine:
     )
 
 
-def _arrival(session, start, end, now) -> SlaLine:
+def _arrival(session, start, end, now, mine) -> SlaLine:
     rows = session.scalars(
-        select(Visit).where(
-            Visit.window_end >= start, Visit.window_end < end, Visit.status != VisitStatus.CANCELLED
+        select(Visit)
+        .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
+        .where(
+            Visit.window_end >= start,
+            Visit.window_end < end,
+            Visit.status != VisitStatus.CANCELLED,
+            mine,
         )
     )
     return summarise("on_time_arrival", [breached(v.window_end, v.arrived_at, now) for v in rows])
 
 
-def _complaint_clocks(session, start, end, now) -> list[SlaLine]:
+def _complaint_clocks(session, start, end, now, actor) -> list[SlaLine]:
     rows = session.scalars(
-        select(ComplaintClock).where(ComplaintClock.due_at >= start, ComplaintClock.due_at < end)
+        select(ComplaintClock)
+        .join(Complaint, Complaint.id == ComplaintClock.complaint_id)
+        .where(
+            ComplaintClock.due_at >= start,
+            ComplaintClock.due_at < end,
+            access.region_clause(actor, Complaint.region_id),
+        )
     )
     by_name: dict[str, list] = {}
     for clock in rows:

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from dispatch.api.base import STAFF_ROLES, roles_required
+from dispatch.api.base import STAFF_ROLES, current_actor, roles_required
 from dispatch.api.fields import UTCDateTime
 from dispatch.clock import utcnow
 from dispatch.db import db
@@ -52,7 +52,12 @@ class SlaReport(MethodView):
     def get(self, query):
         """Breach counts and rates of every SLA promise due in the period (default: 30 days)."""
         end = query["end"] or utcnow()
-        lines = sla.report(db.session, start=query["start"] or end - timedelta(days=30), end=end)
+        lines = sla.report(
+            db.session,
+            actor=current_actor(),
+            start=query["start"] or end - timedelta(days=30),
+            end=end,
+        )
         if query["format"] == "csv":
             return _csv(lines)
         return lines

@@ -18,7 +18,7 @@ def propose(
     *, session: Session, actor: Actor, config: Config, visit_id: int, apply: bool = False
 ) -> dict:
     """Find the cheapest feasible place for a visit on its day; assign it when asked."""
-    visit = get_visit(session, visit_id)
+    visit = get_visit(session, visit_id, actor=actor)
     site = visit.request.site
     if not visit.waiting or site is None or site.region is None:
         raise RuleViolation(

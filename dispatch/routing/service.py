@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from dispatch import audit, outbox
-from dispatch.actors import Actor
+from dispatch import access, audit, outbox
+from dispatch.actors import SYSTEM, Actor
 from dispatch.audit import audited
 from dispatch.clock import utcnow
 from dispatch.config import Config
@@ -26,10 +26,10 @@ from dispatch.visits.service import bookable_technician, get_visit
 ROUNDS = (1, 3, 5)
 
 
-def get_plan(session: Session, plan_id: int) -> RoutePlan:
-    """Load a plan or raise NotFound."""
+def get_plan(session: Session, plan_id: int, *, actor: Actor) -> RoutePlan:
+    """Load a plan of the actor's regions or raise NotFound."""
     plan = session.get(RoutePlan, plan_id)
-    if plan is None:
+    if plan is None or not access.may_see_region(actor, plan.region_id):
         raise NotFound(f"Plan {plan_id} not found")
     return plan
 
@@ -45,7 +45,7 @@ def request_plan(
     from_time: datetime | None = None,
 ) -> RoutePlan:
     """Queue a planner run for a region and day; the worker fills in progress and result."""
-    if session.get(Region, region_id) is None:
+    if session.get(Region, region_id) is None or not access.may_see_region(actor, region_id):
         raise RuleViolation("Unknown region", details={"region_id": ["no such region"]})
     plan = RoutePlan(
         region_id=region_id,
@@ -75,7 +75,7 @@ def _save(plan_id: int, change) -> None:
 
 def run_plan(session: Session, *, config: Config, plan_id: int) -> str:
     """Solve a queued plan in rounds, reporting progress and the best cost after each."""
-    plan = get_plan(session, plan_id)
+    plan = get_plan(session, plan_id, actor=SYSTEM)
     if not plan.waiting_to_run:
         return f"skipped:{plan.status}"
     _save(plan_id, RoutePlan.start)
@@ -113,7 +113,7 @@ def _score(solution) -> tuple[int, int]:
 
 def accept_plan(*, session: Session, actor: Actor, plan_id: int) -> RoutePlan:
     """Write the plan's assignments and ordered stops with ETAs onto its visits."""
-    plan = get_plan(session, plan_id)
+    plan = get_plan(session, plan_id, actor=actor)
     with audited(session, actor, plan, "plan.accepted"):
         plan.accept(utcnow())
     moves = [
@@ -156,7 +156,7 @@ def accept_plan(*, session: Session, actor: Actor, plan_id: int) -> RoutePlan:
 
 def discard_plan(*, session: Session, actor: Actor, plan_id: int) -> RoutePlan:
     """Throw a finished plan away without touching any visit."""
-    plan = get_plan(session, plan_id)
+    plan = get_plan(session, plan_id, actor=actor)
     with audited(session, actor, plan, "plan.discarded"):
         plan.discard(utcnow())
     return plan
@@ -199,7 +199,7 @@ def pin(
     pinned_start: datetime | None = None,
 ) -> Visit:
     """Dispatcher override: set the technician and/or start time the planner must keep."""
-    visit = get_visit(session, visit_id)
+    visit = get_visit(session, visit_id, actor=actor)
     if not visit.waiting:
         raise InvalidTransition(f"Visit is {visit.status}; only a scheduled visit can be pinned")
     if pinned_start and not visit.window_start <= pinned_start <= visit.window_end:

@@ -43,7 +43,7 @@ class PlanById(MethodView):
     @blp.response(200, schemas.PlanOut)
     def get(self, plan_id):
         """Read a plan: status, progress %, best cost so far and, when ready, the routes."""
-        return service.get_plan(db.session, plan_id)
+        return service.get_plan(db.session, plan_id, actor=current_actor())
 
 
 @blp.route("/plans/<int:plan_id>/accept")

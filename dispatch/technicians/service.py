@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from dispatch import audit
-from dispatch.access import region_clause, visible_region_ids
+from dispatch import access, audit
 from dispatch.actors import Actor
 from dispatch.api.listing import Page, contains, json_list_contains, order, paginate, starts_with
 from dispatch.customers.service import phone_or_422
@@ -50,10 +49,11 @@ def create_technician(
     )
 
 
-def get_technician(session: Session, technician_id: int) -> Technician:
-    """Load a technician or raise NotFound."""
+def get_technician(session: Session, technician_id: int, *, actor: Actor) -> Technician:
+    """Load a technician serving one of the actor's regions or raise NotFound."""
     technician = session.get(Technician, technician_id)
-    if technician is None:
+    served = (technician.region_id, *(technician.extra_region_ids or [])) if technician else ()
+    if technician is None or not any(access.may_see_region(actor, r) for r in served):
         raise NotFound(f"Technician {technician_id} not found")
     return technician
 
@@ -82,12 +82,12 @@ def list_technicians(
     `region_id` gives those serving the region (home or extra), `q` a name or username."""
     helping = [  # technicians of other regions who may be sent to mine
         json_list_contains(session, Technician.extra_region_ids, rid)
-        for rid in visible_region_ids(actor) or ()
+        for rid in access.visible_region_ids(actor) or ()
     ]
     query = (
         select(Technician)
         .join(User, User.id == Technician.user_id)
-        .where(or_(region_clause(actor, Technician.region_id), *helping))
+        .where(or_(access.region_clause(actor, Technician.region_id), *helping))
         .options(selectinload(Technician.user))
     )
     if region_id is not None:
@@ -113,7 +113,7 @@ def _checked_period(starts_at: datetime, ends_at: datetime) -> None:
 
 def add_absence(*, session: Session, actor: Actor, technician_id: int, **data) -> Absence:
     """Record time a technician cannot work; re-plan to move their visits."""
-    technician = get_technician(session, technician_id)
+    technician = get_technician(session, technician_id, actor=actor)
     _checked_period(data["starts_at"], data["ends_at"])
     return audit.add_created(
         session,
@@ -127,7 +127,7 @@ def add_absence(*, session: Session, actor: Actor, technician_id: int, **data) -
 
 def add_shift(*, session: Session, actor: Actor, technician_id: int, **data) -> Shift:
     """Set a technician's working period for one day (replaces the weekly hours)."""
-    technician = get_technician(session, technician_id)
+    technician = get_technician(session, technician_id, actor=actor)
     _checked_period(data["starts_at"], data["ends_at"])
     day = data["starts_at"].astimezone(ZoneInfo(technician.region.timezone)).date()
     shift = Shift(technician_id=technician.id, day=day, **data)

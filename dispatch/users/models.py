@@ -10,23 +10,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from dispatch.clock import utcnow
 from dispatch.db import Base
+from dispatch.users.rules import Role
 
-ROLES = (
-    "dispatcher",
-    "manager",
-    "technician",
-    "quality",
-    "admin",
-    "kb_author",  # knowledge base (ROL-1, KB-6)
-    "kb_reviewer",
-    "kb_admin",
-    # Complaint governance (issue 18), see dispatch.complaints.rules.Role
-    "complaint_handler",
-    "department_head",
-    "cs_manager",
-    "vp_in_charge",
-    "general_manager",
-)
+# Every role lives in dispatch.users.rules.Role (ROL-1); this is its list of names.
+ROLES = tuple(str(role) for role in Role)
 
 
 class User(Base):
@@ -42,6 +29,10 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None]
+
+    def deactivate(self) -> None:
+        """Stop the account; the row stays so history keeps naming who did what (ROL-6)."""
+        self.active = False
 
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now

@@ -48,6 +48,41 @@ def create_user(
     return user
 
 
+def update_user(
+    *,
+    session: Session,
+    actor: Actor,
+    user: User,
+    role: str | None = None,
+    region_ids: list[int] | None = None,
+    full_name: str | None = None,
+) -> User:
+    """Change a user's role, the regions they serve or their name (ROL-1); new tokens carry it.
+
+    A technician's profile stays with the login: a technician promoted to manager is still the
+    one who did their past visits (ROL-5 refuses them countersigning those).
+    """
+    before = {"role": user.role, "region_ids": list(user.region_ids), "full_name": user.full_name}
+    if role is not None:
+        user.role = role
+    if region_ids is not None:
+        user.region_ids = sorted(set(region_ids))
+    if full_name is not None:
+        user.full_name = full_name
+    after = {"role": user.role, "region_ids": list(user.region_ids), "full_name": user.full_name}
+    if after != before:
+        audit.record(
+            session,
+            actor=actor,
+            action="user.updated",
+            entity="user",
+            entity_id=user.id,
+            before=before,
+            after=after,
+        )
+    return user
+
+
 WRONG_CREDENTIALS = "Wrong username or password"
 
 

@@ -19,7 +19,7 @@ from dispatch.api.openapi import responds
 from dispatch.db import db
 from dispatch.devices import service as devices
 from dispatch.devices.models import STAFF
-from dispatch.users import service
+from dispatch.users import handover, service
 from dispatch.users.models import ROLES
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Staff login and users")
@@ -42,6 +42,24 @@ class UserIn(Schema):
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     region_ids = fields.List(fields.Integer(), load_default=list)
+
+
+class UserChangeIn(Schema):
+    role = fields.String(validate=validate.OneOf(ROLES))
+    region_ids = fields.List(fields.Integer())
+    full_name = fields.String(validate=validate.Length(min=1, max=120))
+
+
+class UserHandOverIn(Schema):
+    to_user_id = fields.Integer(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
+class OpenItemsOut(Schema):
+    requests = fields.List(fields.Integer())
+    complaints = fields.List(fields.Integer())
+    phone_tasks = fields.List(fields.Integer())
+    visits = fields.List(fields.Integer())
 
 
 class UserOut(Schema):
@@ -152,3 +170,48 @@ class Users(MethodView):
     def get(self, args):
         """List users who work in the regions I may see (administrators and managers)."""
         return service.list_users(db.session, current_actor(), **args)
+
+
+@blp.route("/users/<int:user_id>")
+class UserById(MethodView):
+    @roles_required("admin")
+    @blp.arguments(UserChangeIn)
+    @blp.response(200, UserOut)
+    @transactional
+    def patch(self, data, user_id):
+        """Change a user's role, regions served or name (administrators only)."""
+        actor = current_actor()
+        user = handover.get_user(db.session, user_id, actor=actor)
+        return service.update_user(session=db.session, actor=actor, user=user, **data)
+
+
+@blp.route("/users/<int:user_id>/open-items")
+class UserOpenItems(MethodView):
+    @roles_required("admin", "manager")
+    @blp.response(200, OpenItemsOut)
+    def get(self, user_id):
+        """The open work the user owns (ROL-4/6): it must move before they can leave."""
+        user = handover.get_user(db.session, user_id, actor=current_actor())
+        return handover.open_items(db.session, user)
+
+
+@blp.route("/users/<int:user_id>/hand-over")
+class HandOver(MethodView):
+    @roles_required("admin", "manager")
+    @blp.arguments(UserHandOverIn)
+    @blp.response(200, OpenItemsOut)
+    @transactional
+    def post(self, data, user_id):
+        """Give the user's open requests, complaints and phone tasks to another staff member;
+        answers what is left (a technician's visits are rebooked by dispatch)."""
+        return handover.hand_over(db.session, actor=current_actor(), user_id=user_id, **data)
+
+
+@blp.route("/users/<int:user_id>/deactivate")
+class Deactivate(MethodView):
+    @roles_required("admin")
+    @blp.response(200, UserOut)
+    @transactional
+    def post(self, user_id):
+        """Deactivate a user who owns no open work (409 open_items otherwise, ROL-6)."""
+        return handover.deactivate(db.session, actor=current_actor(), user_id=user_id)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from dispatch.access import region_clause
+from dispatch import access
 from dispatch.actors import Actor
 from dispatch.api.listing import Page, order, paginate
 from dispatch.audit import audited
@@ -70,20 +70,20 @@ def bookable_technician(
     return technician
 
 
-def get_visit(session: Session, visit_id: int) -> Visit:
-    """Load a visit or raise NotFound."""
+def get_visit(session: Session, visit_id: int, *, actor: Actor) -> Visit:
+    """Load a visit the actor may see (their region; a technician's own) or raise NotFound."""
     visit = session.get(Visit, visit_id)
     if visit is None:
         raise NotFound(f"Visit {visit_id} not found")
+    access.ensure_visit(actor, visit)
     return visit
 
 
 def get_for_technician(session: Session, actor: Actor, visit_id: int) -> Visit:
-    """Load a visit the acting technician is assigned to (404 unknown, 403 someone else's)."""
-    visit = get_visit(session, visit_id)
-    if actor.technician_id is None or visit.technician_id != actor.technician_id:
-        raise PermissionDenied("This visit is assigned to another technician")
-    return visit
+    """Load a visit the acting technician is assigned to; anyone else's is 404 (not 403)."""
+    if not actor.is_technician:
+        raise NotFound(f"Visit {visit_id} not found")
+    return access.show_to(actor, get_visit(session, visit_id, actor=actor))
 
 
 def day_span(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -102,8 +102,9 @@ def todays_visits(
         raise PermissionDenied("No technician profile for this login")
     tz = ZoneInfo(technician.region.timezone or config.default_timezone)
     day_start, day_end = day_span(day or utcnow().astimezone(tz).date(), tz)
-    return list(
-        session.scalars(
+    return [
+        access.show_to(actor, visit)
+        for visit in session.scalars(
             select(Visit)
             .join(RouteStop, RouteStop.visit_id == Visit.id)
             .where(
@@ -121,7 +122,7 @@ def todays_visits(
                 Visit.id,
             )
         )
-    )
+    ]
 
 
 VISIT_SORTS = {
@@ -153,7 +154,7 @@ def list_visits(
         select(Visit)
         .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
         .outerjoin(Site, Site.id == ServiceRequest.site_id)
-        .where(region_clause(actor, Site.region_id))
+        .where(access.region_clause(actor, Site.region_id))
         .options(
             selectinload(Visit.request).selectinload(ServiceRequest.site),
             selectinload(Visit.technician),
@@ -178,7 +179,7 @@ def list_visits(
 
 def _on_local_day(session: Session, actor: Actor, config: Config, day: date, region_id):
     """'The visit's window starts on `day` in its region's zone', over the visible regions."""
-    regions = select(Region.id, Region.timezone).where(region_clause(actor, Region.id))
+    regions = select(Region.id, Region.timezone).where(access.region_clause(actor, Region.id))
     if region_id is not None:
         regions = regions.where(Region.id == region_id)
     by_zone: dict[str, list[int]] = defaultdict(list)
@@ -203,7 +204,7 @@ def release(*, session: Session, actor: Actor, visit_id: int, reason: str) -> Vi
 
     A follow-on visit of a job on hold takes the job off hold with it (APT-11).
     """
-    visit = get_visit(session, visit_id)
+    visit = get_visit(session, visit_id, actor=actor)
     with audited(session, actor, visit, "visit.released", extra={"reason": reason}):
         visit.release(by_user_id=actor.id, reason=reason, at=utcnow())
     if visit.request.on_hold:

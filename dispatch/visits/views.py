@@ -34,7 +34,7 @@ class VisitById(MethodView):
     @blp.response(200, schemas.VisitDetailOut)
     def get(self, visit_id):
         """Read a visit with its voucher and follow-up."""
-        return service.get_visit(db.session, visit_id)
+        return service.get_visit(db.session, visit_id, actor=current_actor())
 
 
 @blp.route("/visits/<int:visit_id>/release")

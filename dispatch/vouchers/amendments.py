@@ -16,7 +16,7 @@ def amend(
     session: Session, *, actor: Actor, voucher_id: int, field: str, new_value: str, reason: str
 ) -> VoucherAmendment:
     """Add a correction to an archived voucher (VCH-10); before archiving, edit it instead."""
-    voucher = lock_voucher(session, voucher_id)
+    voucher = lock_voucher(session, voucher_id, actor=actor)
     if not voucher.is_archived:
         raise Conflict(
             "Only archived vouchers take amendments; correct this one directly",

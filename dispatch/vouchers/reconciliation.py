@@ -8,25 +8,38 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dispatch import access
+from dispatch.actors import Actor
 from dispatch.config import Config
 from dispatch.intake.models import ServiceRequest
 from dispatch.visits.models import Visit
 from dispatch.vouchers import rules
 from dispatch.vouchers.models import ServiceVoucher
 
+VOUCHER_VISIT = (Visit, Visit.id == ServiceVoucher.visit_id)
 
-def for_day(session: Session, *, config: Config, day: date) -> dict:
-    """Count the day's requests, completed jobs and vouchers, and list every mismatch."""
+
+def for_day(session: Session, *, actor: Actor, config: Config, day: date) -> dict:
+    """Count the day's requests, completed jobs and vouchers of the actor's regions, and list
+    every mismatch."""
     zone = ZoneInfo(config.default_timezone)
     start = datetime.combine(day, datetime.min.time(), zone)
     end = start + timedelta(days=1)
 
-    def count(column, *where):
-        return session.scalar(select(func.count()).where(column >= start, column < end, *where))
+    mine = access.site_clause(actor, ServiceRequest.site_id)
+
+    def count(column, *joins):
+        query = select(func.count()).select_from(column.class_)
+        for target, on in joins:
+            query = query.join(target, on)
+        if column.class_ is not ServiceRequest:
+            query = query.join(ServiceRequest, ServiceRequest.id == Visit.request_id)
+        return session.scalar(query.where(column >= start, column < end, mine))
 
     completed = session.scalars(
         select(Visit)
-        .where(Visit.completed_at >= start, Visit.completed_at < end)
+        .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
+        .where(Visit.completed_at >= start, Visit.completed_at < end, mine)
         .order_by(Visit.number)
     )
     mismatches = []
@@ -51,7 +64,7 @@ def for_day(session: Session, *, config: Config, day: date) -> dict:
         "day": day,
         "requests_registered": count(ServiceRequest.registered_at),
         "visits_completed": count(Visit.completed_at),
-        "vouchers_issued": count(ServiceVoucher.issued_at),
-        "vouchers_archived": count(ServiceVoucher.archived_at),
+        "vouchers_issued": count(ServiceVoucher.issued_at, VOUCHER_VISIT),
+        "vouchers_archived": count(ServiceVoucher.archived_at, VOUCHER_VISIT),
         "mismatches": mismatches,
     }

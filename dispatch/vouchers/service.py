@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch import audit, numbering, outbox
+from dispatch import access, audit, numbering, outbox
 from dispatch.actors import Actor
 from dispatch.alerts.service import alert_role
 from dispatch.clock import utcnow
@@ -23,15 +23,23 @@ from dispatch.vouchers import rules
 from dispatch.vouchers.models import EDITABLE, ServiceVoucher, VoucherSignature
 
 
-def get_voucher(session: Session, voucher_id: int) -> ServiceVoucher:
-    """Load a voucher or raise NotFound."""
+def get_voucher(session: Session, voucher_id: int, *, actor: Actor) -> ServiceVoucher:
+    """Load a voucher the actor may see (the visit's region or technician) or raise NotFound."""
     voucher = session.get(ServiceVoucher, voucher_id)
     if voucher is None:
         raise NotFound(f"Voucher {voucher_id} not found")
+    _ensure_visible(actor, voucher)
     return voucher
 
 
-def lock_voucher(session: Session, voucher_id: int) -> ServiceVoucher:
+def _ensure_visible(actor: Actor, voucher: ServiceVoucher) -> None:
+    try:
+        access.ensure_visit(actor, voucher.visit)
+    except NotFound:
+        raise NotFound(f"Voucher {voucher.id} not found") from None
+
+
+def lock_voucher(session: Session, voucher_id: int, *, actor: Actor) -> ServiceVoucher:
     """Load a voucher under a row lock, fresh from the database, or raise NotFound.
 
     Every change of a voucher goes through here, so two signatures given at the same instant
@@ -45,6 +53,7 @@ def lock_voucher(session: Session, voucher_id: int) -> ServiceVoucher:
     ).one_or_none()
     if voucher is None:
         raise NotFound(f"Voucher {voucher_id} not found")
+    _ensure_visible(actor, voucher)
     session.expire(voucher, ["signatures", "amendments"])  # reloaded after the lock is held
     return voucher
 
@@ -78,7 +87,7 @@ def sign(
         raise RuleViolation(
             problem, error_code="bad_signature", details={"signature.image": [problem]}
         )
-    voucher = lock_voucher(session, voucher.id)
+    voucher = lock_voucher(session, voucher.id, actor=actor)
     before = voucher.snapshot()
     if voucher.has_valid_signature(role):
         raise Conflict(f"The voucher already has a valid {role} signature", error_code="signed")
@@ -143,7 +152,7 @@ def countersign(
     session: Session, *, actor: Actor, voucher_id: int, signature: dict
 ) -> ServiceVoucher:
     """Countersign (核签) as a manager, before or after the customer (C5, VCH-9, ROL-5)."""
-    voucher = get_voucher(session, voucher_id)
+    voucher = get_voucher(session, voucher_id, actor=actor)
     technician = voucher.visit.technician
     if technician is not None and technician.user_id == actor.id:
         raise PermissionDenied("Nobody countersigns their own voucher", error_code="own_work")
@@ -153,7 +162,7 @@ def countersign(
 
 def edit(session: Session, *, actor: Actor, voucher_id: int, changes: dict) -> ServiceVoucher:
     """Correct a voucher before it is archived; signatures given earlier become void (VCH-7)."""
-    voucher = lock_voucher(session, voucher_id)
+    voucher = lock_voucher(session, voucher_id, actor=actor)
     voucher.target_of(rules.VoucherEvent.REVISE)  # archived: 409 before the parts are priced
     if "parts" in changes:
         changes = changes | {"parts": parts_catalogue.priced_lines(session, changes["parts"])}
@@ -171,7 +180,7 @@ def void_for_visit(session: Session, *, actor: Actor, visit_id: int) -> ServiceV
     voucher_id = session.scalar(query)
     if voucher_id is None:
         return None
-    voucher = lock_voucher(session, voucher_id)
+    voucher = lock_voucher(session, voucher_id, actor=actor)
     if not voucher.can(rules.VoucherEvent.VOID):
         return voucher
     before = voucher.snapshot()

@@ -4,7 +4,14 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from dispatch.api.base import STAFF_ROLES, app_config, current_actor, roles_required, transactional
+from dispatch.api.base import (
+    MANAGER_ROLES,
+    STAFF_ROLES,
+    app_config,
+    current_actor,
+    roles_required,
+    transactional,
+)
 from dispatch.db import db
 from dispatch.visits.service import timezone_of
 from dispatch.vouchers import amendments, pdf, reconciliation, schemas, service
@@ -12,7 +19,7 @@ from dispatch.vouchers import amendments, pdf, reconciliation, schemas, service
 blp = Blueprint(
     "vouchers", __name__, url_prefix="/api/v1", description="Service vouchers (服务凭证)"
 )
-MANAGERS = ("manager", "admin")
+MANAGERS = MANAGER_ROLES  # ROL-3: only managers countersign and correct vouchers
 
 
 @blp.route("/vouchers/<int:voucher_id>")
@@ -21,7 +28,7 @@ class VoucherById(MethodView):
     @blp.response(200, schemas.VoucherDetailOut)
     def get(self, voucher_id):
         """Read a voucher with its signatures and amendments."""
-        return service.get_voucher(db.session, voucher_id)
+        return service.get_voucher(db.session, voucher_id, actor=current_actor())
 
     @roles_required(*MANAGERS)
     @blp.arguments(schemas.VoucherEditIn)
@@ -62,7 +69,7 @@ class VoucherPdf(MethodView):
     @blp.response(200, content_type="application/pdf")
     def get(self, voucher_id):
         """Download the voucher as a PDF with signatures and a verification QR code."""
-        voucher = service.get_voucher(db.session, voucher_id)
+        voucher = service.get_voucher(db.session, voucher_id, actor=current_actor())
         return pdf_response(voucher)
 
 
@@ -73,7 +80,9 @@ class Reconciliation(MethodView):
     @blp.response(200, schemas.ReconciliationOut)
     def get(self, query):
         """Compare the day's registered requests with the vouchers issued (VCH-19)."""
-        return reconciliation.for_day(db.session, config=app_config(), day=query["day"])
+        return reconciliation.for_day(
+            db.session, actor=current_actor(), config=app_config(), day=query["day"]
+        )
 
 
 def pdf_response(voucher) -> Response:

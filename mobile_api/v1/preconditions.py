@@ -13,9 +13,10 @@ from flask import request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import PreconditionFailed, PreconditionRequired
 
+from dispatch.api.base import current_actor
 from dispatch.api.openapi import responds
 from dispatch.db import db
-from dispatch.visits.service import get_visit
+from dispatch.visits.service import get_for_technician
 
 
 def etag_of(visit_id: int, version: int) -> str:
@@ -45,7 +46,8 @@ def if_match(required: bool):
         @functools.wraps(view)
         def wrapper(*args, visit_id, **kwargs):
             if request.if_match:
-                visit = get_visit(db.session, visit_id)
+                # Someone else's visit is 404 here too: a 412 would say it exists.
+                visit = get_for_technician(db.session, current_actor(), visit_id)
                 if not request.if_match.contains(etag_of(visit.id, visit.version)):
                     raise PreconditionFailed("The visit changed meanwhile; reload it")
             elif required:

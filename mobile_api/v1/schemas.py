@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from dispatch import access
 from dispatch.api.fields import UTCDateTime
 from dispatch.knowledge.schemas import EntryBriefOut
 from dispatch.payments.rules import COLLECTION_METHODS
@@ -104,6 +105,17 @@ class CompleteIn(DeviceTimeIn):
             )
 
 
+class ForViewer(fields.String):
+    """A string the permission layer shapes for the visit's viewer (documented as a string)."""
+
+    def __init__(self, pick, **kwargs):
+        super().__init__(**kwargs)
+        self.pick = pick
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return self.pick(obj)
+
+
 class TechnicianVisitOut(Schema):
     id = fields.Integer()
     number = fields.String()
@@ -112,8 +124,9 @@ class TechnicianVisitOut(Schema):
     status = fields.String()
     appointment_status = fields.String(attribute="appointment.status")
     customer_name = fields.String(attribute="request.customer.name")
-    customer_phone = fields.String(attribute="request.customer.phone")
-    address = fields.String(attribute="request.site.address")
+    # PRV-4: full only from acceptance until the period after closure; masked otherwise.
+    customer_phone = ForViewer(access.phone_for_viewer)
+    address = ForViewer(access.address_for_viewer)
     lat = fields.Float(attribute="request.site.lat", allow_none=True)
     lon = fields.Float(attribute="request.site.lon", allow_none=True)
     product_model = fields.String(attribute="request.product_model", allow_none=True)

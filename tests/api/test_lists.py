@@ -400,7 +400,7 @@ def test_cmp_complaints_filter_by_visit_and_customer_in_pages_issue_12(client, w
     assert about_visit.status_code == 201, about_visit.get_json()
     general = client.post(
         "/api/v1/complaints",
-        headers=world.auth("dispatcher"),
+        headers=north.auth("dispatcher"),
         json={
             "customer_id": north.customer_id,
             "channel": "phone",

@@ -193,7 +193,7 @@ def test_int_16_technician_attaches_to_own_visit_once_per_idempotency_key(client
         client.get(f"/mobile/v1/attachments/{first['id']}/content", headers=other),
         client.get(f"/mobile/v1/attachments/{manual}/content", headers=other),
     ]
-    assert [r.status_code for r in refused] == [403] * 4
+    assert [r.status_code for r in refused] == [404] * 4  # never revealing it exists
     with session_scope() as session:
         assert len(session.scalars(select(Attachment)).all()) == 2
 

@@ -169,7 +169,12 @@ def _apply(session, config, world, clock, event) -> None:
     if kind == "book":
         request = _request(session, world, world["sites"][pick % len(world["sites"])])
         offered = booking.slots_for_request(
-            session=session, config=config, request_id=request.id, days=3, duration_minutes=minutes
+            session=session,
+            actor=SYSTEM,
+            config=config,
+            request_id=request.id,
+            days=3,
+            duration_minutes=minutes,
         )
         if offered:
             slot = offered[pick % len(offered)]

@@ -52,7 +52,12 @@ def finish_on_phone(client, world, session, visit_id: int) -> None:
 def assert_every_listed_window_books(session, config, request_id: int, days: int) -> list:
     """Book each listed window (with its technician, then without) and undo it; return them."""
     listed = booking.slots_for_request(
-        session=session, config=config, request_id=request_id, days=days, duration_minutes=60
+        session=session,
+        actor=SYSTEM,
+        config=config,
+        request_id=request_id,
+        days=days,
+        duration_minutes=60,
     )
     for slot in listed:
         for technician_id in (slot.technician_id, None):

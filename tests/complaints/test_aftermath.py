@@ -163,7 +163,7 @@ def test_cmp_20_prv_12_special_note_reaches_dispatchers_and_technician_never_cus
     )
     assert [n["note"] for n in staff.get_json()] == [note["note"]]
     assert [n["note"] for n in on_job.get_json()] == [note["note"]]  # on the later job
-    assert [n["note"] for n in own.get_json()] == [note["note"]] and other.status_code == 403
+    assert [n["note"] for n in own.get_json()] == [note["note"]] and other.status_code == 404
     appointment = next(b for b in bodies(session) if "/l/" in b)
     customer_pages = [
         client.get(f"/l/{sms_link_token(appointment)}"),

@@ -100,7 +100,7 @@ def test_cmp_2_first_owner_keeps_read_access_and_hears_of_progress_until_closure
     other = client.get(f"/mobile/v1/complaints/{taken['id']}", headers=gworld.auth("tech_b"))
     assert own.status_code == 200 and own.get_json()["status"] == "assigned"
     assert own.get_json()["first_owner_id"] == user_id(session, "tech_a")
-    assert other.status_code == 403
+    assert other.status_code == 404
     assert alert_kinds(session, "tech_a") == ["complaint.progress", "complaint.progress"]
 
 

@@ -136,26 +136,27 @@ def test_work_record_needs_if_match_and_a_current_one_succeeds(client, world, se
 
 
 def test_technician_cannot_see_or_change_another_technicians_visit(client, world, session):
+    """Another technician's visit is 404, as if it did not exist (issue 11 probe)."""
     visit = book_visit(client, world, tech="tech_a")["id"]
     other = world.auth("tech_b")
-    assert client.get(f"/mobile/v1/visits/{visit}", headers=other).status_code == 403
+    assert client.get(f"/mobile/v1/visits/{visit}", headers=other).status_code == 404
     assert client.get("/mobile/v1/visits/today", headers=other).get_json() == []
     for action, body in (
         ("start", {}),
         ("pause", {"reason": "break"}),
         ("unable", {"reason": "unsafe"}),
     ):
-        assert act(client, other, visit, action, **body).status_code == 403
+        assert act(client, other, visit, action, **body).status_code == 404
     assert (
         client.post(
             f"/mobile/v1/visits/{visit}/complete", headers=other, json=completion()
         ).status_code
-        == 403
+        == 404
     )
     patch = client.patch(
         f"/mobile/v1/visits/{visit}/record",
         headers=other | {"If-Match": "*"},
         json={"diagnosis": "x"},
     )
-    assert patch.status_code == 403
+    assert patch.status_code == 404
     assert session.get(Visit, visit).status == "scheduled"

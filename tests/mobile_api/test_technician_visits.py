@@ -22,8 +22,8 @@ def test_technician_cannot_touch_another_technicians_visit(client, world, sessio
             headers=world.auth("tech_b"),
             json={"device_time": now_iso()},
         )
-        assert response.status_code == 403
-        assert response.get_json()["error_code"] == "permission_denied"
+        assert response.status_code == 404  # not 403: existence is not revealed (issue 11)
+        assert response.get_json()["error_code"] == "not_found"
     assert session.get(Visit, visit["id"]).status == "scheduled"
 
 

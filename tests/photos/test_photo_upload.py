@@ -165,11 +165,11 @@ def test_int_16_technician_b_cannot_touch_the_photos_of_a(client, world, photo_c
     photo_config()
     visit = book_visit(client, world)["id"]
     tech_a, tech_b, data = world.auth("tech_a"), world.auth("tech_b"), jpeg(2000)
-    assert start(client, tech_b, visit, data).status_code == 403
+    assert start(client, tech_b, visit, data).status_code == 404
     photo = start(client, tech_a, visit, data).get_json()["id"]
-    assert put_chunk(client, tech_b, photo, data, 0, 2000).status_code == 403
-    assert client.get(f"/mobile/v1/photos/{photo}", headers=tech_b).status_code == 403
-    assert client.get(f"/mobile/v1/visits/{visit}/photos", headers=tech_b).status_code == 403
+    assert put_chunk(client, tech_b, photo, data, 0, 2000).status_code == 404
+    assert client.get(f"/mobile/v1/photos/{photo}", headers=tech_b).status_code == 404
+    assert client.get(f"/mobile/v1/visits/{visit}/photos", headers=tech_b).status_code == 404
     assert client.get(f"/mobile/v1/photos/{photo}", headers=tech_a).status_code == 200
 
 

@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from dispatch.audit import AuditEntry
 from dispatch.regions.models import Region
+from dispatch.users.models import User
 from dispatch.visits.models import Visit
+from tests.builders import login
 from tests.routing.day import KUNSHAN, local, plan, visit_at
 
 
@@ -90,7 +92,12 @@ def test_region_first_unless_neighbours_are_allowed(client, day, session, run_wo
         neighbour_ids=[day.region_id],
     )
     session.add(kunshan)
+    session.flush()
+    # The dispatcher serves both regions (region scoping, issue 11); tokens carry the regions.
+    dispatcher = session.scalars(select(User).where(User.username == "dispatcher")).one()
+    dispatcher.region_ids = [day.region_id, kunshan.id]
     session.commit()
+    day.tokens["dispatcher"] = login(client, "dispatcher")
     visit = visit_at(client, day, 31.25, 121.25, 10, 16)
     assert visit["id"]
     response = client.post(

@@ -1,0 +1,101 @@
+"""Issue 11's region probes, as tests: a dispatcher whose token carries region_ids=[1] reads and
+changes nothing of region 2 (ROL-2, PRV-4 "dispatchers see only customers of their own
+regions"); every service loader and list asks dispatch.access, so the answer is 404."""
+
+from __future__ import annotations
+
+from flask_jwt_extended import decode_token
+from sqlalchemy import func, select
+
+from dispatch.customers.models import Asset
+from dispatch.visits.models import Visit
+from tests.access.world import build
+from tests.builders import next_workday_at
+
+ROLES = ("dispatcher", "manager", "quality", "general_manager", "cs_agent")
+
+
+def test_token_carries_role_and_regions_ROL_2(app, client):
+    """ROL-2: the access token names the role and the regions the user serves."""
+    world = build(client, roles=ROLES)
+    with app.app_context():
+        claims = decode_token(world.tokens["dispatcher"])
+    assert claims["role"] == "dispatcher"
+    assert claims["region_ids"] == [world.region_ids[1]]
+
+
+def test_dispatcher_of_region_1_neither_reads_nor_changes_region_2_ROL_2_PRV_4(client, session):
+    """Issue 11 probe "Regions": GET /customers/<id>, GET /customers?phone=…, GET /requests/<id>,
+    POST /customers/<id>/assets and POST /visits/<id>/cancel of region 2 all answer 404 and
+    change nothing; the same calls on region 1 work."""
+    world = build(client, roles=ROLES)
+    me, own, other = world.auth("dispatcher"), world.records[1], world.records[2]
+
+    def get(path):
+        return client.get(path, headers=me)
+
+    assert get(f"/api/v1/customers/{other.customer_id}").status_code == 404
+    assert get(f"/api/v1/customers/{own.customer_id}").status_code == 200
+    assert get(f"/api/v1/customers?phone={other.phone}").get_json() == []
+    assert [c["id"] for c in get(f"/api/v1/customers?phone={own.phone}").get_json()] == [
+        own.customer_id
+    ]
+    assert get(f"/api/v1/requests/{other.request_id}").status_code == 404
+    assert get(f"/api/v1/requests/{own.request_id}").status_code == 200
+
+    asset = {"model": "KX-2200", "serial": "SN-PROBE"}
+    refused = client.post(f"/api/v1/customers/{other.customer_id}/assets", headers=me, json=asset)
+    assert refused.status_code == 404
+    assert session.scalar(select(func.count(Asset.id)).where(Asset.serial == "SN-PROBE")) == 0
+    added = client.post(f"/api/v1/customers/{own.customer_id}/assets", headers=me, json=asset)
+    assert added.status_code == 201
+
+    cancel = {"reason": "Customer called to cancel"}
+    refused = client.post(f"/api/v1/visits/{other.visit_id}/cancel", headers=me, json=cancel)
+    assert refused.status_code == 404
+    assert session.get(Visit, other.visit_id).status == "scheduled"
+    done = client.post(f"/api/v1/visits/{own.visit_id}/cancel", headers=me, json=cancel)
+    assert done.status_code == 200, done.get_json()
+
+
+def test_every_record_kind_of_another_region_is_404_PRV_4(client):
+    """Visits, vouchers (and their PDF), photos, complaints, plans and follow-ups of region 2
+    are hidden from region 1's dispatcher; lists and reports leave them out."""
+    world = build(client, roles=ROLES)
+    me, own, other = world.auth("dispatcher"), world.records[1], world.records[2]
+    for records, expected in ((other, 404), (own, 200)):
+        for path in (
+            f"/api/v1/visits/{records.done_visit_id}",
+            f"/api/v1/vouchers/{records.voucher_id}",
+            f"/api/v1/vouchers/{records.voucher_id}/pdf",
+            f"/api/v1/visits/{records.done_visit_id}/photos",
+            f"/api/v1/complaints/{records.complaint_id}",
+            f"/api/v1/plans/{records.plan_id}",
+            f"/api/v1/requests/{records.request_id}/slots?days=1&duration_minutes=60",
+            f"/api/v1/complaints/customers/{records.customer_id}/special-notes",
+        ):
+            assert client.get(path, headers=me).status_code == expected, path
+    complaints = client.get("/api/v1/complaints", headers=me).get_json()["items"]
+    assert {c["id"] for c in complaints} == {own.complaint_id, own.tech_complaint_id}
+    followups = client.get("/api/v1/followups", headers=me).get_json()["items"]
+    assert [f["id"] for f in followups] == [own.followup_id]
+    outcome = client.post(
+        f"/api/v1/followups/{other.followup_id}/phone-outcome",
+        headers=me,
+        json={"rating": 5, "problem_solved": True},
+    )
+    assert outcome.status_code == 404
+    plan = {"region_id": world.region_ids[2], "day": next_workday_at(9, 4).date().isoformat()}
+    assert client.post("/api/v1/plans", headers=me, json=plan).status_code == 422
+
+
+def test_head_office_roles_see_every_region_but_region_roles_do_not_ROL_1(client):
+    """Quality monitors and the general manager work across regions; a CS agent and a
+    manager serve their own."""
+    world = build(client, roles=ROLES)
+    other = world.records[2]
+    path = f"/api/v1/customers/{other.customer_id}"
+    assert client.get(path, headers=world.auth("quality")).status_code == 200
+    assert client.get(path, headers=world.auth("general_manager")).status_code == 200
+    assert client.get(path, headers=world.auth("cs_agent")).status_code == 404
+    assert client.get(path, headers=world.auth("manager")).status_code == 404
