@@ -5,6 +5,7 @@ Text from the data is escaped; the SVG carries no script, so the console shows i
 
 from __future__ import annotations
 
+import math
 from xml.sax.saxutils import escape, quoteattr
 
 WIDTH, HEIGHT, BASE = 800, 360, 300
@@ -36,12 +37,14 @@ def demand_map(cells: list[dict], areas: list[list[list[float]]]) -> str:
         return _svg([_text(WIDTH / 2, HEIGHT / 2, "No requests with a located site", size=14)])
     west, east = min(p[0] for p in points), max(p[0] for p in points)
     south, north = min(p[1] for p in points), max(p[1] for p in points)
-    span = max(east - west, north - south, 0.01)
+    # Equirectangular: a degree of longitude is cos(latitude) of a degree of latitude.
+    squeeze = math.cos(math.radians((south + north) / 2))
+    scale = min(
+        (WIDTH - 40) / max((east - west) * squeeze, 0.01), (HEIGHT - 40) / max(north - south, 0.01)
+    )
 
     def place(lon: float, lat: float) -> tuple[float, float]:
-        return 20 + (lon - west) / span * (HEIGHT - 40) * 2, HEIGHT - 20 - (lat - south) / span * (
-            HEIGHT - 40
-        )
+        return 20 + (lon - west) * squeeze * scale, HEIGHT - 20 - (lat - south) * scale
 
     parts = []
     for area in areas:
