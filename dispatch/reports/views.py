@@ -10,6 +10,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from dispatch.api import openapi
 from dispatch.api.base import app_config, current_actor, roles_required
 from dispatch.clock import utcnow
 from dispatch.db import db
@@ -71,7 +72,8 @@ def _report(path, columns, title):
         view = blp.alt_response(200, schema=SVG, content_type="image/svg+xml", success=True)(view)
         view = blp.alt_response(200, schema=CSV, content_type="text/csv", success=True)(view)
         view = blp.response(200, rows_schema(f"{name.title()}Row", columns))(view)
-        return roles_required(*REPORT_ROLES)(view)
+        # 404: a region_id outside the caller's regions (never revealing whether it exists)
+        return openapi.responds(404)(roles_required(*REPORT_ROLES)(view))
 
     return decorate
 
