@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+import dispatch.models  # noqa: F401 - every mapper configured (the reports join many)
 from dispatch import schema
 from dispatch.actors import Actor
 from dispatch.customers.models import Site

@@ -14,6 +14,7 @@ from dispatch.visits.rules import VisitStatus
 from dispatch.vouchers.models import ServiceVoucher
 
 JOB_COLUMNS = (
+    "visit_id",
     "request",
     "visit",
     "model",
@@ -53,11 +54,13 @@ def _visits(scope: Scope):
     )
 
 
-def jobs(session: Session, scope: Scope) -> list[dict]:
-    """Return one line per job (completed visit) of the period."""
+def jobs(session: Session, scope: Scope, *, after: int = 0, limit: int = 5000) -> list[dict]:
+    """Return one line per job (completed visit) of the period, keyset-paged by visit id."""
     statement = (
         _visits(scope)
+        .where(Visit.id > after)
         .add_columns(
+            Visit.id,
             ServiceRequest.number,
             Visit.number,
             _model(),
@@ -69,14 +72,15 @@ def jobs(session: Session, scope: Scope) -> list[dict]:
             ServiceRequest.status,
             Visit.completed_at,
         )
-        .order_by(Visit.completed_at, Visit.id)
+        .order_by(Visit.id)
+        .limit(limit)
     )
     return [
-        dict(zip(JOB_COLUMNS[:7], row[:7], strict=True))
+        dict(zip(JOB_COLUMNS[:8], row[:8], strict=True))
         | {
-            "parts": _parts(row[7]),
-            "status": row[8],
-            "completed_at": row[9].isoformat() if hasattr(row[9], "isoformat") else row[9],
+            "parts": _parts(row[8]),
+            "status": row[9],
+            "completed_at": row[10].isoformat() if hasattr(row[10], "isoformat") else row[10],
         }
         for row in session.execute(statement)
     ]

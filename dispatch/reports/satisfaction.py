@@ -90,20 +90,25 @@ def _weekly_line(region, due, answered, rating, satisfied, rated, *rest) -> dict
 
 def monthly(session: Session, scope: Scope) -> list[dict]:
     """Return the rating distribution, unresolved and reopened jobs, top categories (RPT-4)."""
-    answered = _followups_in(scope, FollowUp.answered_at)
-    distribution = (
-        answered.add_columns(
-            literal("rating").label("section"),
-            cast(FollowUp.rating, String).label("key"),
-            func.count(FollowUp.id).label("value"),
-        )
-        .where(FollowUp.rating.is_not(None))
-        .group_by(FollowUp.rating)
+    # The answers of the period are read once (a CTE used by three parts).
+    answers = (
+        _followups_in(scope, FollowUp.answered_at)
+        .add_columns(FollowUp.rating, FollowUp.problem_solved, ServiceRequest.category)
+        .cte("answers")
     )
-    unresolved = answered.add_columns(
+    distribution = (
+        select(
+            literal("rating").label("section"),
+            cast(answers.c.rating, String).label("key"),
+            func.count().label("value"),
+        )
+        .where(answers.c.rating.is_not(None))
+        .group_by(answers.c.rating)
+    )
+    unresolved = select(
         literal("jobs").label("section"),
         literal("unresolved").label("key"),
-        count_if(FollowUp.problem_solved.is_(False)).label("value"),
+        count_if(answers.c.problem_solved.is_(False)).label("value"),
     )
     earlier = aliased(Visit)
     returned = (
@@ -126,15 +131,15 @@ def monthly(session: Session, scope: Scope) -> list[dict]:
         )
     )
     ranked = (
-        answered.add_columns(
-            ServiceRequest.category.label("key"),
-            func.count(FollowUp.id).label("value"),
+        select(
+            answers.c.category.label("key"),
+            func.count().label("value"),
             func.row_number()
-            .over(order_by=(func.count(FollowUp.id).desc(), ServiceRequest.category))
+            .over(order_by=(func.count().desc(), answers.c.category))
             .label("rank"),
         )
-        .where(FollowUp.rating < SATISFIED_RATING_MIN)
-        .group_by(ServiceRequest.category)
+        .where(answers.c.rating < SATISFIED_RATING_MIN)
+        .group_by(answers.c.category)
         .subquery()
     )
     top = select(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from dispatch.api.fields import UTCDateTime
-from dispatch.reports import complaints, requests
+from dispatch.reports import complaints, requests, sla
 
 TEXT_COLUMNS = frozenset(
     [
@@ -54,6 +54,10 @@ class ComplaintQuery(ReportQuery):
     by = fields.String(load_default="total", validate=validate.OneOf(complaints.BREAKDOWNS))
 
 
+class SlaQuery(ReportQuery):
+    by = fields.String(load_default="total", validate=validate.OneOf(sla.BREAKDOWNS))
+
+
 class RequestQuery(ReportQuery):
     by = fields.String(load_default="total", validate=validate.OneOf(requests.BREAKDOWNS))
 
@@ -61,6 +65,11 @@ class RequestQuery(ReportQuery):
 class ChurnQuery(ReportQuery):
     lookback_days = fields.Integer(load_default=None, validate=validate.Range(min=1, max=3650))
     grace_days = fields.Integer(load_default=None, validate=validate.Range(min=0, max=365))
+
+
+class PageQuery(ReportQuery):
+    after = fields.Integer(load_default=0, metadata={"description": "keyset: visit ids above"})
+    limit = fields.Integer(load_default=5000, validate=validate.Range(min=1, max=20000))
 
 
 class RunListQuery(Schema):

@@ -19,6 +19,7 @@ from dispatch.customers.models import Site
 from dispatch.followups.models import FollowUp
 from dispatch.intake.models import ServiceRequest
 from dispatch.intake.rules import JOB_REQUEST_TYPES
+from dispatch.regions.models import Region
 from dispatch.reports.query import Scope, count_if, seconds_between
 from dispatch.reports.rules import SlaLine
 from dispatch.visits.models import Visit
@@ -26,8 +27,9 @@ from dispatch.visits.rules import VisitStatus
 
 BOOKING_DEADLINE = timedelta(hours=24)  # H6 / APT-1
 ANSWER_DEADLINE = timedelta(hours=72)  # H8 / APT-12
-COLUMNS = ("metric", "total", "breached", "open", "rate")
-CSV_HEADER = ("metric", "total", "breached", "open", "breach_rate_percent")
+BREAKDOWNS = ("total", "region")
+COLUMNS = ("metric", "total", "breached", "open", "rate", "key")
+CSV_HEADER = ("metric", "total", "breached", "open", "breach_rate_percent", "key")
 
 
 def _fixed(metric, due, done, now, *, broken=None):
@@ -50,15 +52,22 @@ def _after(metric, since, limit: timedelta, done, now):
     return literal(metric).label("metric"), func.count(), count_if(late), count_if(waiting)
 
 
-def _job_region(statement, scope: Scope):
-    return statement.outerjoin(Site, Site.id == ServiceRequest.site_id).where(
-        scope.regions(Site.region_id)
-    )
+def _by_region(statement, region_id, by: str):
+    """Add the line's key: the region's code (by=region) or "all"."""
+    if by != "region":
+        return statement.add_columns(literal("all").label("key"))
+    key = func.coalesce(Region.code, "none").label("key")
+    return statement.outerjoin(Region, Region.id == region_id).add_columns(key).group_by(key)
 
 
-def report(session: Session, scope: Scope) -> list[dict]:
-    """Return one line per promise whose due time falls in [start, end)."""
+def report(session: Session, scope: Scope, *, by: str = "total") -> list[dict]:
+    """Return one line per promise (and region, by=region) whose due time is in [start, end)."""
     now = utcnow()
+
+    def _job_region(statement, scope: Scope):
+        statement = statement.outerjoin(Site, Site.id == ServiceRequest.site_id)
+        return _by_region(statement.where(scope.regions(Site.region_id)), Site.region_id, by)
+
     overdue = FollowUp.overdue_at.is_not(None)
     followups = _job_region(
         select(*_fixed("followup_24h", FollowUp.deadline_at, FollowUp.sent_at, now, broken=overdue))
@@ -68,32 +77,12 @@ def report(session: Session, scope: Scope) -> list[dict]:
         .where(scope.during(FollowUp.deadline_at)),
         scope,
     )
-    first_visit = (
-        select(func.min(Visit.created_at)).where(Visit.request_id == ServiceRequest.id)
-    ).scalar_subquery()
-    jobs_due = and_(
-        ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
-        ServiceRequest.registered_at >= scope.start - BOOKING_DEADLINE,
-        ServiceRequest.registered_at < scope.end - BOOKING_DEADLINE,
+    jobs = _job_answers(scope)
+    booking = _registered_within(
+        "booking_1_day", BOOKING_DEADLINE, jobs.c.booked, jobs, scope, now, by
     )
-    booking = _job_region(
-        select(
-            *_after(
-                "booking_1_day", ServiceRequest.registered_at, BOOKING_DEADLINE, first_visit, now
-            )
-        ).where(jobs_due),
-        scope,
-    )
-    answered = _answer_time()
-    answer = _job_region(
-        select(
-            *_after("answer_72h", ServiceRequest.registered_at, ANSWER_DEADLINE, answered, now)
-        ).where(
-            ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
-            ServiceRequest.registered_at >= scope.start - ANSWER_DEADLINE,
-            ServiceRequest.registered_at < scope.end - ANSWER_DEADLINE,
-        ),
-        scope,
+    answer = _registered_within(
+        "answer_72h", ANSWER_DEADLINE, jobs.c.answered, jobs, scope, now, by
     )
     arrival = _job_region(
         select(*_fixed("on_time_arrival", Visit.window_end, Visit.arrived_at, now))
@@ -117,14 +106,16 @@ def report(session: Session, scope: Scope) -> list[dict]:
     )
     clock_metric = ("complaint_" + ComplaintClock.name).label("metric")
     breached = ComplaintClock.breached_at.is_not(None)
-    clocks = (
+    clocks = _by_region(
         select(
             clock_metric,
             *_fixed("", ComplaintClock.due_at, ComplaintClock.met_at, now, broken=breached)[1:],
         )
         .join(Complaint, Complaint.id == ComplaintClock.complaint_id)
         .where(scope.during(ComplaintClock.due_at), scope.regions(Complaint.region_id))
-        .group_by(ComplaintClock.name)
+        .group_by(ComplaintClock.name),
+        Complaint.region_id,
+        by,
     )
     fixed = (
         "followup_24h",
@@ -136,20 +127,44 @@ def report(session: Session, scope: Scope) -> list[dict]:
     rows = session.execute(
         union_all(followups, booking, answer, arrival, first_response, clocks)
     ).all()
-    rows.sort(key=lambda r: (fixed.index(r[0]) if r[0] in fixed else len(fixed), r[0]))
+    rows.sort(key=lambda r: (r[4], fixed.index(r[0]) if r[0] in fixed else len(fixed), r[0]))
     return [_line(*row) for row in rows]
 
 
-def _answer_time():
-    """When the customer first had a specific answer: the first date they confirmed (APT-12)."""
+def _job_answers(scope: Scope):
+    """Job requests registered in time to fall due in the period, each with its first visit and
+    first confirmed date: one grouped join, read by both promises (a CTE)."""
     return (
-        select(func.min(Appointment.confirmed_at))
-        .join(Visit, Visit.id == Appointment.visit_id)
-        .where(Visit.request_id == ServiceRequest.id)
-        .scalar_subquery()
+        select(
+            ServiceRequest.registered_at.label("since"),
+            Site.region_id.label("region_id"),
+            func.min(Visit.created_at).label("booked"),
+            func.min(Appointment.confirmed_at).label("answered"),
+        )
+        .outerjoin(Site, Site.id == ServiceRequest.site_id)
+        .outerjoin(Visit, Visit.request_id == ServiceRequest.id)
+        .outerjoin(Appointment, Appointment.visit_id == Visit.id)
+        .where(
+            ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
+            ServiceRequest.registered_at >= scope.start - ANSWER_DEADLINE,
+            ServiceRequest.registered_at < scope.end - BOOKING_DEADLINE,
+            scope.regions(Site.region_id),
+        )
+        .group_by(ServiceRequest.id, Site.region_id)
+        .cte("job_answers")
     )
 
 
-def _line(metric, total, breached, waiting) -> dict:
+def _registered_within(metric, limit: timedelta, done, jobs, scope: Scope, now, by: str):
+    """Aggregate the job requests due `limit` after registration within the period."""
+    statement = (
+        select(*_after(metric, jobs.c.since, limit, done, now))
+        .select_from(jobs)
+        .where(jobs.c.since >= scope.start - limit, jobs.c.since < scope.end - limit)
+    )
+    return _by_region(statement, jobs.c.region_id, by)
+
+
+def _line(metric, total, breached, waiting, key) -> dict:
     line = SlaLine(metric, int(total), int(breached), int(waiting))
-    return {**line.__dict__, "rate": line.rate}
+    return {**line.__dict__, "rate": line.rate, "key": key}

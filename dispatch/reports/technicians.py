@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from dispatch.complaints.models import Complaint
+from dispatch.customers.models import Site
 from dispatch.followups.models import FollowUp
 from dispatch.intake.models import ServiceRequest
 from dispatch.reports.query import Scope, count_if, seconds_between
@@ -26,47 +29,58 @@ COLUMNS = (
 )
 
 
-def _repeat_repair():
-    """Another completed visit to the same unit within FIRST_TIME_FIX_DAYS after this one."""
-    later, request = aliased(Visit), aliased(ServiceRequest)
-    return (
-        select(later.id)
-        .join(request, request.id == later.request_id)
-        .where(
-            request.asset_id == ServiceRequest.asset_id,
-            later.id != Visit.id,
-            later.status == VisitStatus.COMPLETED,
-            later.completed_at > Visit.completed_at,
-            seconds_between(later.completed_at, Visit.completed_at) <= FIRST_TIME_FIX_DAYS * 86400,
-        )
-        .exists()
-    )
-
-
 def report(session: Session, scope: Scope) -> list[dict]:
-    """Return one line per technician of the scope's regions with work in the period."""
-    done = and_(Visit.status == VisitStatus.COMPLETED, scope.during(Visit.completed_at))
-    with_unit = ServiceRequest.asset_id.is_not(None)
-    work = (
+    """Return one line per technician with work (at sites of the scope's regions) or complaints."""
+    window = timedelta(days=FIRST_TIME_FIX_DAYS)
+    # Each completion and the next completion of the same unit: one sorted pass (window
+    # function) over the period and the 30 days after it, instead of a lookup per visit.
+    visits = (
         select(
-            Visit.technician_id.label("technician_id"),
-            func.count(Visit.id).label("jobs"),
-            count_if(Visit.arrived_at <= Visit.window_end).label("on_time"),
-            count_if(Visit.arrived_at.is_not(None)).label("arrived"),
-            func.avg(seconds_between(Visit.completed_at, Visit.arrived_at)).label("on_site"),
-            count_if(with_unit).label("with_unit"),
-            count_if(and_(with_unit, ~_repeat_repair())).label("fixed_first_time"),
-            func.avg(FollowUp.rating).label("rating"),
+            Visit.id,
+            Visit.technician_id,
+            Visit.window_end,
+            Visit.arrived_at,
+            Visit.completed_at,
+            ServiceRequest.asset_id,
+            func.lead(Visit.completed_at)
+            .over(partition_by=ServiceRequest.asset_id, order_by=(Visit.completed_at, Visit.id))
+            .label("next_fix"),
         )
         .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
-        .outerjoin(FollowUp, FollowUp.visit_id == Visit.id)
-        .where(done, Visit.technician_id.is_not(None))
-        .group_by(Visit.technician_id)
+        .outerjoin(Site, Site.id == ServiceRequest.site_id)
+        .where(
+            Visit.status == VisitStatus.COMPLETED,
+            Visit.completed_at >= scope.start,
+            Visit.completed_at < scope.end + window,
+            scope.regions(Site.region_id),
+        )
+        .subquery()
+    )
+    with_unit = visits.c.asset_id.is_not(None)
+    repeated = and_(
+        visits.c.next_fix.is_not(None),
+        seconds_between(visits.c.next_fix, visits.c.completed_at) <= window.total_seconds(),
+    )
+    work = (
+        select(
+            visits.c.technician_id.label("technician_id"),
+            func.count(visits.c.id).label("jobs"),
+            count_if(visits.c.arrived_at <= visits.c.window_end).label("on_time"),
+            count_if(visits.c.arrived_at.is_not(None)).label("arrived"),
+            func.avg(seconds_between(visits.c.completed_at, visits.c.arrived_at)).label("on_site"),
+            count_if(with_unit).label("with_unit"),
+            count_if(and_(with_unit, ~repeated)).label("fixed_first_time"),
+            func.avg(FollowUp.rating).label("rating"),
+        )
+        .outerjoin(FollowUp, FollowUp.visit_id == visits.c.id)
+        .where(visits.c.completed_at < scope.end, visits.c.technician_id.is_not(None))
+        .group_by(visits.c.technician_id)
         .subquery()
     )
     complained = (
         select(Complaint.technician_id, func.count(Complaint.id).label("n"))
-        .where(scope.during(Complaint.received_at), Complaint.technician_id.is_not(None))
+        .where(scope.during(Complaint.received_at), scope.regions(Complaint.region_id))
+        .where(Complaint.technician_id.is_not(None))
         .group_by(Complaint.technician_id)
         .subquery()
     )
@@ -74,7 +88,6 @@ def report(session: Session, scope: Scope) -> list[dict]:
         select(Technician.id, Technician.name, work, complained.c.n)
         .outerjoin(work, work.c.technician_id == Technician.id)
         .outerjoin(complained, complained.c.technician_id == Technician.id)
-        .where(scope.regions(Technician.region_id))
         .where((work.c.jobs.is_not(None)) | (complained.c.n.is_not(None)))
         .order_by(Technician.name, Technician.id)
     )

@@ -33,8 +33,10 @@ from dispatch.reports.schemas import (
     SVG,
     ChurnQuery,
     ComplaintQuery,
+    PageQuery,
     ReportQuery,
     RequestQuery,
+    SlaQuery,
     rows_schema,
 )
 
@@ -81,12 +83,16 @@ def _report(path, columns, title):
 @blp.route("/sla")
 class SlaReport(MethodView):
     @_report("sla", sla.COLUMNS, "SLA")
-    @blp.arguments(ReportQuery, location="query")
+    @blp.arguments(SlaQuery, location="query")
     def get(self, query):
         """Breach counts and rates of every SLA promise due in the period (RPT-1)."""
-        rows = sla.report(db.session, _scope(query))
+        rows = sla.report(db.session, _scope(query), by=query["by"])
         if query["format"] == "csv":
-            return csv_response("sla", sla.COLUMNS, rows, sla.CSV_HEADER)
+            keyed = query["by"] != "total"  # the one-key CSV keeps its historical columns
+            columns, header = (
+                (sla.COLUMNS, sla.CSV_HEADER) if keyed else (sla.COLUMNS[:-1], sla.CSV_HEADER[:-1])
+            )
+            return csv_response("sla", columns, rows, header)
         return _answer(query, "sla", sla.COLUMNS, rows, _bars("Breach rate %", "metric", "rate"))
 
 
@@ -186,10 +192,14 @@ class CustomerReport(MethodView):
 @blp.route("/quality/jobs")
 class QualityJobs(MethodView):
     @_report("quality/jobs", quality.JOB_COLUMNS, "Quality jobs")
-    @blp.arguments(ReportQuery, location="query")
+    @blp.arguments(PageQuery, location="query")
     def get(self, query):
-        """Per completed job: need, problem, cause, solution, parts, status (RPT-8)."""
-        rows = quality.jobs(db.session, _scope(query))
+        """Per completed job: need, problem, cause, solution, parts, status (RPT-8).
+
+        Paged by visit id: the next page starts `after` the last line's `visit_id`.
+        """
+        page = {"after": query["after"], "limit": query["limit"]}
+        rows = quality.jobs(db.session, _scope(query), **page)
         chart = lambda rows: charts.bars("Jobs", ["jobs"], [len(rows)])  # noqa: E731
         return _answer(query, "quality_jobs", quality.JOB_COLUMNS, rows, chart)
 

@@ -51,8 +51,13 @@ def test_rpt_8_lists_each_job_and_ranks_fault_types_per_model(client):
     }
     csv = get(client, facts, "/api/v1/reports/quality/jobs", format="csv").get_data(as_text=True)
     assert csv.splitlines()[0] == (
-        "request,visit,model,need,problem,cause,solution,parts,status,completed_at"
+        "visit_id,request,visit,model,need,problem,cause,solution,parts,status,completed_at"
     )
+    first = get(client, facts, "/api/v1/reports/quality/jobs", limit=3).get_json()
+    rest = get(
+        client, facts, "/api/v1/reports/quality/jobs", after=first[-1]["visit_id"]
+    ).get_json()
+    assert [len(first), len(rest)] == [3, 1] and rest[0]["visit_id"] > first[-1]["visit_id"]
 
 
 def test_rpt_9_lists_major_and_important_cases_and_recurring_causes(client):
