@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Float, and_, case, func
+from sqlalchemy import Float, and_, case, func, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.expression import FunctionElement
@@ -19,6 +19,7 @@ from dispatch.actors import Actor
 from dispatch.errors import NotFound
 from dispatch.regions.models import Region
 
+REPORT_WORK_MEM = "64MB"
 REPORT_ROLES = (
     "dispatcher",
     "manager",
@@ -122,6 +123,10 @@ def load_scope(
     session, actor: Actor, *, start: datetime, end: datetime, region_id: int | None
 ) -> Scope:
     """Build the scope of a report; a region the actor may not see answers 404 (dispatch.access)."""
+    if session.bind.dialect.name == "postgresql":
+        # Year-long reports hash hundreds of thousands of rows: room for that in memory, for
+        # this transaction only.
+        session.execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
     if region_id is not None:
         ensure_region(actor, region_id, what="Region")
         if session.get(Region, region_id) is None:
