@@ -66,7 +66,7 @@ def _bars(title, label, value, unit=""):
     )
 
 
-def _report(path, columns, title):
+def _report(path, columns):
     """Decorate a view as a report endpoint: roles, JSON rows, CSV and SVG alternatives."""
     name = path.strip("/").replace("/", "_")
 
@@ -82,7 +82,7 @@ def _report(path, columns, title):
 
 @blp.route("/sla")
 class SlaReport(MethodView):
-    @_report("sla", sla.COLUMNS, "SLA")
+    @_report("sla", sla.COLUMNS)
     @blp.arguments(SlaQuery, location="query")
     def get(self, query):
         """Breach counts and rates of every SLA promise due in the period (RPT-1)."""
@@ -98,7 +98,7 @@ class SlaReport(MethodView):
 
 @blp.route("/complaints")
 class ComplaintReport(MethodView):
-    @_report("complaints", complaints.COLUMNS, "Complaints")
+    @_report("complaints", complaints.COLUMNS)
     @blp.arguments(ComplaintQuery, location="query")
     def get(self, query):
         """Complaint KPIs of complaints received in the period, by one dimension (RPT-2)."""
@@ -109,7 +109,7 @@ class ComplaintReport(MethodView):
 
 @blp.route("/satisfaction")
 class SatisfactionReport(MethodView):
-    @_report("satisfaction", satisfaction.WEEKLY_COLUMNS, "Satisfaction")
+    @_report("satisfaction", satisfaction.WEEKLY_COLUMNS)
     @blp.arguments(ReportQuery, location="query")
     def get(self, query):
         """Follow-up results per region for any period (RPT-3's table, on demand)."""
@@ -120,7 +120,7 @@ class SatisfactionReport(MethodView):
 
 @blp.route("/followups")
 class FollowUpAnalysis(MethodView):
-    @_report("followups", satisfaction.MONTHLY_COLUMNS, "Follow-up analysis")
+    @_report("followups", satisfaction.MONTHLY_COLUMNS)
     @blp.arguments(ReportQuery, location="query")
     def get(self, query):
         """Rating distribution, unresolved and reopened jobs, top categories (RPT-4)."""
@@ -135,7 +135,7 @@ class FollowUpAnalysis(MethodView):
 
 @blp.route("/requests")
 class RequestReport(MethodView):
-    @_report("requests", requests.COLUMNS, "Requests")
+    @_report("requests", requests.COLUMNS)
     @blp.arguments(RequestQuery, location="query")
     def get(self, query):
         """Requests registered in the period by one dimension, never-jobs included (RPT-5)."""
@@ -149,7 +149,7 @@ class RequestReport(MethodView):
 
 @blp.route("/requests/demand")
 class DemandMap(MethodView):
-    @_report("requests/demand", requests.AREA_COLUMNS, "Demand")
+    @_report("requests/demand", requests.AREA_COLUMNS)
     @blp.arguments(ReportQuery, location="query")
     def get(self, query):
         """Requests per map cell of about 5 km; format=svg draws the demand map (RPT-5)."""
@@ -162,7 +162,7 @@ class DemandMap(MethodView):
 
 @blp.route("/technicians")
 class TechnicianReport(MethodView):
-    @_report("technicians", technicians.COLUMNS, "Technicians")
+    @_report("technicians", technicians.COLUMNS)
     @blp.arguments(ReportQuery, location="query")
     def get(self, query):
         """Per-technician jobs, punctuality, time on site, first-time fix, rating (RPT-6)."""
@@ -173,7 +173,7 @@ class TechnicianReport(MethodView):
 
 @blp.route("/customers")
 class CustomerReport(MethodView):
-    @_report("customers", customers.COLUMNS, "Customers")
+    @_report("customers", customers.COLUMNS)
     @blp.arguments(ChurnQuery, location="query")
     def get(self, query):
         """Repeat-customer, complaint and churn rates per region (RPT-7)."""
@@ -191,7 +191,7 @@ class CustomerReport(MethodView):
 
 @blp.route("/quality/jobs")
 class QualityJobs(MethodView):
-    @_report("quality/jobs", quality.JOB_COLUMNS, "Quality jobs")
+    @_report("quality/jobs", quality.JOB_COLUMNS)
     @blp.arguments(PageQuery, location="query")
     def get(self, query):
         """Per completed job: need, problem, cause, solution, parts, status (RPT-8).
@@ -206,7 +206,7 @@ class QualityJobs(MethodView):
 
 @blp.route("/quality/faults")
 class QualityFaults(MethodView):
-    @_report("quality/faults", quality.FAULT_COLUMNS, "Fault types")
+    @_report("quality/faults", quality.FAULT_COLUMNS)
     @blp.arguments(ReportQuery, location="query")
     def get(self, query):
         """The most frequent fault types per product model (RPT-8)."""
@@ -217,7 +217,7 @@ class QualityFaults(MethodView):
 
 @blp.route("/management/cases")
 class ManagementCases(MethodView):
-    @_report("management/cases", management.CASE_COLUMNS, "Major cases")
+    @_report("management/cases", management.CASE_COLUMNS)
     @blp.arguments(ReportQuery, location="query")
     def get(self, query):
         """Major and important (high-priority) complaints of the period (RPT-9)."""
@@ -228,7 +228,7 @@ class ManagementCases(MethodView):
 
 @blp.route("/management/causes")
 class ManagementCauses(MethodView):
-    @_report("management/causes", management.CAUSE_COLUMNS, "Recurring causes")
+    @_report("management/causes", management.CAUSE_COLUMNS)
     @blp.arguments(ReportQuery, location="query")
     def get(self, query):
         """Complaint causes that recur in the period (RPT-9)."""
