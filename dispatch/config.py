@@ -46,6 +46,9 @@ class Config:
     # PRV-4: a technician sees phone and full address until this long after the visit closed.
     technician_personal_data_days: int = 7
     unsatisfied_rating_max: int = 2
+    # RPT-7 churn: customers served in the look-back window and not served again (docs/kpis.md)
+    churn_lookback_days: int = 365
+    churn_grace_days: int = 0
     # --- After the visit (issue 6) ---
     followup_phone_task_hours: int = 24  # unanswered survey link becomes a phone task (FUP-4)
     sweep_interval_seconds: float = 20.0  # backstop sweeps: lost follow-ups, SLA clocks, carry-over
@@ -145,6 +148,8 @@ class Config:
             )
         if self.followup_delay_minutes < 0 or self.followup_deadline_hours <= 0:
             raise ConfigError("follow-up delay must be >= 0 and deadline > 0")
+        if self.churn_lookback_days <= 0 or self.churn_grace_days < 0:
+            raise ConfigError("CHURN_LOOKBACK_DAYS must be > 0 and CHURN_GRACE_DAYS >= 0")
         self._validate_aftercare()
         self._validate_photos()
         self._validate_delivery()

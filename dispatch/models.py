@@ -46,6 +46,7 @@ from dispatch.parts.models import Part
 from dispatch.payments.models import InvoiceTask
 from dispatch.photos.models import Photo
 from dispatch.regions.models import Region
+from dispatch.reports.models import ReportRun
 from dispatch.routing.models import RoutePlan
 from dispatch.technicians.models import Absence, Shift, Technician
 from dispatch.users.models import User
@@ -90,6 +91,7 @@ __all__ = [
     "Part",
     "Photo",
     "Region",
+    "ReportRun",
     "RequestFirstResponse",
     "RoutePlan",
     "ServiceRequest",

@@ -1,106 +1,170 @@
-"""The SLA report (RPT-1): each timed promise of the service, how often it was broken."""
+"""The SLA report (RPT-1): each timed promise of the service, how often it was broken.
+
+One SQL statement: a line per promise (a UNION ALL of aggregates), scoped to the actor's regions.
+Acceptance within 15 min (DSP-5) has no record yet (no acceptance step exists), so it has no line.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from dispatch import access
-from dispatch.actors import Actor
+from dispatch.booking.models import Appointment
 from dispatch.clock import utcnow
+from dispatch.complaints.first_response import RequestFirstResponse
 from dispatch.complaints.models import Complaint, ComplaintClock
+from dispatch.customers.models import Site
 from dispatch.followups.models import FollowUp
 from dispatch.intake.models import ServiceRequest
 from dispatch.intake.rules import JOB_REQUEST_TYPES
-from dispatch.reports.rules import SlaLine, breached, summarise
+from dispatch.regions.models import Region
+from dispatch.reports.query import Scope, count_if, seconds_between
+from dispatch.reports.rules import SlaLine
 from dispatch.visits.models import Visit
 from dispatch.visits.rules import VisitStatus
 
 BOOKING_DEADLINE = timedelta(hours=24)  # H6 / APT-1
+ANSWER_DEADLINE = timedelta(hours=72)  # H8 / APT-12
+BREAKDOWNS = ("total", "region")
+COLUMNS = ("metric", "total", "breached", "open", "rate", "key")
+CSV_HEADER = ("metric", "total", "breached", "open", "breach_rate_percent", "key")
 
 
-def report(session: Session, *, actor: Actor, start: datetime, end: datetime) -> list[SlaLine]:
-    """Return one line per promise whose due time falls in [start, end), in the actor's
-    regions."""
+def _fixed(metric, due, done, now, *, broken=None):
+    """Aggregate promises with a stored due time: late if done after it or not done by now."""
+    late = or_(and_(done.is_not(None), done > due), and_(done.is_(None), due < now))
+    late = or_(broken, late) if broken is not None else late
+    waiting = and_(done.is_(None), due >= now)
+    if broken is not None:
+        waiting = and_(waiting, broken.is_(False))
+    return literal(metric).label("metric"), func.count(), count_if(late), count_if(waiting)
+
+
+def _after(metric, since, limit: timedelta, done, now):
+    """Aggregate promises due `limit` after `since` (the arithmetic kept dialect-neutral)."""
+    late = or_(
+        and_(done.is_not(None), seconds_between(done, since) > limit.total_seconds()),
+        and_(done.is_(None), since < now - limit),
+    )
+    waiting = and_(done.is_(None), since >= now - limit)
+    return literal(metric).label("metric"), func.count(), count_if(late), count_if(waiting)
+
+
+def _by_region(statement, region_id, by: str):
+    """Add the line's key: the region's code (by=region) or "all"."""
+    if by != "region":
+        return statement.add_columns(literal("all").label("key"))
+    key = func.coalesce(Region.code, "none").label("key")
+    return statement.outerjoin(Region, Region.id == region_id).add_columns(key).group_by(key)
+
+
+def report(session: Session, scope: Scope, *, by: str = "total") -> list[dict]:
+    """Return one line per promise (and region, by=region) whose due time is in [start, end)."""
     now = utcnow()
-    mine = access.site_clause(actor, ServiceRequest.site_id)
-    return [
-        _followups(session, start, end, now, mine),
-        _booking(session, start, end, now, mine),
-        _arrival(session, start, end, now, mine),
-        *_complaint_clocks(session, start, end, now, actor),
-    ]
 
+    def _job_region(statement, scope: Scope):
+        statement = statement.outerjoin(Site, Site.id == ServiceRequest.site_id)
+        return _by_region(statement.where(scope.regions(Site.region_id)), Site.region_id, by)
 
-def _followups(session, start, end, now, mine) -> SlaLine:
-    rows = session.scalars(
-        select(FollowUp)
+    overdue = FollowUp.overdue_at.is_not(None)
+    followups = _job_region(
+        select(*_fixed("followup_24h", FollowUp.deadline_at, FollowUp.sent_at, now, broken=overdue))
+        .select_from(FollowUp)
         .join(Visit, Visit.id == FollowUp.visit_id)
         .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
-        .where(FollowUp.deadline_at >= start, FollowUp.deadline_at < end, mine)
+        .where(scope.during(FollowUp.deadline_at)),
+        scope,
     )
-    return summarise(
+    jobs = _job_answers(scope)
+    booking = _registered_within(
+        "booking_1_day", BOOKING_DEADLINE, jobs.c.booked, jobs, scope, now, by
+    )
+    answer = _registered_within(
+        "answer_72h", ANSWER_DEADLINE, jobs.c.answered, jobs, scope, now, by
+    )
+    arrival = _job_region(
+        select(*_fixed("on_time_arrival", Visit.window_end, Visit.arrived_at, now))
+        .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
+        .where(scope.during(Visit.window_end), Visit.status != VisitStatus.CANCELLED),
+        scope,
+    )
+    first_response = _job_region(
+        select(
+            *_fixed(
+                "request_first_response_24h",
+                RequestFirstResponse.due_at,
+                RequestFirstResponse.responded_at,
+                now,
+                broken=RequestFirstResponse.breached_at.is_not(None),
+            )
+        )
+        .join(ServiceRequest, ServiceRequest.id == RequestFirstResponse.request_id)
+        .where(scope.during(RequestFirstResponse.due_at)),
+        scope,
+    )
+    clock_metric = ("complaint_" + ComplaintClock.name).label("metric")
+    breached = ComplaintClock.breached_at.is_not(None)
+    clocks = _by_region(
+        select(
+            clock_metric,
+            *_fixed("", ComplaintClock.due_at, ComplaintClock.met_at, now, broken=breached)[1:],
+        )
+        .join(Complaint, Complaint.id == ComplaintClock.complaint_id)
+        .where(scope.during(ComplaintClock.due_at), scope.regions(Complaint.region_id))
+        .group_by(ComplaintClock.name),
+        Complaint.region_id,
+        by,
+    )
+    fixed = (
         "followup_24h",
-        [True if f.overdue_at else breached(f.deadline_at, f.sent_at, now) for f in rows],
-    )
-
-
-def _booking(session, start, end, now, mine) -> SlaLine:
-    # The first visit booked for the request (a row of its own, not the audit trail).
-    booked_at = (
-        select(Visit.request_id, func.min(Visit.created_at).label("at"))
-        .group_by(Visit.request_id)
-        .subquery()
+        "booking_1_day",
+        "answer_72h",
+        "on_time_arrival",
+        "request_first_response_24h",
     )
     rows = session.execute(
-        select(ServiceRequest.registered_at, booked_at.c.at)
-        .outerjoin(booked_at, booked_at.c.request_id == ServiceRequest.id)
+        union_all(followups, booking, answer, arrival, first_response, clocks)
+    ).all()
+    rows.sort(key=lambda r: (r[4], fixed.index(r[0]) if r[0] in fixed else len(fixed), r[0]))
+    return [_line(*row) for row in rows]
+
+
+def _job_answers(scope: Scope):
+    """Job requests registered in time to fall due in the period, each with its first visit and
+    first confirmed date: one grouped join, read by both promises (a CTE)."""
+    return (
+        select(
+            ServiceRequest.registered_at.label("since"),
+            Site.region_id.label("region_id"),
+            func.min(Visit.created_at).label("booked"),
+            func.min(Appointment.confirmed_at).label("answered"),
+        )
+        .outerjoin(Site, Site.id == ServiceRequest.site_id)
+        .outerjoin(Visit, Visit.request_id == ServiceRequest.id)
+        .outerjoin(Appointment, Appointment.visit_id == Visit.id)
         .where(
             ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
-            ServiceRequest.registered_at >= start - BOOKING_DEADLINE,
-            ServiceRequest.registered_at < end - BOOKING_DEADLINE,
-            mine,
+            ServiceRequest.registered_at >= scope.start - ANSWER_DEADLINE,
+            ServiceRequest.registered_at < scope.end - BOOKING_DEADLINE,
+            scope.regions(Site.region_id),
         )
-    )
-    return summarise(
-        "booking_1_day",
-        [breached(registered + BOOKING_DEADLINE, _aware(at), now) for registered, at in rows],
+        .group_by(ServiceRequest.id, Site.region_id)
+        .cte("job_answers")
     )
 
 
-def _arrival(session, start, end, now, mine) -> SlaLine:
-    rows = session.scalars(
-        select(Visit)
-        .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
-        .where(
-            Visit.window_end >= start,
-            Visit.window_end < end,
-            Visit.status != VisitStatus.CANCELLED,
-            mine,
-        )
+def _registered_within(metric, limit: timedelta, done, jobs, scope: Scope, now, by: str):
+    """Aggregate the job requests due `limit` after registration within the period."""
+    statement = (
+        select(*_after(metric, jobs.c.since, limit, done, now))
+        .select_from(jobs)
+        .where(jobs.c.since >= scope.start - limit, jobs.c.since < scope.end - limit)
     )
-    return summarise("on_time_arrival", [breached(v.window_end, v.arrived_at, now) for v in rows])
+    return _by_region(statement, jobs.c.region_id, by)
 
 
-def _complaint_clocks(session, start, end, now, actor) -> list[SlaLine]:
-    rows = session.scalars(
-        select(ComplaintClock)
-        .join(Complaint, Complaint.id == ComplaintClock.complaint_id)
-        .where(
-            ComplaintClock.due_at >= start,
-            ComplaintClock.due_at < end,
-            access.region_clause(actor, Complaint.region_id),
-        )
-    )
-    by_name: dict[str, list] = {}
-    for clock in rows:
-        outcome = True if clock.breached_at else breached(clock.due_at, clock.met_at, now)
-        by_name.setdefault(f"complaint_{clock.name}", []).append(outcome)
-    return [summarise(name, outcomes) for name, outcomes in sorted(by_name.items())]
-
-
-def _aware(moment):
-    # Aggregates bypass the column type on SQLite and come back naive; they are UTC.
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+def _line(metric, total, breached, waiting, key) -> dict:
+    line = SlaLine(metric, int(total), int(breached), int(waiting))
+    return {**line.__dict__, "rate": line.rate, "key": key}

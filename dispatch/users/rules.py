@@ -68,5 +68,16 @@ COUNTERSIGNERS = (R.MANAGER, R.ADMIN)
 FOLLOWUP_CALLERS = (R.FOLLOWUP_AGENT, R.CS_AGENT, *ASSIGNERS)
 # ROL-3: payments and invoices are finance's (reconciliation of charges).
 FINANCE_READERS = (R.FINANCE, R.MANAGER, R.ADMIN, R.QUALITY)
+# Managers' reports (RPT-10: the quality monitor reads every one), region-scoped.
+REPORT_READERS = (
+    R.DISPATCHER,
+    R.MANAGER,
+    R.QUALITY,
+    R.ADMIN,
+    R.DEPARTMENT_HEAD,
+    R.CS_MANAGER,
+    R.VP_IN_CHARGE,
+    R.GENERAL_MANAGER,
+)
 # Who may hold open work (an owner of a request, visit or complaint); technicians hold visits.
 STAFF = tuple(role for role in Role if role is not R.TECHNICIAN)

@@ -15,3 +15,9 @@ def plan(plan_id: int):
 def sla():
     """See how often each SLA promise was broken, as a bar chart (CSV to download)."""
     return render_template("console_sla.html")
+
+
+@bp.get("/reports")
+def reports():
+    """Pick a report, a month and a region: its chart (drawn by the server), table and CSV."""
+    return render_template("console_reports.html")

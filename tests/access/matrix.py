@@ -29,6 +29,7 @@ from dispatch.users.rules import (
     COUNTERSIGNERS,
     FOLLOWUP_CALLERS,
     INTAKE,
+    REPORT_READERS,
     ROLES,
     Role,
 )
@@ -209,7 +210,25 @@ MATRIX: dict[str, Row] = {
     f"POST {V}/complaints/routes": row(ROUTE_SETTERS, GLOBAL),
     f"POST {V}/complaints/requests/{{request_id}}/first-response": row(CASE, REGION),
     f"GET {V}/alerts": row(BACK_OFFICE, GLOBAL),
-    f"GET {V}/reports/sla": row(BACK_OFFICE, LIST),
+    **{
+        f"GET {V}/reports/{name}": row(REPORT_READERS, LIST)
+        for name in (
+            "sla",
+            "complaints",
+            "customers",
+            "followups",
+            "management/cases",
+            "management/causes",
+            "quality/faults",
+            "quality/jobs",
+            "requests",
+            "requests/demand",
+            "runs",
+            "satisfaction",
+            "technicians",
+        )
+    },
+    f"GET {V}/reports/runs/{{run_id}}": row(REPORT_READERS, REGION, missing_ok=True),
     # Knowledge base (ROL-3: reviewers publish; KB-6)
     f"GET {KB}/tree": row(KB_READERS, GLOBAL),
     f"POST {KB}/{{kind}}": row(KB_ADMINS, GLOBAL),

@@ -36,6 +36,7 @@ FIXED_PARAMS = {
     "assist_id": 1,
     "number": 1,
     "item_id": 1,
+    "run_id": 1,
     "kind": "categories",
     "action": "approve",
 }

@@ -74,3 +74,32 @@ def test_sla_chart_draws_one_bar_per_promise(client, world, live_server, desktop
     desktop_page.click("#login button[type=submit]")
     desktop_page.wait_for_selector("rect.bar")
     assert desktop_page.locator("rect.bar").count() >= 3
+
+
+def test_rpt_1_lines_per_region_and_the_72_hour_answer(client):
+    from dispatch.db import session_scope
+    from tests.reports.facts import at, build_facts
+
+    facts = build_facts(client)
+    with session_scope() as s:
+        _, north, _ = facts.customer(s, "N")
+        _, south, _ = facts.customer(s, "S")
+        answered = facts.request(s, north, registered=at(0))
+        visit = facts.visit(s, answered, window_end=at(2), arrived_at=at(2, -1))
+        visit.appointment.status, visit.appointment.confirmed_at = "confirmed", at(1)  # in 24 h
+        facts.request(s, north, registered=at(0, 1))  # nobody ever gave it a date
+        facts.request(s, south, registered=at(0, 2))
+    period = {"start": at(0).isoformat(), "end": at(7).isoformat(), "by": "region"}
+    lines = client.get(
+        "/api/v1/reports/sla", headers=facts.auth("quality"), query_string=period
+    ).get_json()
+    answer = {line["key"]: line for line in lines if line["metric"] == "answer_72h"}
+    assert (answer["N"]["total"], answer["N"]["breached"], answer["N"]["rate"]) == (2, 1, 50.0)
+    assert (answer["S"]["total"], answer["S"]["breached"]) == (1, 1)
+    arrival = [line for line in lines if line["metric"] == "on_time_arrival"]
+    # grouped lines exist only where something fell due: S had no visit
+    assert [(line["key"], line["total"], line["breached"]) for line in arrival] == [("N", 1, 0)]
+    north_only = client.get(
+        "/api/v1/reports/sla", headers=facts.auth("manager"), query_string=period
+    ).get_json()
+    assert {line["key"] for line in north_only} == {"N"}
