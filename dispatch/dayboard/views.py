@@ -1,0 +1,39 @@
+"""Day board endpoints: the regions a user may open, and one region's day (with ETag)."""
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from dispatch.api.base import STAFF_ROLES, app_config, current_actor, roles_required
+from dispatch.dayboard import rules, schemas, service
+from dispatch.db import db
+from dispatch.regions.schemas import RegionOut
+
+blp = Blueprint(
+    "dayboard", __name__, url_prefix="/api/v1/dayboard", description="The dispatcher's day board"
+)
+
+
+@blp.route("/regions")
+class BoardRegions(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.response(200, RegionOut(many=True))
+    def get(self):
+        """List the regions whose day board you may open (the console's region picker)."""
+        return service.regions(db.session, current_actor())
+
+
+@blp.route("")
+class Board(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.arguments(schemas.BoardQuery, location="query", unknown=RAISE)
+    @blp.response(200, schemas.BoardOut, headers={"ETag": {"schema": {"type": "string"}}})
+    @blp.alt_response(304, description="Not modified since the ETag sent in If-None-Match")
+    def get(self, args):
+        """Read a region's day: timelines, visits and the tray; poll with If-None-Match."""
+        board = service.board(db.session, actor=current_actor(), config=app_config(), **args)
+        etag = rules.etag_of(board)
+        if request.if_none_match.contains(etag):
+            return Response(status=304, headers={"ETag": f'"{etag}"'})
+        return board, 200, {"ETag": f'"{etag}"'}
