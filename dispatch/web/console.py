@@ -17,41 +17,42 @@ LANGUAGE_COOKIE = "console_lang"
 
 
 # Words page scripts show, in the page's language (scripts read them from a data attribute).
-SCRIPT_TEXTS = (
-    "travel",
-    "unassigned",
-    "due",
-    "saved",
-    "refused",
-    "pinned",
-    "plan accepted",
-    "plan discarded",
-    "queued",
-    "running",
-    "ready",
-    "failed",
-    "on_site",
-    "working",
-    "paused",
-    "en_route",
-    "absent",
-    "planned",
-    "done",
-    "free",
-    "scheduled",
-    "in_progress",
-    "completed",
-    "unable_to_finish",
-    "cancelled",
-    "resent",
-    "no caller with this number",
-    "booked",
-)
+SCRIPT_TEXTS = {
+    "travel": "Travel",
+    "unassigned": "Unassigned",
+    "due": "due",
+    "saved": "Saved",
+    "refused": "Refused",
+    "pinned": "pinned",
+    "plan accepted": "Plan accepted",
+    "plan discarded": "Plan discarded",
+    "queued": "Queued",
+    "running": "Planning",
+    "ready": "Ready",
+    "failed": "Failed",
+    "on_site": "on site",
+    "working": "working",
+    "paused": "paused",
+    "en_route": "en route",
+    "absent": "absent",
+    "planned": "planned",
+    "done": "done",
+    "free": "free",
+    "scheduled": "scheduled",
+    "in_progress": "in progress",
+    "completed": "completed",
+    "unable_to_finish": "unable to finish",
+    "cancelled": "cancelled",
+    "resent": "Sent again",
+    "no caller": "No customer with this number yet: a new one is created",
+    "booked": "Booked",
+    "no windows": "No free window in the next days",
+}
 
 
 @bp.context_processor
 def _script_texts():
-    return {"texts": {key: _(key) for key in SCRIPT_TEXTS}}
+    return {"texts": {key: _(label) for key, label in SCRIPT_TEXTS.items()}}
 
 
 @bp.before_request
