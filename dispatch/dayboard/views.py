@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from dispatch.api.base import STAFF_ROLES, app_config, current_actor, roles_required
+from dispatch.dayboard import desk as desk_reads
 from dispatch.dayboard import rules, schemas, service
 from dispatch.db import db
 from dispatch.regions.schemas import RegionOut
@@ -37,3 +38,29 @@ class Board(MethodView):
         if request.if_none_match.contains(etag):
             return Response(status=304, headers={"ETag": f'"{etag}"'})
         return board, 200, {"ETag": f'"{etag}"'}
+
+
+desk = Blueprint(
+    "desk", __name__, url_prefix="/api/v1/desk", description="The dispatcher's desk: calls, queue"
+)
+
+
+@desk.route("/caller")
+class Caller(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @desk.arguments(schemas.CallerQuery, location="query", unknown=RAISE)
+    @desk.response(200, schemas.CallerOut(many=True))
+    def get(self, args):
+        """Find a caller by phone with earlier requests, jobs, complaints, notes and SMS (INT-5)."""
+        return desk_reads.caller(
+            db.session, actor=current_actor(), config=app_config(), phone=args["phone"]
+        )
+
+
+@desk.route("/complaints")
+class ComplaintQueue(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @desk.response(200, schemas.ComplaintQueueItemOut(many=True))
+    def get(self):
+        """The open complaints of your regions, soonest clock first, with who owns each."""
+        return desk_reads.complaint_queue(db.session, actor=current_actor())
