@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime
+
+import numpy as np
 
 # What a technician is doing, from the most telling visit state of the day (DSP-12).
 _STATUS_ORDER = (
@@ -44,10 +45,26 @@ def at_risk(estimated: datetime | None, window_end: datetime) -> bool:
     return estimated is not None and estimated > window_end
 
 
-def etag_of(board: dict) -> str:
-    """Return a strong ETag (unquoted) of the board's content, the time it was made left out."""
-    content = {k: v for k, v in board.items() if k != "generated_at"}
-    digest = hashlib.blake2b(
-        json.dumps(content, sort_keys=True, default=str).encode(), digest_size=12
-    ).hexdigest()
-    return digest
+def etag_of(body: bytes) -> str:
+    """Return a strong ETag (unquoted) of the board's JSON body."""
+    return hashlib.blake2b(body, digest_size=12).hexdigest()
+
+
+EARTH_RADIUS_M = 6_371_008.8
+
+
+def leg_seconds(legs: list[tuple[float, float, float, float]], speed_kmh: float, detour: float):
+    """Return the estimated driving seconds of each (lat, lon, lat, lon) leg, in one pass.
+
+    The board's estimate: great-circle distance times the detour factor at the average speed,
+    the figures the planner's default (geodesic) matrix uses.
+    """
+    if not legs:
+        return []
+    lat1, lon1, lat2, lon2 = np.radians(np.asarray(legs, dtype=float)).T
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    metres = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0))) * detour
+    return np.ceil(metres / (speed_kmh / 3.6)).astype(int).tolist()

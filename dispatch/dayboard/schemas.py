@@ -88,7 +88,6 @@ class BoardTotalsOut(Schema):
 class BoardOut(Schema):
     region = fields.Nested(BoardRegionOut)
     day = fields.Date()
-    generated_at = UTCDateTime()
     technicians = fields.List(fields.Nested(BoardLaneOut))
     visits = fields.List(fields.Nested(BoardVisitOut))
     tray = fields.Nested(BoardTrayOut)

@@ -1,10 +1,13 @@
 """Day board endpoints: the regions a user may open, and one region's day (with ETag)."""
 
+import json
+
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from dispatch.api import openapi
 from dispatch.api.base import STAFF_ROLES, app_config, current_actor, roles_required
 from dispatch.dayboard import desk as desk_reads
 from dispatch.dayboard import rules, schemas, service
@@ -31,13 +34,16 @@ class Board(MethodView):
     @blp.arguments(schemas.BoardQuery, location="query", unknown=RAISE)
     @blp.response(200, schemas.BoardOut, headers={"ETag": {"schema": {"type": "string"}}})
     @blp.alt_response(304, description="Not modified since the ETag sent in If-None-Match")
+    @openapi.responds(404)  # a region the user does not serve is not found
     def get(self, args):
         """Read a region's day: timelines, visits and the tray; poll with If-None-Match."""
         board = service.board(db.session, actor=current_actor(), config=app_config(), **args)
-        etag = rules.etag_of(board)
+        # Written once as JSON (shaped for BoardOut by the service): its hash is the ETag.
+        body = json.dumps(board, ensure_ascii=False, separators=(",", ":")).encode()
+        etag = rules.etag_of(body)
         if request.if_none_match.contains(etag):
             return Response(status=304, headers={"ETag": f'"{etag}"'})
-        return board, 200, {"ETag": f'"{etag}"'}
+        return Response(body, mimetype="application/json", headers={"ETag": f'"{etag}"'})
 
 
 desk = Blueprint(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dispatch.visits.models import Visit
 from tests.builders import PASSWORD
-from tests.routing.day import local, visit_at
+from tests.routing.day import KUNSHAN, local, visit_at
 
 FIRST_HOUR, HOURS = 7, 14  # the timeline's span, as console_day.js draws it
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -119,7 +119,7 @@ def test_console_pages_speak_chinese_and_english_and_pick_only_own_regions_issue
 ):
     from dispatch.regions.models import Region
 
-    session.add(Region(code="SZ", name="Suzhou", timezone="Asia/Shanghai", polygon=None))
+    session.add(Region(code="SZ", name="Suzhou", timezone="Asia/Shanghai", polygon=KUNSHAN))
     session.commit()
     page = desktop_page
     _sign_in(page, live_server, "/console/login?lang=zh_CN")

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from dispatch.db import db
 from dispatch.regions.models import Region
 from dispatch.users.models import User
-from tests.routing.day import local, plan, visit_at
+from tests.routing.day import KUNSHAN, local, plan, visit_at
 
 BOARD = "/api/v1/dayboard?region_id={}&day=2026-12-01"
 
@@ -120,7 +120,7 @@ def test_day_board_marks_visits_whose_eta_is_past_the_window_at_risk_issue_12(cl
 
 
 def test_day_board_of_a_region_the_user_does_not_serve_is_not_found_issue_12(client, day, session):
-    other = Region(code="SZ", name="Suzhou", timezone="Asia/Shanghai", polygon=None)
+    other = Region(code="SZ", name="Suzhou", timezone="Asia/Shanghai", polygon=KUNSHAN)
     session.add(other)
     session.commit()
     hidden = client.get(BOARD.format(other.id), headers=day.auth("dispatcher"))
