@@ -72,12 +72,17 @@ def _remember(response):
         response.set_cookie(LANGUAGE_COOKIE, chosen, samesite="Strict", max_age=365 * 86400)
     tiles = app_config().map_tile_url
     if tiles and request.endpoint == "console.day":
-        origin = "{0.scheme}://{0.netloc}".format(urlsplit(tiles.replace("{s}", "a")))
         policy = response.headers.get("Content-Security-Policy", "")
         response.headers["Content-Security-Policy"] = policy.replace(
-            "img-src 'self'", f"img-src 'self' {origin.replace('//a.', '//*.')}"
+            "img-src 'self'", f"img-src 'self' {tile_source(tiles)}"
         )
     return response
+
+
+def tile_source(url: str) -> str:
+    """Return the CSP source of a tile URL: its origin, any subdomain when it has `{s}`."""
+    parts = urlsplit(url.replace("{s}", "tile-subdomain"))
+    return f"{parts.scheme}://{parts.netloc.replace('tile-subdomain', '*')}"
 
 
 @bp.get("/login")
