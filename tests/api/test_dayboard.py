@@ -148,3 +148,20 @@ def test_day_board_runs_the_same_number_of_queries_for_3_or_12_visits_issue_12(c
     with counted() as many:
         assert _board(client, day).status_code == 200
     assert len(few) == len(many) <= 12
+
+
+def test_day_board_shows_an_absence_on_the_timeline_and_the_technician_absent_issue_12(
+    client, day, session
+):
+    from dispatch.technicians.models import Absence
+
+    tech_b = day.technician_ids["tech_b"]
+    session.add(
+        Absence(technician_id=tech_b, starts_at=local(6), ends_at=local(12), reason="Dentist")
+    )
+    session.commit()
+    lane = next(t for t in _board(client, day).get_json()["technicians"] if t["id"] == tech_b)
+    assert lane["status"] == "absent"
+    [absence] = [i for i in lane["items"] if i["kind"] == "absence"]
+    assert absence["label"] == "Dentist" and absence["start"] == "2026-11-30T22:00:00+00:00"
+    assert lane["shift"] == ["2026-12-01T00:30:00+00:00", "2026-12-01T09:30:00+00:00"]

@@ -132,3 +132,33 @@ def test_console_pages_speak_chinese_and_english_and_pick_only_own_regions_issue
     page.click("#pick button[type=submit]")
     page.wait_for_selector(".lane")
     assert "region_id=" in page.url
+
+
+def test_dispatcher_assigns_pins_and_unpins_by_button_and_sees_a_skill_refusal_issue_12(
+    client, day, session, live_server, desktop_page
+):
+    tech_a, tech_c = day.technician_ids["tech_a"], day.technician_ids["tech_c"]
+    fridge = visit_at(client, day, 31.21, 121.46, 13, 16, skill="fridge", level=2)
+    page = desktop_page
+    _sign_in(page, live_server, f"/console/day?region_id={day.region_id}&day=2026-12-01&lang=en")
+    page.click(f'#tray-unassigned [data-visit-id="{fridge["id"]}"]')
+    page.wait_for_selector("#visit-panel:not(.hidden)")
+    page.select_option("#visit-technician", str(tech_a))  # a washer technician
+    page.fill("#visit-start", "14:00")
+    page.click("#visit-assign")
+    page.wait_for_selector("#message.refused")
+    assert "technician_lacks_skill" in page.inner_text("#message")
+
+    page.select_option("#visit-technician", str(tech_c))
+    page.click("#visit-assign")
+    page.wait_for_selector(f'.lane[data-technician-id="{tech_c}"] .item-visit.pinned')
+    session.expire_all()
+    stop = session.get(Visit, fridge["id"]).route_stop
+    assert stop.technician_id == tech_c and stop.pinned_technician
+    assert stop.planned_start == local(14)
+
+    page.click("#visit-unpin")
+    page.wait_for_selector(f'.lane[data-technician-id="{tech_c}"] .item-visit:not(.pinned)')
+    session.expire_all()
+    stop = session.get(Visit, fridge["id"]).route_stop
+    assert not stop.pinned_technician and stop.pinned_start is None
