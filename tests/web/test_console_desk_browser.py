@@ -65,3 +65,30 @@ def test_complaints_page_lists_the_queue_with_clocks_and_owner_issue_12(
     assert complaint["number"] in text and "(dispatcher)" in text
     assert page.locator("#queue .clock").count() >= 1
     _keep(screenshot(page, "console-complaints"))
+
+
+def test_intake_registers_a_first_time_caller_then_books_their_request_int_5(
+    world, live_server, desktop_page, session
+):
+    from dispatch.customers.models import Customer
+
+    page = desktop_page
+    _sign_in(page, live_server, "/console/intake?lang=en")
+    page.wait_for_selector("#phone")
+    page.fill("#phone", "139 1234 5678")
+    page.click("#lookup button[type=submit]")
+    page.wait_for_selector("#new-customer:not(.hidden)")
+    page.fill("#new-customer input[name=name]", "王先生")
+    page.fill("#new-customer input[name=address]", "上海市黄浦区南京东路 100 号")
+    page.check("#new-customer input[name=consent]")
+    page.click("#new-customer button[type=submit]")
+    page.wait_for_selector("#new-request:not(.hidden)")
+    assert "王先生" in page.inner_text("#caller")
+    page.fill("input[name=product_model]", "KX-2200")
+    page.fill("textarea[name=fault_description]", "Leaks water")
+    page.click("#new-request button[type=submit]")
+    page.wait_for_selector("#slots li.slot")
+    page.locator("#slots li.slot").first.click()
+    page.wait_for_selector("#sms li.sms")
+    [customer] = session.query(Customer).filter(Customer.name == "王先生").all()
+    assert customer.phone == "+8613912345678" and customer.consent_channel == "phone"

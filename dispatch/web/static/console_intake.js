@@ -21,6 +21,7 @@ async function lookUp(phone) {
   intake.customers = body;
   showCaller(body[0]);
   note("lookup-message", body.length ? "" : t("no caller"));
+  showOnly("new-customer", !body.length);
   return body;
 }
 
@@ -122,6 +123,27 @@ document.getElementById("lookup").addEventListener("submit", (event) => {
   lookUp(document.getElementById("phone").value).catch((error) => {
     if (error.status !== 401) note("lookup-message", refusalText(error), true);
   });
+});
+// A first-time caller: register them with their consent and the service address (INT-5).
+async function registerCaller(form) {
+  const data = new FormData(form);
+  const phone = document.getElementById("phone").value;
+  try {
+    const {body: customer} = await apiCall("/api/v1/customers", {method: "POST",
+      body: JSON.stringify({name: data.get("name"), phone,
+        consent: {channel: "phone", notice_version: data.get("notice_version")}})});
+    await apiCall(`/api/v1/customers/${customer.id}/sites`, {method: "POST",
+      body: JSON.stringify({address: data.get("address")})});
+    showOnly("new-customer", false);
+    await lookUp(phone);
+  } catch (error) {
+    if (error.status !== 401) note("lookup-message", refusalText(error), true);
+  }
+}
+
+document.getElementById("new-customer").addEventListener("submit", (event) => {
+  event.preventDefault();
+  registerCaller(event.target);
 });
 document.getElementById("new-request").addEventListener("submit", (event) => {
   event.preventDefault();
