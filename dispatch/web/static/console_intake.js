@@ -4,7 +4,7 @@
 
 const intake = {customers: [], request: null, zones: {}};
 
-function when(iso, zone) {
+function whenIn(iso, zone) {
   return iso ? new Date(iso).toLocaleString("en-GB", {timeZone: zone, dateStyle: "short",
                                                       timeStyle: "short"}) : "";
 }
@@ -26,6 +26,9 @@ async function lookUp(phone) {
 }
 
 function showCaller(customer) {
+  const site = customer && customer.sites.find(s => s.region_id !== null);
+  const zone = site ? intake.zones[String(site.region_id)] : undefined;
+  const when = (iso) => whenIn(iso, zone);
   const caller = document.getElementById("caller");
   caller.replaceChildren();
   for (const id of ["notes", "requests", "complaints"]) document.getElementById(id).replaceChildren();
@@ -81,7 +84,7 @@ async function showSlots(request) {
   const list = document.getElementById("slots");
   list.replaceChildren(...slots.map((slot) => {
     const li = element("li", {class: "slot"},
-      `${when(slot.window_start, zone)}–${localTime(slot.window_end, zone)}`);
+      `${whenIn(slot.window_start, zone)}–${localTime(slot.window_end, zone)}`);
     li.addEventListener("click", () => book(request, slot));
     return li;
   }));
