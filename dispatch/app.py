@@ -120,6 +120,8 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.complaints.page import bp as complaint_page
     from dispatch.complaints.views import blp as complaints
     from dispatch.customers.views import blp as customers
+    from dispatch.dayboard.views import blp as dayboard
+    from dispatch.dayboard.views import desk
     from dispatch.followups.views import blp as followups
     from dispatch.health.views import bp as health
     from dispatch.intake.views import blp as intake
@@ -155,7 +157,7 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     for blueprint in (followups, complaints, alerts, backlog, reports, regions, vouchers):
         api.register_blueprint(blueprint)
-    for blueprint in (photos, parts, knowledge, attachments, links, messages):
+    for blueprint in (photos, parts, knowledge, attachments, links, messages, dayboard, desk):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)

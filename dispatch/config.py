@@ -95,6 +95,8 @@ class Config:
     cookie_secure: bool = False  # console cookies only over HTTPS (set behind TLS)
     travel_matrix: str = "geodesic"
     osrm_url: str = ""
+    # Map tiles of the console's day board ({z}/{x}/{y}); empty: a plain coordinate canvas.
+    map_tile_url: str = ""
     travel_speed_kmh: float = 25.0
     travel_detour_factor: float = 1.3
     plan_time_limit_seconds: float = 5.0

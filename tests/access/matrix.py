@@ -127,6 +127,13 @@ MATRIX: dict[str, Row] = {
     f"POST {V}/plans/{{plan_id}}/accept": row(ASSIGNERS, REGION),
     f"POST {V}/plans/{{plan_id}}/discard": row(ASSIGNERS, REGION),
     f"GET {V}/backlog": row(BACK_OFFICE, LIST),
+    # The dispatcher's desk (issue 12); region 1 of the matrix world may carry another id
+    f"GET {V}/dayboard/regions": row(BACK_OFFICE, GLOBAL),
+    f"GET {V}/dayboard": row(
+        BACK_OFFICE, LIST, query="region_id=1&day=2026-12-07", missing_ok=True
+    ),
+    f"GET {V}/desk/caller": row(BACK_OFFICE, LIST, query="phone=13800138001"),
+    f"GET {V}/desk/complaints": row(BACK_OFFICE, LIST),
     # Lists and links (issue 12)
     f"GET {V}/requests": row(BACK_OFFICE, LIST),
     f"GET {V}/visits": row(BACK_OFFICE, LIST),
