@@ -18,6 +18,7 @@ from dispatch.config import Config
 from dispatch.db import session_scope
 from dispatch.followups import sweeps as followups
 from dispatch.knowledge import sweeps as knowledge
+from dispatch.privacy import service as privacy
 
 log = logging.getLogger(__name__)
 
@@ -51,4 +52,5 @@ def run_all(config: Config) -> dict[str, int]:
         "first_responses_late": each(config, first_response.due_breaches, first_response.breach),
         "carried_over": each(config, backlog.carry_over_candidates, backlog.carry_over),
         "kb_entries_expired": each(config, knowledge.due_expiry, knowledge.expire),
+        "customers_anonymised": each(config, privacy.retention_due, privacy.retention_erase),
     }

@@ -190,6 +190,14 @@ def ensure_visible(session: Session, actor: Actor, customer_id: int) -> Customer
     return customer
 
 
+def get_visible_to_link(session: Session, customer_id: int) -> Customer:
+    """The customer behind a live link (refused once their data is erased)."""
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.anonymised_at is not None:
+        raise NotFound("Nothing is kept about you any more")
+    return customer
+
+
 def search_customers(
     session: Session,
     actor: Actor,

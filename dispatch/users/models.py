@@ -26,6 +26,7 @@ ROLES = (
     "cs_manager",
     "vp_in_charge",
     "general_manager",
+    "privacy_officer",  # PRV-5/16: reads the access log and the privacy reports (ROL-1)
 )
 
 
