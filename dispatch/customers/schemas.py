@@ -2,7 +2,7 @@
 
 import re
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from dispatch.api.fields import UTCDateTime
 from dispatch.customers.models import LANGUAGES, TIERS
@@ -64,8 +64,8 @@ class SiteOut(Schema):
     id = fields.Integer()
     label = fields.String(allow_none=True)
     address = fields.String()
-    lat = fields.Float()
-    lon = fields.Float()
+    lat = fields.Float(allow_none=True)  # none once erased (PRV-9)
+    lon = fields.Float(allow_none=True)
     geocoded_by = fields.String()
     region_id = fields.Integer(allow_none=True)
     outside_all_regions = fields.Function(lambda site: site.region_id is None)
@@ -104,6 +104,9 @@ class CustomerOut(Schema):
 
 class CustomerQuery(Schema):
     """List and search (PRV-10: matched through keyed-hash indexes, never plain text)."""
+
+    class Meta:
+        unknown = RAISE  # PRV-3: an unknown query parameter is an error, not ignored
 
     phone = fields.String(
         validate=validate.Length(min=3, max=32), metadata={"description": "whole number (INT-5)"}

@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from dispatch.api.base import (
     STAFF_ROLES,
@@ -27,7 +28,7 @@ blp = Blueprint(
 @blp.route("")
 class Customers(MethodView):
     @roles_required(*STAFF_ROLES)
-    @blp.arguments(schemas.CustomerQuery, location="query")
+    @blp.arguments(schemas.CustomerQuery, location="query", unknown=RAISE)
     @blp.response(
         200,
         schemas.CustomerOut(many=True),
