@@ -70,6 +70,68 @@ def log_access(
     )
 
 
+def log_read_now(
+    actor: Actor,
+    *,
+    customer_ids: list[int],
+    fields: list[str],
+    purpose: str,
+    record: str,
+    record_ids: list[int],
+) -> None:
+    """Log a read in its own short transaction: the data left in a response, whatever becomes of
+    the request's own transaction (serialisers call this; one statement per response)."""
+    from dispatch.db import db
+
+    if not customer_ids:
+        return
+    with Session(bind=db.engine) as own:
+        log_access(
+            own,
+            actor,
+            customer_ids=customer_ids,
+            fields=fields,
+            action="read",
+            purpose=purpose,
+            record=record,
+            record_ids=record_ids,
+        )
+        own.commit()
+
+
+class LogsCustomerReads:
+    """Schema mixin: every dump of personal fields writes the access log (PRV-5)."""
+
+    personal_fields: tuple[str, ...] = ()
+    access_purpose = "service"
+    access_record = "visit"
+
+    @staticmethod
+    def customer_id_of(obj) -> int | None:
+        raise NotImplementedError
+
+    @staticmethod
+    def reader() -> Actor:
+        from dispatch.api.base import current_actor
+
+        return current_actor()
+
+    def dump(self, obj, *, many=None):
+        result = super().dump(obj, many=many)
+        objs = list(obj) if (self.many if many is None else many) else [obj]
+        pairs = [(self.customer_id_of(o), o.id) for o in objs]
+        pairs = [(c, r) for c, r in pairs if c is not None]
+        log_read_now(
+            self.reader(),
+            customer_ids=[c for c, _ in pairs],
+            fields=list(self.personal_fields),
+            purpose=self.access_purpose,
+            record=self.access_record,
+            record_ids=[r for _, r in pairs],
+        )
+        return result
+
+
 def access_log(session: Session, customer_id: int) -> list[AccessLogEntry]:
     return list(
         session.scalars(
