@@ -16,6 +16,7 @@ from sqlalchemy import cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from dispatch import audit
+from dispatch.audit import AuditEntry
 from dispatch.actors import Actor
 from dispatch.clock import utcnow
 from dispatch.config import Config, active_config
@@ -25,6 +26,36 @@ from dispatch.privacy import rules
 from dispatch.privacy.models import CustomerSearchTerm, DataChangeRequest
 
 ERASED = rules.ANONYMISED_NAME
+
+
+def _scrubbed(value, plain: set[str]):
+    """The value with every string naming the customer replaced (recursively in JSON)."""
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, plain) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(v, plain) for v in value]
+    if isinstance(value, str) and any(p and p in value for p in plain):
+        return ERASED
+    return value
+
+
+def _scrub_audit(session: Session, stored_forms: set[str], plain: set[str]) -> None:
+    """Audit rows keep who did what and when; values that name the customer are erased."""
+    sides = (AuditEntry.after, AuditEntry.before)
+    for entry in session.scalars(
+        select(AuditEntry).where(
+            or_(
+                *(
+                    cast(side, SqlString).contains(t, autoescape=True)
+                    for side in sides
+                    for t in stored_forms
+                    if t
+                )
+            )
+        )
+    ):
+        entry.after = _scrubbed(entry.after, plain)
+        entry.before = _scrubbed(entry.before, plain)
 
 
 def anonymise(session: Session, actor: Actor, customer_id: int, *, config: Config | None = None):
@@ -89,9 +120,16 @@ def anonymise(session: Session, actor: Actor, customer_id: int, *, config: Confi
     texts |= {json.dumps(t)[1:-1] for t in list(texts)}  # as stored in JSON (\u escapes)
     session.execute(
         delete(IdempotentResponse).where(
-            or_(*(cast(IdempotentResponse.body, SqlString).contains(t) for t in texts if t))
+            or_(
+                *(
+                    cast(IdempotentResponse.body, SqlString).contains(t, autoescape=True)
+                    for t in texts
+                    if t
+                )
+            )
         )
     )
+    _scrub_audit(session, texts, {old_phone, old_name, *old_addresses})
     session.flush()
     service.log_access(
         session,

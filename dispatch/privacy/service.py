@@ -28,7 +28,10 @@ from dispatch.privacy.models import (
 
 CUSTOMER_FIELDS = ["name", "phone", "email", "notes"]
 SITE_FIELDS = ["address", "lat", "lon"]
-UNPAID = "open"  # an invoice task finance has not settled (payments.models.InvoiceTask)
+# Unpaid: finance still has to invoice and collect (payments.models.InvoiceTask); a
+# "mail_invoice" task was collected on site and only owes the paper invoice.
+UNPAID = "open"
+TO_COLLECT = "invoice"
 
 
 # --- PRV-5: the append-only access log ---------------------------------------------------------
@@ -537,7 +540,11 @@ def hold_reason(session: Session, customer_id: int) -> str | None:
         .join(InvoiceTask, InvoiceTask.voucher_id == ServiceVoucher.id)
         .join(Visit, Visit.id == ServiceVoucher.visit_id)
         .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
-        .where(ServiceRequest.customer_id == customer_id, InvoiceTask.status == UNPAID)
+        .where(
+            ServiceRequest.customer_id == customer_id,
+            InvoiceTask.status == UNPAID,
+            InvoiceTask.kind == TO_COLLECT,
+        )
     )
     if unpaid:
         return f"unpaid charge on voucher {unpaid}"
