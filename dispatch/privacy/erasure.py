@@ -16,8 +16,8 @@ from sqlalchemy import cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from dispatch import audit
-from dispatch.audit import AuditEntry
 from dispatch.actors import Actor
+from dispatch.audit import AuditEntry
 from dispatch.clock import utcnow
 from dispatch.config import Config, active_config
 from dispatch.customers.models import Customer

@@ -3,6 +3,7 @@
 from flask.views import MethodView
 
 from dispatch.api.base import current_actor, technician_required
+from dispatch.api.openapi import responds
 from dispatch.db import db
 from dispatch.idempotency import idempotent
 from dispatch.privacy import location
@@ -30,6 +31,7 @@ class LocationConsent(MethodView):
 @blp.route("/positions")
 class Positions(MethodView):
     @technician_required
+    @responds(404)  # a visit that is not the technician's
     @idempotent
     @blp.arguments(PositionIn)
     @blp.response(200, PositionOut)

@@ -10,7 +10,7 @@ from tests.contract import validating_client as client  # noqa: F401  (the `clie
 
 
 @pytest.fixture
-def officer(client, world):
+def officer(client, world):  # noqa: F811  (the contract client above)
     """A privacy officer of the world's region, logged in (token in world.tokens)."""
     with session_scope() as session:
         users.create_user(

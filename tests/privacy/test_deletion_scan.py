@@ -13,6 +13,7 @@ provider (a processor outside the application whose receipt is a recorded disclo
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
@@ -50,19 +51,15 @@ def _texts(value) -> list[str]:
     if isinstance(value, memoryview | bytes | bytearray):
         raw = bytes(value)
         found = [raw.decode("utf-8", "ignore")]
-        try:
+        with contextlib.suppress(Exception):  # not encrypted, or an erased (empty) value
             found.append(crypto.keyring().decrypt(raw).decode("utf-8", "ignore"))
-        except Exception:  # not encrypted, or an erased (empty) value
-            pass
         return found
     if not isinstance(value, str):
         value = json.dumps(value, ensure_ascii=False)
     found = [value]
     if "$" in value[:9]:
-        try:
+        with contextlib.suppress(Exception):  # a text that only looks like a ciphertext
             found.append(crypto.keyring().decrypt(value.encode()).decode())
-        except Exception:  # a text that only looks like a stored ciphertext
-            pass
     return found
 
 

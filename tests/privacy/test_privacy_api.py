@@ -7,6 +7,7 @@ import base64
 import psycopg
 import pytest
 from sqlalchemy import event, select, text
+from sqlalchemy.exc import DBAPIError
 
 from dispatch.actors import SYSTEM
 from dispatch.customers.models import Customer
@@ -172,13 +173,16 @@ def test_application_role_cannot_update_or_delete_the_access_log_PRV_5(client, w
         "UPDATE personal_data_access SET purpose = 'rewritten'",
         "DELETE FROM personal_data_access",
     ):
-        with pytest.raises(Exception) as refused:
-            with db.engine.begin() as conn:  # the application's own connection and role
-                conn.execute(text(statement))
+        # the application's own engine, connection and database role
+        with pytest.raises(DBAPIError) as refused, db.engine.begin() as conn:
+            conn.execute(text(statement))
         assert "append-only" in str(refused.value)
-    with psycopg.connect(_pg_dsn()) as conn:  # a plain connection: the trigger holds there too
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("DELETE FROM personal_data_access")
+    # a plain connection outside the app: the trigger holds there too
+    with (
+        psycopg.connect(_pg_dsn()) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        conn.execute("DELETE FROM personal_data_access")
     assert session.scalar(select(AccessLogEntry.purpose).limit(1)) != "rewritten"
 
 
