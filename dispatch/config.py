@@ -104,8 +104,6 @@ class Config:
     data_keys: str = ""
     blind_index_key: str = ""  # HMAC key of the search indexes; empty: derived from SECRET_KEY
     retention_days: int = 3 * 365  # PRV-9: customers without activity this long are anonymised
-    privacy_notice_version: str = "2026-01"  # the notice new consents refer to by default
-    tech_data_days: int = 7  # PRV-4: a technician sees personal data this long after closure
     # --- end privacy ---
     queue_name: str = "dispatch"
     testing: bool = False
