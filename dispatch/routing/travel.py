@@ -137,7 +137,17 @@ class OsrmTravelMatrix(TravelMatrix):
             raise TravelMatrixError(f"travel table request failed: {exc}") from exc
         if body.get("code") != "Ok" or "durations" not in body or "distances" not in body:
             raise TravelMatrixError(f"travel table refused: {body.get('code')}")
+        _disclosed(len(points))
         return TravelTable(durations=_whole(body["durations"]), distances=_whole(body["distances"]))
+
+
+def _disclosed(count: int) -> None:
+    """Record that coordinates (only) went to the routing service (PRV-13)."""
+    from dispatch.db import session_scope
+    from dispatch.privacy.service import disclose
+
+    with session_scope() as session:
+        disclose(session, "routing", customer_id=None, reference=f"table:{count} points")
 
 
 def _whole(matrix: list[list[float | None]]) -> list[list[int]]:

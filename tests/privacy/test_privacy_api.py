@@ -543,3 +543,41 @@ def test_no_sms_to_an_erased_customer_PRV_9(client, world, session):
         notifications.queue_sms(
             session, customer=customer, template="visit_completed", number="V", voucher="S"
         )
+
+
+def test_the_routing_service_gets_coordinates_only_and_it_is_recorded_PRV_13(app, session):
+    import json as jsonlib
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from dispatch.routing.travel import OsrmTravelMatrix
+
+    asked = []
+
+    class StubOsrm(BaseHTTPRequestHandler):  # stands in for an OSRM /table service
+        def do_GET(self):  # noqa: N802
+            asked.append(self.path)
+            body = jsonlib.dumps(
+                {"code": "Ok", "durations": [[0, 60], [60, 0]], "distances": [[0, 500], [500, 0]]}
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args):
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), StubOsrm)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        table = OsrmTravelMatrix(f"http://127.0.0.1:{server.server_port}").table(
+            [(31.2, 121.4), (31.21, 121.41)]
+        )
+    finally:
+        server.shutdown()
+    assert table.durations == [[0, 60], [60, 0]]
+    coordinates = asked[0].split("/")[-1].split("?")[0]
+    assert set(coordinates) <= set("0123456789.,;-")  # nothing but coordinates leaves
+    recorded = session.scalars(select(Disclosure).where(Disclosure.processor == "routing")).one()
+    assert recorded.fields == ["coordinates"] and recorded.customer_id is None
