@@ -545,12 +545,12 @@ def test_no_sms_to_an_erased_customer_PRV_9(client, world, session):
         )
 
 
-def test_the_routing_service_gets_coordinates_only_and_it_is_recorded_PRV_13(app, session):
+def test_the_routing_service_gets_coordinates_only_and_it_is_recorded_PRV_13(config, session):
     import json as jsonlib
     import threading
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
-    from dispatch.routing.travel import OsrmTravelMatrix
+    from dispatch.schedule.days import travel_matrix_for
 
     asked = []
 
@@ -571,9 +571,10 @@ def test_the_routing_service_gets_coordinates_only_and_it_is_recorded_PRV_13(app
     server = HTTPServer(("127.0.0.1", 0), StubOsrm)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        table = OsrmTravelMatrix(f"http://127.0.0.1:{server.server_port}").table(
-            [(31.2, 121.4), (31.21, 121.41)]
+        osrm = config.with_overrides(
+            travel_matrix="osrm", osrm_url=f"http://127.0.0.1:{server.server_port}"
         )
+        table = travel_matrix_for(osrm).table([(31.2, 121.4), (31.21, 121.41)])
     finally:
         server.shutdown()
     assert table.durations == [[0, 60], [60, 0]]
