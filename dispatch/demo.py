@@ -99,7 +99,9 @@ def load(session: Session, config: Config, seed: int = 7) -> dict:
     technicians = [_technician(session, rng, i, regions[i % 2]) for i in range(10)]
     for code, name, cents in PARTS:
         parts.save_part(session, actor=SYSTEM, code=code, name=name, unit_price_cents=cents)
-    actor = Actor(kind="user", id=dispatcher.id, role="dispatcher")
+    actor = Actor(
+        kind="user", id=dispatcher.id, role="dispatcher", region_ids=tuple(dispatcher.region_ids)
+    )
     requests = [_customer_with_request(session, rng, actor, config, i) for i in range(50)]
     booked = _book_some(session, rng, actor, config, requests, technicians)
     for_planner = _leave_to_planner(session, rng, actor, config, requests[20:35])

@@ -22,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pypdf
-from sqlalchemy import LargeBinary, String, Text, inspect, text
+from sqlalchemy import LargeBinary, String, Text, inspect, select, text
 from sqlalchemy.types import JSON
 
 from dispatch import jobs
@@ -31,6 +31,7 @@ from dispatch.db import db, session_scope
 from dispatch.links import service as links
 from dispatch.models import Base
 from dispatch.privacy import crypto
+from dispatch.privacy.models import AccessLogEntry
 from dispatch.visits.models import Visit
 from tests.builders import book_visit, next_workday_at, signature_b64
 from tests.mobile_api.helpers import act, completion, new_key, walk_to_site
@@ -198,10 +199,20 @@ def test_deletion_leaves_no_trace_in_tables_files_pdfs_logs_or_indexes_PRV_9(
     ]
     assert photo_files
 
+    # PRV-5: the technician's visit cards and the voucher PDF were access-logged too
+    with session_scope() as session:
+        logged = {
+            (e.record, e.actor_role)
+            for e in session.scalars(
+                select(AccessLogEntry).where(AccessLogEntry.customer_id == customer["id"])
+            )
+        }
+    assert {("visit", "technician"), ("voucher", "manager"), ("customer", "customer")} <= logged
+
     # Before the deletion the scan finds the customer everywhere it looks: it is not blind.
     assert scan_database() and scan_pdf(pdf.data)
 
-    erased = client.post(f"/l/{token}/my-data/erasure")
+    erased = client.post(f"/l/{token}/my-data/erasure?lang=en")
     assert erased.status_code == 200, erased.get_data(as_text=True)
     assert "Your personal data was deleted" in erased.get_data(as_text=True), erased.get_data(
         as_text=True
