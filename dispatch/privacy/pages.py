@@ -22,6 +22,7 @@ from dispatch.web import service as web
 
 bp = Blueprint("privacy_pages", __name__)
 link_limit(bp)
+bp.after_app_request(service.write_pending_reads)  # access-log rows of serialised reads (PRV-5)
 
 
 @bp.errorhandler(DomainError)

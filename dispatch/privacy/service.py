@@ -82,24 +82,47 @@ def log_read_now(
     record: str,
     record_ids: list[int],
 ) -> None:
-    """Log a read in its own short transaction: the data left in a response, whatever becomes of
-    the request's own transaction (serialisers call this; one statement per response)."""
+    """Log a read that leaves in a response, whatever becomes of the request's own transaction
+    (serialisers call this). In a request the rows are written by `write_pending_reads` once the
+    view is done, in one statement; outside one, at once."""
+    from flask import g, has_request_context
+
     from dispatch.db import db
 
     if not customer_ids:
         return
+    entry = {
+        "actor": actor,
+        "customer_ids": customer_ids,
+        "fields": fields,
+        "purpose": purpose,
+        "record": record,
+        "record_ids": record_ids,
+    }
+    if has_request_context():
+        g.setdefault("privacy_reads", []).append(entry)
+        return
     with Session(bind=db.engine) as own:
-        log_access(
-            own,
-            actor,
-            customer_ids=customer_ids,
-            fields=fields,
-            action="read",
-            purpose=purpose,
-            record=record,
-            record_ids=record_ids,
-        )
+        log_access(own, entry.pop("actor"), action="read", **entry)
         own.commit()
+
+
+def write_pending_reads(response):
+    """After a view: commit the reads it logged. The view's own work is committed by then or
+    would be rolled back at teardown anyway, so the rollback first changes nothing for it (and
+    frees SQLite's lock)."""
+    from flask import g
+
+    from dispatch.db import db
+
+    pending = g.pop("privacy_reads", [])
+    if pending:
+        session = db.session()
+        session.rollback()
+        for entry in pending:
+            log_access(session, entry.pop("actor"), action="read", **entry)
+        session.commit()
+    return response
 
 
 class LogsCustomerReads:
