@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from dispatch import jobs, schema
 from dispatch.actors import SYSTEM
@@ -72,7 +73,7 @@ def register(app) -> None:
             return
         click.echo("embedded Redis stopped")
 
-    privacy = click.Group("privacy", help="Customer-data privacy: keys and retention (PRV-9/10).")
+    privacy = AppGroup("privacy", help="Customer-data privacy: keys and retention (PRV-9/10).")
     app.cli.add_command(privacy)
 
     @privacy.command("new-key")

@@ -582,3 +582,13 @@ def test_the_routing_service_gets_coordinates_only_and_it_is_recorded_PRV_13(con
     assert set(coordinates) <= set("0123456789.,;-")  # nothing but coordinates leaves
     recorded = session.scalars(select(Disclosure).where(Disclosure.processor == "routing")).one()
     assert recorded.fields == ["coordinates"] and recorded.customer_id is None
+
+
+def test_cli_rotate_key_and_retention_commands_run_PRV_9_PRV_10(app, world):
+    runner = app.test_cli_runner()
+    new_key = runner.invoke(args=["privacy", "new-key"])
+    assert new_key.exit_code == 0 and len(new_key.output.strip()) == 44
+    rotated = runner.invoke(args=["privacy", "rotate-key"])
+    assert rotated.exit_code == 0 and "re-encrypted" in rotated.output
+    retention = runner.invoke(args=["privacy", "retention"])
+    assert retention.exit_code == 0 and "0 anonymised" in retention.output
