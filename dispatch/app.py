@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.notifications.views import blp as messages
     from dispatch.parts.views import blp as parts
     from dispatch.photos.views import blp as photos
+    from dispatch.privacy.views import blp as privacy
     from dispatch.regions.views import blp as regions
     from dispatch.reports.views import blp as reports
     from dispatch.routing.views import blp as routing
@@ -159,8 +160,13 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     for blueprint in (photos, parts, knowledge, attachments, links, messages, dayboard, desk):
         api.register_blueprint(blueprint)
+    for blueprint in (privacy,):
+        api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)
     app.register_blueprint(complaint_page)
     app.register_blueprint(console)
     app.register_blueprint(verify)
+    from dispatch.privacy.pages import bp as privacy_pages
+
+    app.register_blueprint(privacy_pages)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from dispatch import jobs, schema
 from dispatch.actors import SYSTEM
@@ -79,6 +80,49 @@ def register(app) -> None:
             click.echo("no embedded Redis running")
             return
         click.echo("embedded Redis stopped")
+
+    privacy = AppGroup("privacy", help="Customer-data privacy: keys and retention (PRV-9/10).")
+    app.cli.add_command(privacy)
+
+    @privacy.command("new-key")
+    def new_key():
+        """Print a new random data key to put first in DATA_KEYS."""
+        from dispatch.privacy.crypto import generate_key
+
+        click.echo(generate_key())
+
+    @privacy.command("rotate-key")
+    def rotate_key():
+        """Re-encrypt every personal field with the newest key of DATA_KEYS; rebuild indexes."""
+        from dispatch.privacy.rotation import rotate
+
+        with session_scope() as session:
+            changed = rotate(session)
+        click.echo(f"re-encrypted: {changed}")
+
+    @privacy.command("retention")
+    def retention():
+        """Anonymise customers past the retention period; retry the held ones (PRV-9)."""
+        from dispatch.clock import utcnow
+        from dispatch.privacy import service as privacy_service
+
+        config = current_app.config["DISPATCH"]
+        with session_scope() as session:
+            held = [r.id for r in privacy_service.held_requests(session)]
+            due = privacy_service.retention_due(session, config=config, now=utcnow())
+        results = []
+        for request_id in held:
+            with session_scope() as session:
+                request = session.get(privacy_service.ErasureRequest, request_id)
+                results.append(privacy_service.carry_out(session, SYSTEM, request).status)
+        for customer_id in due:
+            with session_scope() as session:
+                results.append(
+                    privacy_service.retention_erase(
+                        session, config=config, item_id=customer_id, now=utcnow()
+                    )
+                )
+        click.echo(f"retention: {len(results)} customers, {results.count('done')} anonymised")
 
     @app.cli.command("relay")
     @click.option("--once", is_flag=True, help="Relay what is pending and stop.")

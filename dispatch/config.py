@@ -108,6 +108,13 @@ class Config:
     sms_record_path: str = ""  # the recording gateway's file; empty: instance/sms-recorded.jsonl
     sms_fake_latency_seconds: float = 0.0  # recording gateway waits this before and after a send
     # --- end delivery ---
+    # --- Customer-data privacy (issue 11, PRV-*) ---
+    # Versioned data keys, newest first: "2:<fernet key>,1:<fernet key>". Empty: version 1 is
+    # derived from SECRET_KEY with HKDF (a key of its own, never SECRET_KEY itself).
+    data_keys: str = ""
+    blind_index_key: str = ""  # HMAC key of the search indexes; empty: derived from SECRET_KEY
+    retention_days: int = 3 * 365  # PRV-9: customers without activity this long are anonymised
+    # --- end privacy ---
     queue_name: str = "dispatch"
     testing: bool = False
     instance_path: str = str(INSTANCE_DIR)
@@ -156,7 +163,18 @@ class Config:
         self._validate_photos()
         self._validate_delivery()
         self._validate_auth()
+        self._validate_privacy()
         return self
+
+    def _validate_privacy(self) -> None:
+        from dispatch.privacy.crypto import parse_data_keys
+
+        try:
+            parse_data_keys(self.data_keys)
+        except ValueError as exc:
+            raise ConfigError(f"DATA_KEYS: {exc}") from exc
+        if self.retention_days <= 0:
+            raise ConfigError("RETENTION_DAYS must be positive")
 
     @property
     def has_strong_key(self) -> bool:

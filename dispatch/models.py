@@ -45,6 +45,16 @@ from dispatch.outbox import OutboxMessage
 from dispatch.parts.models import Part
 from dispatch.payments.models import InvoiceTask
 from dispatch.photos.models import Photo
+from dispatch.privacy.models import (
+    AccessLogEntry,
+    ConsentRecord,
+    CustomerSearchTerm,
+    DataChangeRequest,
+    Disclosure,
+    ErasureRequest,
+    LocationConsent,
+    TechnicianPosition,
+)
 from dispatch.regions.models import Region
 from dispatch.reports.models import ReportRun
 from dispatch.routing.models import RoutePlan
@@ -54,6 +64,14 @@ from dispatch.visits.models import Visit
 from dispatch.vouchers.models import ServiceVoucher, VoucherAmendment, VoucherSignature
 
 __all__ = [
+    "AccessLogEntry",
+    "ConsentRecord",
+    "CustomerSearchTerm",
+    "DataChangeRequest",
+    "Disclosure",
+    "ErasureRequest",
+    "LocationConsent",
+    "TechnicianPosition",
     "Absence",
     "Asset",
     "Attachment",

@@ -18,6 +18,7 @@ from dispatch.config import Config
 from dispatch.db import session_scope
 from dispatch.followups import sweeps as followups
 from dispatch.knowledge import sweeps as knowledge
+from dispatch.privacy import service as privacy
 from dispatch.reports import scheduled as reports
 
 log = logging.getLogger(__name__)
@@ -54,4 +55,5 @@ def run_all(config: Config) -> dict[str, int]:
         "kb_entries_expired": each(config, knowledge.due_expiry, knowledge.expire),
         "reports_scheduled": each(config, reports.unscheduled, reports.schedule),
         "reports_generated": each(config, reports.due, reports.generate),
+        "customers_anonymised": each(config, privacy.retention_due, privacy.retention_erase),
     }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatch.clock import utcnow
 from dispatch.db import Base
+from dispatch.privacy.crypto import EncryptedText
 from dispatch.regions.models import Region
 
 TIERS = ("ordinary", "vip")
@@ -16,15 +17,20 @@ LANGUAGES = ("zh-CN", "en")
 
 
 class Customer(Base):
+    """Personal fields are encrypted at rest (EncryptedText) and labelled in privacy.rules
+    FIELD_LABELS (PRV-10); the phone is found through its keyed hash `phone_index`."""
+
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    phone: Mapped[str] = mapped_column(String(20), index=True)  # E.164
-    email: Mapped[str | None] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(EncryptedText)
+    phone: Mapped[str] = mapped_column(EncryptedText)  # E.164
+    phone_index: Mapped[str] = mapped_column(String(64), index=True)  # HMAC of the E.164 number
+    email: Mapped[str | None] = mapped_column(EncryptedText)
     tier: Mapped[str] = mapped_column(String(16), default="ordinary")
     language: Mapped[str] = mapped_column(String(8), default="zh-CN")
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(EncryptedText)
+    anonymised_at: Mapped[datetime | None]  # PRV-9: personal fields erased for good
     consent_channel: Mapped[str] = mapped_column(String(32))
     consent_notice_version: Mapped[str] = mapped_column(String(16))
     consent_at: Mapped[datetime]
@@ -42,7 +48,7 @@ class Site(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     label: Mapped[str | None] = mapped_column(String(60))
-    address: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str] = mapped_column(EncryptedText)
     lat: Mapped[float | None]
     lon: Mapped[float | None]
     geocoded_by: Mapped[str | None] = mapped_column(String(32))

@@ -12,6 +12,9 @@ from dispatch.customers import rules
 from dispatch.customers.geocoding import Geocoder
 from dispatch.customers.models import Asset, Customer, Site
 from dispatch.errors import NotFound, RuleViolation
+from dispatch.privacy import rules as privacy_rules
+from dispatch.privacy import search
+from dispatch.privacy import service as privacy
 from dispatch.regions.models import Region
 from dispatch.regions.rules import region_containing
 
@@ -27,19 +30,33 @@ def phone_or_422(raw: str, region: str) -> str:
 
 
 def create_customer(*, session: Session, actor: Actor, phone_region: str, **data) -> Customer:
-    """Register a customer with their consent; flag a likely duplicate (INT-8, PRV-1)."""
+    """Register a customer with their consent record; flag a likely duplicate (INT-8, PRV-1).
+
+    Marketing is a separate opt-in (PRV-2): `consent.marketing` adds its own record.
+    """
     phone = phone_or_422(data.pop("phone"), phone_region)
     consent = data.pop("consent")
+    marketing = consent.pop("marketing", False)
     customer = Customer(
         phone=phone,
+        phone_index=search.phone_index(phone),
         consent_channel=consent["channel"],
         consent_notice_version=consent["notice_version"],
         consent_at=utcnow(),
         **data,
     )
-    twin = session.scalars(
-        select(Customer).where(Customer.phone == phone, Customer.name == customer.name)
-    ).first()
+    twin = next(
+        (
+            c
+            for c in session.scalars(
+                select(Customer)
+                .where(Customer.phone_index == customer.phone_index)
+                .order_by(Customer.id)
+            )
+            if c.name == customer.name
+        ),
+        None,
+    )
     if twin is not None:
         customer.possible_duplicate_of_id = twin.id
     audit.add_created(
@@ -48,29 +65,62 @@ def create_customer(*, session: Session, actor: Actor, phone_region: str, **data
         obj=customer,
         action="customer.created",
         entity="customer",
-        after={"name": customer.name, "phone": phone},
+        after={"fields": ["name", "phone", "email", "notes"], "consent": consent["channel"]},
+    )
+    privacy.record_consent(session, actor, customer, **consent)
+    if marketing:
+        privacy.record_consent(
+            session,
+            actor,
+            customer,
+            channel=consent["channel"],
+            notice_version=consent["notice_version"],
+            purposes=[privacy_rules.MARKETING_PURPOSE],
+        )
+    privacy.reindex(session, customer)
+    privacy.log_access(
+        session,
+        actor,
+        customer_ids=[customer.id],
+        fields=[k for k in privacy.CUSTOMER_FIELDS if getattr(customer, k) is not None],
+        action="create",
+        purpose="customer registration",
     )
     return customer
 
 
-def get_customer(session: Session, customer_id: int, *, actor: Actor) -> Customer:
-    """Load a customer the actor may see (their regions) or raise NotFound."""
+def get_customer(
+    session: Session, customer_id: int, *, actor: Actor, purpose: str | None = None
+) -> Customer:
+    """Load a customer the actor may see (their regions) or raise NotFound; with a purpose the
+    read is written to the personal-data access log (PRV-5)."""
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound(f"Customer {customer_id} not found")
     access.ensure_customer(actor, customer)
+    if purpose:
+        privacy.log_access(
+            session,
+            actor,
+            customer_ids=[customer.id],
+            fields=privacy.CUSTOMER_FIELDS + ["sites.address"],
+            action="read",
+            purpose=purpose,
+        )
     return customer
 
 
 def find_by_phone(
     *, session: Session, actor: Actor, phone: str, phone_region: str
 ) -> list[Customer]:
-    """Return the customers of the actor's regions registered under a phone number (INT-5)."""
+    """Return the customers of the actor's regions registered under a phone number (INT-5), by
+    its keyed hash (PRV-10)."""
     e164 = phone_or_422(phone, phone_region)
     return list(
         session.scalars(
             select(Customer).where(
-                Customer.phone == e164, access.customer_clause(actor, Customer.id)
+                Customer.phone_index == search.phone_index(e164),
+                access.customer_clause(actor, Customer.id),
             )
         )
     )
@@ -91,6 +141,9 @@ def add_site(
     customer = get_customer(session, customer_id, actor=actor)
     source = "given"
     if lat is None or lon is None:
+        privacy.disclose(
+            session, "geocoder", customer_id=customer.id, reference=getattr(geocoder, "name", None)
+        )
         found = geocoder.geocode(address)
         if found is None:
             raise RuleViolation(
@@ -116,6 +169,17 @@ def add_site(
         action="site.created",
         entity="site",
         after={"customer_id": customer.id, "region_id": site.region_id},
+    )
+    privacy.reindex(session, customer)
+    privacy.log_access(
+        session,
+        actor,
+        customer_ids=[customer.id],
+        fields=privacy.SITE_FIELDS,
+        action="create",
+        purpose="service address",
+        record="site",
+        record_ids=[site.id],
     )
     return site
 

@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from dispatch.api.base import (
     INTAKE_ROLES,
@@ -14,6 +15,7 @@ from dispatch.api.base import (
 from dispatch.customers import schemas, service
 from dispatch.customers.geocoding import geocoder_for
 from dispatch.db import db
+from dispatch.privacy import service as privacy
 
 blp = Blueprint(
     "customers",
@@ -26,16 +28,29 @@ blp = Blueprint(
 @blp.route("")
 class Customers(MethodView):
     @roles_required(*STAFF_ROLES)
-    @blp.arguments(schemas.PhoneQuery, location="query")
-    @blp.response(200, schemas.CustomerOut(many=True))
+    @blp.arguments(schemas.CustomerQuery, location="query", unknown=RAISE)
+    @blp.response(
+        200,
+        schemas.CustomerOut(many=True),
+        headers={
+            "X-Next-After": {
+                "description": "cursor of the next page (absent on the last page)",
+                "schema": {"type": "integer"},
+            }
+        },
+    )
+    @transactional
     def get(self, query):
-        """Find customers by phone number (any format; matched in E.164)."""
-        return service.find_by_phone(
-            session=db.session,
-            actor=current_actor(),
-            phone=query["phone"],
-            phone_region=app_config().default_phone_region,
+        """List and search customers of your regions: whole phone (any format; INT-5), phone
+        prefix, name, address text, region; keyset pages by id. Every read is logged (PRV-5)."""
+        phone = query.pop("phone", None)
+        if phone is not None:
+            phone = service.phone_or_422(phone, app_config().default_phone_region)
+        page, next_after = privacy.search_customers(
+            db.session, current_actor(), phone_e164=phone, **query
         )
+        headers = {"X-Next-After": str(next_after)} if next_after is not None else {}
+        return page, 200, headers
 
     @roles_required(*INTAKE_ROLES)
     @blp.arguments(schemas.CustomerIn)
@@ -55,9 +70,12 @@ class Customers(MethodView):
 class CustomerById(MethodView):
     @roles_required(*STAFF_ROLES)
     @blp.response(200, schemas.CustomerOut)
+    @transactional
     def get(self, customer_id):
-        """Read one customer with sites and products."""
-        return service.get_customer(db.session, customer_id, actor=current_actor())
+        """Read one customer with sites and products (logged, PRV-5)."""
+        return service.get_customer(
+            db.session, customer_id, actor=current_actor(), purpose="customer file"
+        )
 
 
 @blp.route("/<int:customer_id>/sites")

@@ -19,7 +19,9 @@ from dispatch.intake.models import ServiceRequest
 from dispatch.notifications.gateway import NotSent, OutcomeUnknown, SmsGateway
 from dispatch.notifications.models import SmsMessage
 from dispatch.notifications.rules import Step, next_step
-from dispatch.notifications.templates import render
+from dispatch.notifications.templates import MARKETING, render
+from dispatch.privacy import service as privacy
+from dispatch.privacy.rules import MARKETING_PURPOSE, SERVICE_PURPOSE
 from dispatch.visits.models import Visit
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,13 @@ class AttemptInFlight(Exception):
 def queue_sms(
     session: Session, *, customer: Customer, template: str, visit_id: int | None = None, **params
 ) -> SmsMessage:
-    """Record an SMS as pending; it leaves after commit through the outbox."""
+    """Record an SMS as pending; it leaves after commit through the outbox.
+
+    Marketing needs the customer's separate opt-in (PRV-2); the hand-over of phone and text to
+    the SMS gateway is recorded as a disclosure (PRV-13).
+    """
+    purpose = MARKETING_PURPOSE if template in MARKETING else SERVICE_PURPOSE
+    privacy.ensure_may_send(session, customer, purpose)
     message = SmsMessage(
         to_phone=customer.phone,
         template=template,
@@ -42,6 +50,7 @@ def queue_sms(
     )
     session.add(message)
     session.flush()
+    privacy.disclose(session, "sms_gateway", customer_id=customer.id, reference=f"sms:{message.id}")
     outbox.add(session, "sms.send", sms_id=message.id)
     return message
 

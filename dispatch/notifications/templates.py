@@ -1,4 +1,7 @@
-"""SMS texts per language. Only service messages exist here (PRV-2)."""
+"""SMS texts per language. Service messages by default; a template in MARKETING goes only to
+customers with the separate marketing opt-in (PRV-2, dispatch.privacy.service.ensure_may_send)."""
+
+MARKETING = frozenset({"marketing_offer"})
 
 TEMPLATES = {
     "complaint_received": {  # CMP-6: number, handling steps, expected processing time
@@ -72,6 +75,10 @@ TEMPLATES = {
     "followup_survey": {
         "zh-CN": "【售后服务】请为本次服务（{number}）打分：{link}",
         "en": "[Service] How did we do on visit {number}? Rate us: {link}",
+    },
+    "marketing_offer": {  # PRV-2: marketing, sent only with the separate opt-in
+        "zh-CN": "【售后服务】{offer} 回复TD退订",
+        "en": "[Service] {offer} Reply STOP to opt out",
     },
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import urllib.request
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,8 +120,15 @@ def _arc(chord: np.ndarray) -> np.ndarray:
 class OsrmTravelMatrix(TravelMatrix):
     """Ask an OSRM-compatible /table service, e.g. http://osrm.internal:5000."""
 
-    def __init__(self, base_url: str, profile: str = "driving", timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        profile: str = "driving",
+        timeout_s: float = 10.0,
+        on_disclosure: Callable[[int], None] | None = None,
+    ) -> None:
         super().__init__()
+        self.on_disclosure = on_disclosure  # told how many points left (PRV-13)
         self.base_url = base_url.rstrip("/")
         self.profile = profile
         self.timeout_s = timeout_s
@@ -137,6 +144,8 @@ class OsrmTravelMatrix(TravelMatrix):
             raise TravelMatrixError(f"travel table request failed: {exc}") from exc
         if body.get("code") != "Ok" or "durations" not in body or "distances" not in body:
             raise TravelMatrixError(f"travel table refused: {body.get('code')}")
+        if self.on_disclosure is not None:
+            self.on_disclosure(len(points))
         return TravelTable(durations=_whole(body["durations"]), distances=_whole(body["distances"]))
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from dispatch.config import Config
+from dispatch.db import session_scope
 from dispatch.regions.models import Region
 from dispatch.routing import problem as day_problem
 from dispatch.routing.engine import Break, Route, Task, Vehicle, timed_route
@@ -41,8 +42,16 @@ EXTENSION = "dispatch.schedule.days"
 def travel_matrix_for(config: Config) -> TravelMatrix:
     """Return the travel-time source the configuration names."""
     if config.travel_matrix == "osrm":
-        return OsrmTravelMatrix(config.osrm_url)
+        return OsrmTravelMatrix(config.osrm_url, on_disclosure=routing_disclosed)
     return GeodesicTravelMatrix(config.travel_speed_kmh, config.travel_detour_factor)
+
+
+def routing_disclosed(count: int) -> None:
+    """Record, in its own transaction, that coordinates went to the routing service (PRV-13)."""
+    from dispatch.privacy.service import disclose
+
+    with session_scope() as session:
+        disclose(session, "routing", customer_id=None, reference=f"table:{count} points")
 
 
 def holds_time():

@@ -79,5 +79,9 @@ REPORT_READERS = (
     R.VP_IN_CHARGE,
     R.GENERAL_MANAGER,
 )
+# PRV-7/8/9: act on a customer's rights (consent, export, corrections, erasure) through staff.
+PRIVACY_RIGHTS = (R.CS_AGENT, *ASSIGNERS, R.PRIVACY_OFFICER)
+# PRV-5/13/15/16: the access log, disclosures and the privacy reports.
+PRIVACY_OFFICERS = (R.PRIVACY_OFFICER, R.ADMIN)
 # Who may hold open work (an owner of a request, visit or complaint); technicians hold visits.
 STAFF = tuple(role for role in Role if role is not R.TECHNICIAN)

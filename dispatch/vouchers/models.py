@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship, validates
 
 from dispatch.clock import utcnow
 from dispatch.db import Base
 from dispatch.errors import InvalidTransition, RuleViolation
+from dispatch.privacy.crypto import EncryptedBytes, EncryptedText
 from dispatch.visits.models import Visit
 from dispatch.vouchers import rules
 from dispatch.vouchers.rules import VoucherEvent, VoucherState
@@ -187,8 +188,8 @@ class VoucherSignature(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     voucher_id: Mapped[int] = mapped_column(ForeignKey("service_vouchers.id"))
     role: Mapped[str] = mapped_column(String(16))  # customer | manager
-    signer_name: Mapped[str] = mapped_column(String(120))
-    image_png: Mapped[bytes] = mapped_column(LargeBinary)
+    signer_name: Mapped[str] = mapped_column(EncryptedText)  # personal, encrypted (PRV-10)
+    image_png: Mapped[bytes] = mapped_column(EncryptedBytes)  # sensitive, encrypted (PRV-10)
     image_sha256: Mapped[str] = mapped_column(String(64))
     content_hash: Mapped[str] = mapped_column(String(64))
     signed_at: Mapped[datetime]

@@ -69,8 +69,9 @@ class VoucherPdf(MethodView):
     @blp.response(200, content_type="application/pdf")
     def get(self, voucher_id):
         """Download the voucher as a PDF with signatures and a verification QR code."""
-        voucher = service.get_voucher(db.session, voucher_id, actor=current_actor())
-        return pdf_response(voucher)
+        actor = current_actor()
+        voucher = service.get_voucher(db.session, voucher_id, actor=actor)
+        return pdf_response(voucher, actor)
 
 
 @blp.route("/vouchers/reconciliation")
@@ -85,9 +86,21 @@ class Reconciliation(MethodView):
         )
 
 
-def pdf_response(voucher) -> Response:
-    """Return the voucher's PDF as a download."""
+def pdf_response(voucher, actor=None) -> Response:
+    """Return the voucher's PDF as a download (it names the customer: the read is logged)."""
+    from dispatch.actors import customer_actor
+    from dispatch.privacy.service import log_read_now
+
     config = app_config()
+    customer_id = voucher.visit.request.customer_id
+    log_read_now(
+        actor or customer_actor(customer_id),
+        customer_ids=[customer_id],
+        fields=["name", "signature.signer_name", "signature.image_png"],
+        purpose="voucher pdf",
+        record="voucher",
+        record_ids=[voucher.id],
+    )
     body = pdf.render(
         voucher, base_url=config.public_base_url, tz=timezone_of(voucher.visit, config)
     )

@@ -16,5 +16,6 @@ from mobile_api.v1 import (  # noqa: E402,F401  (routes register on blp)
     knowledge,
     parts,
     photos,
+    privacy,
     visits,
 )

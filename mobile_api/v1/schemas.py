@@ -6,6 +6,7 @@ from dispatch import access
 from dispatch.api.fields import UTCDateTime
 from dispatch.knowledge.schemas import EntryBriefOut
 from dispatch.payments.rules import COLLECTION_METHODS
+from dispatch.privacy.service import LogsCustomerReads
 from dispatch.visits.fieldwork_rules import NO_SIGNATURE_REASONS, PAUSE_REASONS, UNABLE_REASONS
 from dispatch.vouchers.schemas import Base64Bytes
 from dispatch.vouchers.schemas import PartLine as PartIn
@@ -116,7 +117,16 @@ class ForViewer(fields.String):
         return self.pick(obj)
 
 
-class TechnicianVisitOut(Schema):
+class TechnicianVisitOut(LogsCustomerReads, Schema):
+    """A visit as the technician's phone shows it; every dump is access-logged (PRV-5)."""
+
+    personal_fields = ("name", "phone", "sites.address")
+    access_purpose = "technician visit"
+
+    @staticmethod
+    def customer_id_of(visit) -> int | None:
+        return visit.request.customer_id if visit.request else None
+
     id = fields.Integer()
     number = fields.String()
     window_start = UTCDateTime()

@@ -85,7 +85,7 @@ class VoucherPdf(MethodView):
         visit = visits.get_for_technician(db.session, current_actor(), visit_id)
         if visit.voucher is None:
             raise NotFound("The visit has no voucher yet")
-        return pdf_response(visit.voucher)
+        return pdf_response(visit.voucher, current_actor())
 
 
 def _write_route(rule, endpoint, schema, action, summary, *, method="post", etag_required=False):

@@ -29,6 +29,8 @@ from dispatch.users.rules import (
     COUNTERSIGNERS,
     FOLLOWUP_CALLERS,
     INTAKE,
+    PRIVACY_OFFICERS,
+    PRIVACY_RIGHTS,
     REPORT_READERS,
     ROLES,
     Role,
@@ -134,6 +136,22 @@ MATRIX: dict[str, Row] = {
     ),
     f"GET {V}/desk/caller": row(BACK_OFFICE, LIST, query="phone=13800138001"),
     f"GET {V}/desk/complaints": row(BACK_OFFICE, LIST),
+    # Customer-data privacy (PRV-1..16)
+    f"GET {V}/customers/{{customer_id}}/consents": row(PRIVACY_RIGHTS, REGION),
+    f"POST {V}/customers/{{customer_id}}/consents": row(PRIVACY_RIGHTS, REGION),
+    f"GET {V}/customers/{{customer_id}}/export": row(PRIVACY_RIGHTS, REGION),
+    f"POST {V}/customers/{{customer_id}}/corrections": row(PRIVACY_RIGHTS, REGION),
+    f"POST {V}/customers/{{customer_id}}/erasure": row(PRIVACY_RIGHTS, REGION),
+    f"GET {V}/privacy/corrections": row(PRIVACY_RIGHTS, LIST),
+    f"POST {V}/privacy/corrections/{{change_id}}/decision": row(
+        PRIVACY_RIGHTS, REGION, missing_ok=True
+    ),
+    f"GET {V}/customers/{{customer_id}}/access-log": row(PRIVACY_OFFICERS, REGION),
+    f"GET {V}/privacy/disclosures": row(PRIVACY_OFFICERS, LIST),
+    f"GET {V}/privacy/reports/access-review": row(PRIVACY_OFFICERS, LIST),
+    f"GET {V}/privacy/reports/data-quality": row(PRIVACY_OFFICERS, LIST),
+    f"PUT {M}/location-consent": row(TECH, GLOBAL),
+    f"POST {M}/positions": row(TECH, GLOBAL),
     # Lists and links (issue 12)
     f"GET {V}/requests": row(BACK_OFFICE, LIST),
     f"GET {V}/visits": row(BACK_OFFICE, LIST),

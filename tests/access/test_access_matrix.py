@@ -37,6 +37,7 @@ FIXED_PARAMS = {
     "number": 1,
     "item_id": 1,
     "run_id": 1,
+    "change_id": 1,
     "kind": "categories",
     "action": "approve",
 }
