@@ -12,6 +12,7 @@ time, speed, breaks, absences) reject is re-planned or reported unassigned.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from dispatch.routing import pyvrp_engine, vroom_engine
 from dispatch.routing.engine import Problem, Solution, Solver
@@ -50,9 +51,24 @@ class Planner:
         self.seed = seed
         self.iterations = iterations
 
-    def solve(self, problem: Problem, time_limit_s: float) -> Solution:
-        """Plan the tasks on the vehicles within the time limit."""
+    def solve(
+        self,
+        problem: Problem,
+        time_limit_s: float,
+        progress: Callable[[float], None] | None = None,
+    ) -> Solution:
+        """Plan the tasks on the vehicles within the time limit.
+
+        `progress`, when given, is called during PyVRP's search with the share of the whole
+        budget used so far (0..1); it must be quick, the search waits for it.
+        """
         began = time.monotonic()
+
+        def watch(used_s: float) -> None:
+            if progress is not None:
+                progress((time.monotonic() - began) / time_limit_s if time_limit_s else 1.0)
+
+        watched = watch if progress is not None else None
         solver = choose_solver(
             problem, threads=self.threads, seed=self.seed, iterations=self.iterations
         )
@@ -62,6 +78,8 @@ class Planner:
             or not vroom_engine.expresses(problem)
             or len(problem.tasks) > WARM_START_TASKS_PER_S * time_limit_s
         ):
+            if isinstance(solver, pyvrp_engine.PyvrpSolver):
+                return repair(problem, solver.solve(problem, time_limit_s, watch=watched))
             return repair(problem, solver.solve(problem, time_limit_s))
         level = 5 if time_limit_s >= 5 else 1  # VROOM's full search only when there is time
         quick = repair(
@@ -71,5 +89,5 @@ class Planner:
             ),
         )
         left = max(time_limit_s - (time.monotonic() - began), _LEAST_SEARCH_S)
-        searched = repair(problem, solver.solve(problem, left, start=quick))
+        searched = repair(problem, solver.solve(problem, left, start=quick, watch=watched))
         return min((searched, quick), key=lambda s: s.cost(problem))
