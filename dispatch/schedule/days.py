@@ -53,16 +53,6 @@ def holds_time():
     return RouteStop.reserved_start.is_not(None)
 
 
-@dataclass(frozen=True)
-class BookedVisit:
-    """What the owner reads of a booked visit; safe to keep after its session is gone."""
-
-    id: int
-    technician_id: int | None
-    planned_start: datetime | None
-    window_start: datetime
-
-
 @dataclass
 class RegionDay:
     """The routes' problem of a region's day plus every span its technicians hold that day.
@@ -73,9 +63,19 @@ class RegionDay:
 
     built: day_problem.DayProblem
     held: dict[int, tuple[Held, ...]] = field(default_factory=dict)
+    # Each technician's timed route (None: its order cannot be kept), worked out on first use;
+    # a kept day is never changed, so neither are they. Two threads may both work them out.
+    _routes: dict[int, Route | None] | None = field(default=None, repr=False)
 
     def held_by(self, technician_id: int) -> tuple[Held, ...]:
         return self.held.get(technician_id, ())
+
+    def routes(self) -> dict[int, Route | None]:
+        """Return every assigned technician's route as booked, timed once per built day."""
+        if self._routes is None:
+            assigned = _assigned(self, None)
+            self._routes = {t: _timed(self, t, visits) for t, visits in assigned.items()}
+        return self._routes
 
 
 class KeptDays:
@@ -138,10 +138,6 @@ def build(session: Session, config: Config, region: Region, day: date) -> Region
     )
     built.problem = replace(built.problem, vehicles=vehicles)
     # Sessions end (and roll back) after each request; a kept day holds no ORM rows.
-    built.visits = {
-        v.id: BookedVisit(v.id, v.technician_id, v.route_stop.planned_start, v.window_start)
-        for v in built.visits.values()
-    }
     built.technicians = {}
     return RegionDay(built, held)
 
@@ -189,23 +185,35 @@ def current_routes(day: RegionDay, leave_out: int | None = None) -> tuple[list[R
 
     Returns the routes and the technicians whose present order cannot be kept (e.g. after a
     manual override); those take no insertion, because nothing can be promised on their day.
+    A visit left out (it is moving) changes only its own technician's route.
     """
+    timed = day.routes()
+    moving = day.built.visits.get(leave_out) if leave_out is not None else None
+    if moving is not None and moving.technician_id in timed:
+        tech_id = moving.technician_id
+        visits = _assigned(day, leave_out).get(tech_id, [])
+        timed = timed | {tech_id: _timed(day, tech_id, visits) if visits else None}
+        if not visits:
+            del timed[tech_id]
+    routes = [r for r in timed.values() if r is not None]
+    return routes, {t for t, r in timed.items() if r is None}
+
+
+def _assigned(day: RegionDay, leave_out: int | None) -> dict[int, list]:
     problem = day.built.problem
     assigned: dict[int, list] = {}
     for visit in day.built.visits.values():
         if visit.technician_id in problem.vehicle_by_id and visit.id != leave_out:
             assigned.setdefault(visit.technician_id, []).append(visit)
-    routes, broken = [], set()
-    for tech_id, visits in assigned.items():
-        vehicle = problem.vehicle_by_id[tech_id]
-        visits.sort(key=lambda v: (v.planned_start or v.window_start, v.id))
-        items = _with_breaks([problem.task_by_id[v.id] for v in visits], vehicle.breaks)
-        route = timed_route(problem, vehicle, items)
-        if route is None:
-            broken.add(tech_id)
-        else:
-            routes.append(route)
-    return routes, broken
+    return assigned
+
+
+def _timed(day: RegionDay, tech_id: int, visits: list) -> Route | None:
+    problem = day.built.problem
+    vehicle = problem.vehicle_by_id[tech_id]
+    visits = sorted(visits, key=lambda v: (v.planned_start or v.window_start, v.id))
+    items = _with_breaks([problem.task_by_id[v.id] for v in visits], vehicle.breaks)
+    return timed_route(problem, vehicle, items)
 
 
 def _opens(item: Task) -> int:
