@@ -13,6 +13,7 @@ and books over HTTP against gunicorn with 50 client threads. Writes bench/result
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -63,6 +64,7 @@ PASSWORD = "bench-password-123"
 CLIENTS = 50
 RESULTS = PROJECT_ROOT / "bench" / "results" / "booking.txt"
 LOG = Path("/tmp/bench_booking_gunicorn.log")
+LOADED = Path("/tmp/bench_booking_loaded.json")
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 STARTUP_SECONDS = 180  # gunicorn's first answer on a fresh clone of a busy machine
 HEALTH_TIMEOUT_S = 20
@@ -113,12 +115,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--search-seconds", type=float, default=60.0, help="slot search budget")
     parser.add_argument("--profile", action="store_true", help="cProfile ten slot searches")
+    parser.add_argument(
+        "--reuse", action="store_true", help="start again from the last load (same day only)"
+    )
     args = parser.parse_args()
     report = Report()
-    config = _prepare()
     first_day = datetime.now(TZ).date() + timedelta(days=1)
     began = time.perf_counter()
-    loaded = load(config, args, [first_day + timedelta(days=d) for d in range(args.days)])
+    if args.reuse:
+        config, loaded = _reload()
+    else:
+        config = _prepare()
+        loaded = load(config, args, [first_day + timedelta(days=d) for d in range(args.days)])
+        _keep(loaded)
     report(
         f"booking bench: {args.technicians} technicians; {args.days} days from {first_day}:"
         f" {args.visits} visits on the first, {args.later_visits} on each later one;"
@@ -145,6 +154,42 @@ def _prepare() -> Config:
     db.configure(DATABASE_URL)
     schema.upgrade(DATABASE_URL)
     return config
+
+
+def _template() -> str:
+    return f"{make_url(DATABASE_URL).database}_loaded"
+
+
+def _keep(loaded: Loaded) -> None:
+    """Copy the loaded database as a template, and what was loaded, for `--reuse`."""
+    url = make_url(DATABASE_URL)
+    db.engine.dispose()
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{_template()}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{_template()}" TEMPLATE "{url.database}"'))
+    admin.dispose()
+    state = dataclasses.asdict(loaded) | {"days": [d.isoformat() for d in loaded.days]}
+    LOADED.write_text(json.dumps(state), encoding="utf-8")
+
+
+def _reload() -> tuple[Config, Loaded]:
+    """Recreate the bench database from the template `_keep` made."""
+    url = make_url(DATABASE_URL)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{url.database}" TEMPLATE "{_template()}"'))
+    admin.dispose()
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    config = _config()
+    activate(config)
+    db.configure(DATABASE_URL)
+    state = json.loads(LOADED.read_text(encoding="utf-8"))
+    state["days"] = [date.fromisoformat(d) for d in state["days"]]
+    state["skills"] = {int(k): v for k, v in state["skills"].items()}
+    state["new_sites"] = [tuple(s) for s in state["new_sites"]]
+    return config, Loaded(**state)
 
 
 def _config() -> Config:

@@ -109,11 +109,11 @@ class Problem:
     @cached_property
     def _duration_rows(self) -> list[list[int]]:
         # Plain lists: scalar lookups on them are several times faster than on numpy arrays.
-        return [[int(x) for x in row] for row in self.durations]
+        return _int_rows(self.durations)
 
     @cached_property
     def _distance_rows(self) -> list[list[int]] | None:
-        return None if self.distances is None else [[int(x) for x in r] for r in self.distances]
+        return None if self.distances is None else _int_rows(self.distances)
 
     @cached_property
     def task_by_id(self) -> dict[int, Task]:
@@ -150,6 +150,18 @@ class Problem:
         if rows is None or origin is None or destination is None:
             return 0
         return rows[origin][destination]
+
+
+def _int_rows(matrix) -> list[list[int]]:
+    """Return a matrix as lists of Python ints; lists of ints (travel tables) are used as they
+    are, since converting a 550 x 550 day again costs more than the rest of its build."""
+    if isinstance(matrix, np.ndarray):
+        return matrix.astype(np.int64).tolist()
+    if isinstance(matrix, list) and all(
+        isinstance(row, list) and all(type(x) is int for x in row[:1]) for row in matrix
+    ):
+        return matrix
+    return [[int(x) for x in row] for row in matrix]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """A region's technicians' days as the owner sees them: routes, fixed holds, breaks, travel.
 
 Built region-days are kept while nothing on them changed: slot search asks the same day often.
+When visits changed (a booking, a cancel), only those are read again (`refresh`); a change of
+staff, or a day older than MAX_AGE_SECONDS, builds it again.
 The kept days hang off the Flask app (`app.extensions`); without an app (a script, the worker)
 every day is built afresh, which is always correct, only slower.
 """
@@ -21,7 +23,7 @@ from sqlalchemy.orm import Session
 from dispatch.config import Config
 from dispatch.regions.models import Region
 from dispatch.routing import problem as day_problem
-from dispatch.routing.engine import Break, Route, Task, Vehicle, timed_route
+from dispatch.routing.engine import Break, Problem, Route, Task, Vehicle, timed_route
 from dispatch.routing.rules import TimeWindow, effective_windows
 from dispatch.routing.travel import GeodesicTravelMatrix, OsrmTravelMatrix, TravelMatrix
 from dispatch.schedule.models import RouteStop
@@ -32,6 +34,8 @@ from dispatch.visits.models import Visit
 MAX_DAYS = 64
 # Technicians' hours and skills carry no change stamp; a built day is never older than this.
 MAX_AGE_SECONDS = 60
+# A kept day with more changed visits than this is built again rather than refreshed.
+REFRESH_MOST = 40
 # Break ids of time held outside the region-day's routes (lunch is 1, absences count from 2).
 HOLD_BREAK_BASE = 1_000_000
 
@@ -63,6 +67,10 @@ class RegionDay:
 
     built: day_problem.DayProblem
     held: dict[int, tuple[Held, ...]] = field(default_factory=dict)
+    # The vehicles before held time was blocked on them, and each visit's (version, changed_at)
+    # when the day was read: what `refresh` starts from.
+    base_vehicles: tuple[Vehicle, ...] = ()
+    marks: dict[int, tuple] = field(default_factory=dict)
     # Each technician's timed route (None: its order cannot be kept), worked out on first use;
     # a kept day is never changed, so neither are they. Two threads may both work them out.
     _routes: dict[int, Route | None] | None = field(default=None, repr=False)
@@ -93,9 +101,17 @@ class KeptDays:
                 return cached[2]
         return None
 
-    def keep(self, key: tuple, stamp: tuple, built: RegionDay) -> None:
+    def previous(self, key: tuple, staff: tuple) -> tuple[RegionDay, float] | None:
+        """Return the kept day (and when it was first built) whose staff are unchanged."""
         with self._lock:
-            self._days[key] = (stamp, time.monotonic(), built)
+            cached = self._days.get(key)
+        if cached and cached[0][0] == staff and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
+            return cached[2], cached[1]
+        return None
+
+    def keep(self, key: tuple, stamp: tuple, built: RegionDay, at: float | None = None) -> None:
+        with self._lock:
+            self._days[key] = (stamp, time.monotonic() if at is None else at, built)
             while len(self._days) > MAX_DAYS:
                 self._days.popitem(last=False)
 
@@ -111,35 +127,112 @@ def kept_days(app: Flask) -> KeptDays:
 
 
 def get(session: Session, config: Config, region: Region, day: date) -> RegionDay:
-    """Return the region's day, rebuilding it when its visits or staff changed."""
+    """Return the region's day: kept while unchanged, refreshed where its visits changed,
+    rebuilt when its staff changed or it is MAX_AGE_SECONDS old."""
     if not has_app_context():
         return build(session, config, region, day)
+    marks, staff = _marks(session, region, day)
     kept = kept_days(current_app)
     key = (config.effective_database_url, region.id, day)
-    stamp = _fingerprint(session, region, day)
+    stamp = (staff, marks)
     found = kept.find(key, stamp)
     if found is None:
-        found = build(session, config, region, day)
-        kept.keep(key, stamp, found)
+        previous = kept.previous(key, staff)
+        if previous is not None:
+            found = refresh(session, config, region, previous[0], marks)
+        if found is not None:
+            kept.keep(key, stamp, found, at=previous[1])
+        else:
+            found = build(session, config, region, day, marks)
+            kept.keep(key, stamp, found)
     return found
 
 
-def build(session: Session, config: Config, region: Region, day: date) -> RegionDay:
+def build(
+    session: Session, config: Config, region: Region, day: date, marks: dict | None = None
+) -> RegionDay:
     """Build a region's day with every booked start kept and all held time blocked."""
     built = day_problem.build(
         session, region=region, day=day, travel=travel_matrix_for(config), keep_booked_times=True
     )
-    end = built.day_start + timedelta(days=1)
-    held = held_spans(session, list(built.problem.vehicle_by_id), built.day_start, end)
-    in_routes = set(built.visits)
-    vehicles = tuple(
-        _with_holds(built, v, [h for h in held.get(v.id, ()) if h.visit_id not in in_routes])
-        for v in built.problem.vehicles
-    )
-    built.problem = replace(built.problem, vehicles=vehicles)
+    base = built.problem.vehicles
+    held = _holds(session, built, base)
+    built.problem = replace(built.problem, vehicles=_blocked(built, base, held))
     # Sessions end (and roll back) after each request; a kept day holds no ORM rows.
     built.technicians = {}
-    return RegionDay(built, held)
+    return RegionDay(built, held, base_vehicles=base, marks=dict(marks or {}))
+
+
+def refresh(
+    session: Session, config: Config, region: Region, old: RegionDay, marks: dict
+) -> RegionDay | None:
+    """Return the kept day brought up to date by re-reading only the visits that changed.
+
+    Unchanged visits keep their tasks; changed ones are read again (a visit that left the
+    region-day loses its task); a new place gets its travel row and column appended to a copy
+    of the matrix; held time is read again whole. None when rebuilding is simpler: many
+    changes, a skill the day has not seen, a visit without coordinates.
+    """
+    changed = {i for i, m in marks.items() if old.marks.get(i) != m}
+    changed |= old.marks.keys() - marks.keys()
+    if len(changed) > REFRESH_MOST:
+        return None
+    before = old.built
+    rows = (
+        day_problem.region_day_visits(session, region, before.day_start, only=changed)
+        if changed
+        else []
+    )
+    if any(
+        r.lat is None or r.lon is None or r.required_skill not in (None, *before.skill_ids)
+        for r in rows
+    ):
+        return None
+    points = list(before.points)
+    durations = [list(row) for row in before.problem._duration_rows]
+    travel = travel_matrix_for(config)
+    tasks = {t.id: t for t in before.problem.tasks if t.id not in changed}
+    for row in rows:
+        to_place, from_place = travel.to_and_from(points, (row.lat, row.lon))
+        for line, seconds in zip(durations, to_place, strict=True):
+            line.append(seconds)
+        durations.append([*from_place, 0])
+        points.append((row.lat, row.lon))
+        tasks[row.id] = day_problem._task(
+            before, row, len(points) - 1, before.skill_ids, keep_booked=True
+        )
+    visits = {i: v for i, v in before.visits.items() if i not in changed}
+    visits |= {r.id: r for r in rows}
+    built = day_problem.DayProblem(
+        problem=Problem(
+            vehicles=old.base_vehicles,
+            tasks=tuple(tasks[i] for i in sorted(tasks)),
+            durations=durations,
+            coordinates=[day_problem._planar(lat, lon) for lat, lon in points],
+        ),
+        day_start=before.day_start,
+        technicians={},
+        visits=dict(sorted(visits.items())),
+        skill_ids=before.skill_ids,
+        points=points,
+    )
+    held = _holds(session, built, old.base_vehicles)
+    built.problem = replace(built.problem, vehicles=_blocked(built, old.base_vehicles, held))
+    return RegionDay(built, held, base_vehicles=old.base_vehicles, marks=dict(marks))
+
+
+def _holds(session: Session, built: day_problem.DayProblem, vehicles) -> dict:
+    end = built.day_start + timedelta(days=1)
+    return held_spans(session, [v.id for v in vehicles], built.day_start, end)
+
+
+def _blocked(built: day_problem.DayProblem, vehicles, held: dict) -> tuple[Vehicle, ...]:
+    """Return the vehicles with the time held outside the day's routes blocked on them."""
+    in_routes = set(built.visits)
+    return tuple(
+        _with_holds(built, v, [h for h in held.get(v.id, ()) if h.visit_id not in in_routes])
+        for v in vehicles
+    )
 
 
 def held_spans(
@@ -238,15 +331,16 @@ def _with_breaks(tasks: list[Task], breaks: tuple[Break, ...]) -> list:
     return items
 
 
-def _fingerprint(session: Session, region: Region, day: date) -> tuple:
-    """Return what changes whenever a visit, shift, absence or technician of the day changes."""
+def _marks(session: Session, region: Region, day: date) -> tuple[dict[int, tuple], tuple]:
+    """Return (version, changed_at) of every visit touching the day, and what changes whenever
+    a shift, absence or technician changes."""
     start = datetime.combine(day, datetime.min.time(), ZoneInfo(region.timezone))
     end = start + timedelta(days=1)
     # Any visit touching the day counts, whatever its region: technicians may serve several.
-    # Every ORM update bumps a version (a change of its route stop touches the visit too), so
-    # the sum moves even when the clock stands still.
+    # Every ORM update bumps a version (a change of its route stop touches the visit too); the
+    # change time tells apart two transactions that bumped one version, one rolled back.
     visits = session.execute(
-        select(func.count(Visit.id), func.sum(Visit.version), func.max(Visit.changed_at))
+        select(Visit.id, Visit.version, Visit.changed_at)
         .join(RouteStop, RouteStop.visit_id == Visit.id)
         .where(
             or_(
@@ -254,7 +348,8 @@ def _fingerprint(session: Session, region: Region, day: date) -> tuple:
                 (RouteStop.reserved_start < end) & (RouteStop.reserved_end > start),
             )
         )
-    ).one()
+    )
+    marks = {visit_id: (version, changed) for visit_id, version, changed in visits}
     staff = session.execute(
         select(
             select(func.count(Technician.id)).scalar_subquery(),
@@ -262,4 +357,4 @@ def _fingerprint(session: Session, region: Region, day: date) -> tuple:
             select(func.max(Absence.id)).scalar_subquery(),
         )
     ).one()
-    return tuple(visits) + tuple(staff)
+    return marks, tuple(staff)
