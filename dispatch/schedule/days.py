@@ -105,7 +105,8 @@ class KeptDays:
         """Return the kept day (and when it was first built) whose staff are unchanged."""
         with self._lock:
             cached = self._days.get(key)
-        if cached and cached[0][0] == staff and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
+        fresh = cached and time.monotonic() - cached[1] < MAX_AGE_SECONDS
+        if fresh and cached[0][_STAFF:] == staff:
             return cached[2], cached[1]
         return None
 
@@ -131,13 +132,15 @@ def get(session: Session, config: Config, region: Region, day: date) -> RegionDa
     rebuilt when its staff changed or it is MAX_AGE_SECONDS old."""
     if not has_app_context():
         return build(session, config, region, day)
-    marks, staff = _marks(session, region, day)
     kept = kept_days(current_app)
     key = (config.effective_database_url, region.id, day)
-    stamp = (staff, marks)
+    stamp = _fingerprint(session, region, day)  # one row: the cheap question comes first
     found = kept.find(key, stamp)
     if found is None:
-        previous = kept.previous(key, staff)
+        # Read before the visits themselves, so a change committed meanwhile is never
+        # recorded as seen without being read.
+        marks = _marks(session, region, day)
+        previous = kept.previous(key, stamp[_STAFF:])
         if previous is not None:
             found = refresh(session, config, region, previous[0], marks)
         if found is not None:
@@ -331,30 +334,54 @@ def _with_breaks(tasks: list[Task], breaks: tuple[Break, ...]) -> list:
     return items
 
 
-def _marks(session: Session, region: Region, day: date) -> tuple[dict[int, tuple], tuple]:
-    """Return (version, changed_at) of every visit touching the day, and what changes whenever
-    a shift, absence or technician changes."""
-    start = datetime.combine(day, datetime.min.time(), ZoneInfo(region.timezone))
-    end = start + timedelta(days=1)
+def _touching(start: datetime, end: datetime):
     # Any visit touching the day counts, whatever its region: technicians may serve several.
-    # Every ORM update bumps a version (a change of its route stop touches the visit too); the
-    # change time tells apart two transactions that bumped one version, one rolled back.
-    visits = session.execute(
+    return or_(
+        (Visit.window_start >= start) & (Visit.window_start < end),
+        (RouteStop.reserved_start < end) & (RouteStop.reserved_end > start),
+    )
+
+
+def _bounds(region: Region, day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, datetime.min.time(), ZoneInfo(region.timezone))
+    return start, start + timedelta(days=1)
+
+
+_STAFF = 3  # the fingerprint's fields before the staff's
+
+
+def _fingerprint(session: Session, region: Region, day: date) -> tuple:
+    """Return what changes whenever a visit, shift, absence or technician of the day changes
+    (one query: it is asked before every slot search and booking of the day)."""
+    start, end = _bounds(region, day)
+    # Every ORM update bumps a version (a change of its route stop touches the visit too), so
+    # the sum moves even when the clock stands still.
+    return tuple(
+        session.execute(
+            select(
+                func.count(Visit.id),
+                func.sum(Visit.version),
+                func.max(Visit.changed_at),
+                select(func.count(Technician.id)).scalar_subquery(),
+                select(func.max(Shift.id)).scalar_subquery(),
+                select(func.max(Absence.id)).scalar_subquery(),
+            )
+            .select_from(Visit)
+            .join(RouteStop, RouteStop.visit_id == Visit.id)
+            .where(_touching(start, end))
+        ).one()
+    )
+
+
+def _marks(session: Session, region: Region, day: date) -> dict[int, tuple]:
+    """Return (version, changed_at) of every visit touching the day: what `refresh` compares.
+
+    The change time tells apart two transactions that bumped one version, one rolled back.
+    """
+    start, end = _bounds(region, day)
+    rows = session.execute(
         select(Visit.id, Visit.version, Visit.changed_at)
         .join(RouteStop, RouteStop.visit_id == Visit.id)
-        .where(
-            or_(
-                (Visit.window_start >= start) & (Visit.window_start < end),
-                (RouteStop.reserved_start < end) & (RouteStop.reserved_end > start),
-            )
-        )
+        .where(_touching(start, end))
     )
-    marks = {visit_id: (version, changed) for visit_id, version, changed in visits}
-    staff = session.execute(
-        select(
-            select(func.count(Technician.id)).scalar_subquery(),
-            select(func.max(Shift.id)).scalar_subquery(),
-            select(func.max(Absence.id)).scalar_subquery(),
-        )
-    ).one()
-    return marks, tuple(staff)
+    return {visit_id: (version, changed) for visit_id, version, changed in rows}
