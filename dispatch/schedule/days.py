@@ -74,6 +74,8 @@ class RegionDay:
     # Each technician's timed route (None: its order cannot be kept), worked out on first use;
     # a kept day is never changed, so neither are they. Two threads may both work them out.
     _routes: dict[int, Route | None] | None = field(default=None, repr=False)
+    # Routes a refresh carried over from the day before it (their technicians did not change).
+    _carried: dict[int, Route | None] = field(default_factory=dict, repr=False)
 
     def held_by(self, technician_id: int) -> tuple[Held, ...]:
         return self.held.get(technician_id, ())
@@ -82,7 +84,11 @@ class RegionDay:
         """Return every assigned technician's route as booked, timed once per built day."""
         if self._routes is None:
             assigned = _assigned(self, None)
-            self._routes = {t: _timed(self, t, visits) for t, visits in assigned.items()}
+            carried = self._carried
+            self._routes = {
+                t: carried[t] if t in carried else _timed(self, t, visits)
+                for t, visits in assigned.items()
+            }
         return self._routes
 
 
@@ -221,7 +227,19 @@ def refresh(
     )
     held = _holds(session, built, old.base_vehicles)
     built.problem = replace(built.problem, vehicles=_blocked(built, old.base_vehicles, held))
-    return RegionDay(built, held, base_vehicles=old.base_vehicles, marks=dict(marks))
+    day = RegionDay(built, held, base_vehicles=old.base_vehicles, marks=dict(marks))
+    if old._routes is not None:
+        # A route depends on its technician's vehicle (held time included), its visits and
+        # their order; where none of that changed, the timed route is the same.
+        moved = {before.visits[i].technician_id for i in changed if i in before.visits}
+        moved |= {r.technician_id for r in rows}
+        was, now = before.problem.vehicle_by_id, built.problem.vehicle_by_id
+        day._carried = {
+            t: route
+            for t, route in old._routes.items()
+            if t not in moved and was.get(t) == now.get(t)
+        }
+    return day
 
 
 def _holds(session: Session, built: day_problem.DayProblem, vehicles) -> dict:
