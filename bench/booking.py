@@ -131,7 +131,8 @@ def main() -> None:
     report(
         f"booking bench: {args.technicians} technicians; {args.days} days from {first_day}:"
         f" {args.visits} visits on the first, {args.later_visits} on each later one;"
-        f" seed {args.seed}; loaded in {time.perf_counter() - began:.0f} s"
+        f" seed {args.seed}; {'copied from the last load' if args.reuse else 'loaded'}"
+        f" in {time.perf_counter() - began:.0f} s"
     )
     for line in loaded.plans:
         report(line)
