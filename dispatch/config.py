@@ -100,6 +100,8 @@ class Config:
     travel_speed_kmh: float = 25.0
     travel_detour_factor: float = 1.3
     plan_time_limit_seconds: float = 5.0
+    plan_threads: int = 1  # VROOM's threads inside the planner (PyVRP searches on one)
+    plan_seed: int = 1  # the planner's random seed: the same seed and day give the same plan
     relay_interval_seconds: float = 1.0
     # --- Delivery (issue 10 §3): the database drives every side effect again until it is done ---
     outbox_lease_seconds: float = 120.0  # handed over and not done by then: handed over again
@@ -164,6 +166,7 @@ class Config:
         self._validate_delivery()
         self._validate_auth()
         self._validate_privacy()
+        self._validate_planner()
         return self
 
     def _validate_privacy(self) -> None:
@@ -188,6 +191,10 @@ class Config:
                 f"SECRET_KEY must be a random key of at least {MIN_KEY_LENGTH} characters to "
                 "serve outside the development server (bin/run makes one under instance/)"
             )
+
+    def _validate_planner(self) -> None:
+        if self.plan_time_limit_seconds <= 0 or self.plan_threads < 1:
+            raise ConfigError("PLAN_TIME_LIMIT_SECONDS must be positive, PLAN_THREADS at least 1")
 
     def _validate_auth(self) -> None:
         if self.access_token_minutes <= 0 or self.access_token_minutes > 24 * 60:

@@ -57,7 +57,6 @@ def book(
     if technician_id is not None:
         bookable_technician(session, technician_id, request, required_skill, required_level)
     visit = Visit(
-        number=numbering.next_number(session, "V", utcnow(), timezone_of(request, config)),
         request=request,
         window_start=window_start,
         window_end=window_end,
@@ -71,6 +70,9 @@ def book(
     if technician_id is not None or auto_assign:
         need = _need(visit, technician_id)
         schedule.reserve(session, config, visit, need)
+    # The day's visit counter row stays locked until commit, so every booking of the day waits
+    # for it: it is taken after the slot is found, not before (a refused booking never takes it).
+    visit.number = numbering.next_number(session, "V", utcnow(), timezone_of(request, config))
     schedule.save_reserved(
         session,
         config,

@@ -7,7 +7,7 @@ locations are indices into the problem's matrices. Nothing here knows about the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from typing import Protocol
@@ -109,11 +109,11 @@ class Problem:
     @cached_property
     def _duration_rows(self) -> list[list[int]]:
         # Plain lists: scalar lookups on them are several times faster than on numpy arrays.
-        return [[int(x) for x in row] for row in self.durations]
+        return _int_rows(self.durations)
 
     @cached_property
     def _distance_rows(self) -> list[list[int]] | None:
-        return None if self.distances is None else [[int(x) for x in r] for r in self.distances]
+        return None if self.distances is None else _int_rows(self.distances)
 
     @cached_property
     def task_by_id(self) -> dict[int, Task]:
@@ -150,6 +150,18 @@ class Problem:
         if rows is None or origin is None or destination is None:
             return 0
         return rows[origin][destination]
+
+
+def _int_rows(matrix) -> list[list[int]]:
+    """Return a matrix as lists of Python ints; lists of ints (travel tables) are used as they
+    are, since converting a 550 x 550 day again costs more than the rest of its build."""
+    if isinstance(matrix, np.ndarray):
+        return matrix.astype(np.int64).tolist()
+    if isinstance(matrix, list) and all(
+        isinstance(row, list) and all(type(x) is int for x in row[:1]) for row in matrix
+    ):
+        return matrix
+    return [[int(x) for x in row] for row in matrix]
 
 
 @dataclass(frozen=True)
@@ -225,6 +237,9 @@ class Route:
     steps: tuple[Step, ...]
     travel_time: int
     distance: int = 0
+    # Made by `timed_route`: its steps are the engine's own timing of a feasible order, so
+    # insertion reads them instead of timing the route again for every question.
+    timed: bool = field(default=False, compare=False)
 
     @property
     def task_ids(self) -> list[int]:
@@ -297,6 +312,7 @@ def timed_route(problem: Problem, vehicle: Vehicle, items: Sequence[Item]) -> Ro
         steps=tuple(steps),
         travel_time=travel,
         distance=sum(problem.distance(a, b) for a, b in _legs(vehicle, items)),
+        timed=True,
     )
 
 
@@ -347,8 +363,9 @@ def insert(
     for vehicle in problem.vehicles:
         if not rules.serves(vehicle, new_task):
             continue
-        items = _items(problem, vehicle, routes.get(vehicle.id))
-        candidates.extend(_positions(problem, vehicle, items, new_task))
+        route = routes.get(vehicle.id)
+        items = _items(problem, vehicle, route)
+        candidates.extend(_positions(problem, vehicle, items, new_task, route))
     # Cheapest first: the first feasible candidate is the answer, most are never timed.
     candidates.sort(key=lambda c: c[0])
     for extra, vehicle, items, position, base, travel in candidates:
@@ -383,17 +400,28 @@ def _items(problem: Problem, vehicle: Vehicle, route: Route | None) -> list[Item
     return route_items(problem, route)
 
 
-def _positions(problem: Problem, vehicle: Vehicle, items: list[Item], new_task: Task) -> list:
+def _positions(
+    problem: Problem, vehicle: Vehicle, items: list[Item], new_task: Task, route: Route | None
+) -> list:
     """List (extra travel, vehicle, items, position, old starts, old travel) for each gap."""
-    if not _within_limits(vehicle, [*(i for i in items if isinstance(i, Task)), new_task]):
-        return []
-    timed = _propagate(problem, vehicle, vehicle.start_index, vehicle.shift.start, items, None)
-    if timed is None:
-        # The route as given already breaks a rule (e.g. it was edited by hand); adding a visit
-        # cannot repair it, so it offers no slot.
-        return []
-    base = [start for _, start in timed[0][: len(items)]]
-    travel = _travel(problem, vehicle, items)
+    tasks = [i for i in items if isinstance(i, Task)]
+    if route is not None and route.timed and route.vehicle_id == vehicle.id:
+        # Timed by the engine, so feasible and serving only what the vehicle may serve: its
+        # steps are the starts, its travel the travel (START, one step an item, END).
+        if not _within_limits(vehicle, [*tasks, new_task], check_skills=False):
+            return []
+        base = [step.start for step in route.steps[1:-1]]
+        travel = route.travel_time
+    else:
+        if not _within_limits(vehicle, [*tasks, new_task]):
+            return []
+        timed = _propagate(problem, vehicle, vehicle.start_index, vehicle.shift.start, items, None)
+        if timed is None:
+            # The route as given already breaks a rule (e.g. it was edited by hand); adding a
+            # visit cannot repair it, so it offers no slot.
+            return []
+        base = [start for _, start in timed[0][: len(items)]]
+        travel = _travel(problem, vehicle, items)
     places = _places(vehicle, items)  # start, each task's location, end
     out = []
     place = 0  # index in places of the last non-break location before the gap
@@ -482,12 +510,12 @@ def _arrive(
     return arrival
 
 
-def _within_limits(vehicle: Vehicle, tasks: Sequence[Task]) -> bool:
+def _within_limits(vehicle: Vehicle, tasks: Sequence[Task], check_skills: bool = True) -> bool:
     if vehicle.max_tasks is not None and len(tasks) > vehicle.max_tasks:
         return False
     if vehicle.capacity is not None and sum(t.demand for t in tasks) > vehicle.capacity:
         return False
-    return all(rules.serves(vehicle, t) for t in tasks)
+    return not check_skills or all(rules.serves(vehicle, t) for t in tasks)
 
 
 def _travel_allowed(vehicle: Vehicle, travel: int) -> bool:

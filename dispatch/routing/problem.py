@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session
 
 from dispatch.customers.models import Site
 from dispatch.intake.models import ServiceRequest
@@ -16,12 +16,32 @@ from dispatch.regions.models import Region
 from dispatch.routing.engine import Break, Problem, Solution, Task, Vehicle, with_place
 from dispatch.routing.rules import TimeWindow
 from dispatch.routing.travel import TravelMatrix
+from dispatch.schedule.models import RouteStop
 from dispatch.technicians.models import WEEKDAYS, Absence, Shift, Technician
 from dispatch.visits.models import Visit
 from dispatch.visits.rules import VisitStatus
 
 PRIORITY_WEIGHT = {"high": 100, "medium": 50, "low": 10}
 LUNCH_BREAK_ID = 1
+
+
+@dataclass(frozen=True, slots=True)
+class VisitRow:
+    """What routing reads of a booked visit, as plain columns: safe to keep after its session."""
+
+    id: int
+    technician_id: int | None
+    window_start: datetime
+    window_end: datetime
+    duration_minutes: int
+    required_skill: str | None
+    required_level: int
+    priority: str
+    lat: float | None
+    lon: float | None
+    pinned_technician: bool
+    pinned_start: datetime | None
+    planned_start: datetime | None
 
 
 @dataclass
@@ -31,7 +51,7 @@ class DayProblem:
     problem: Problem
     day_start: datetime  # local midnight: second 0 of the problem's clock
     technicians: dict[int, Technician]
-    visits: dict[int, Visit]
+    visits: dict[int, VisitRow]
     skill_ids: dict[str, int] = field(default_factory=dict)
     points: list[tuple[float, float]] = field(default_factory=list)  # by location index
 
@@ -72,23 +92,44 @@ class DayProblem:
         )
 
 
-def region_day_visits(session: Session, region: Region, day_start: datetime) -> list[Visit]:
-    """Return the not-yet-started visits of a region whose window opens that day."""
-    return list(
-        session.scalars(
-            select(Visit)
-            .join(ServiceRequest)
-            .join(Site, ServiceRequest.site_id == Site.id)
-            .where(
-                Site.region_id == region.id,
-                Visit.status == VisitStatus.SCHEDULED,
-                Visit.window_start >= day_start,
-                Visit.window_start < day_start + timedelta(days=1),
-            )
-            .options(contains_eager(Visit.request).contains_eager(ServiceRequest.site))
-            .order_by(Visit.id)
+_ROW_COLUMNS = (
+    Visit.id,
+    Visit.technician_id,
+    Visit.window_start,
+    Visit.window_end,
+    Visit.duration_minutes,
+    Visit.required_skill,
+    Visit.required_level,
+    Visit.priority,
+    Site.lat,
+    Site.lon,
+    RouteStop.pinned_technician,
+    RouteStop.pinned_start,
+    RouteStop.planned_start,
+)
+
+
+def region_day_visits(
+    session: Session, region: Region, day_start: datetime, only: set[int] | None = None
+) -> list[VisitRow]:
+    """Return the not-yet-started visits of a region whose window opens that day (or of
+    `only` those visit ids among them), read as columns in one query."""
+    query = (
+        select(*_ROW_COLUMNS)
+        .join(ServiceRequest, Visit.request_id == ServiceRequest.id)
+        .join(Site, ServiceRequest.site_id == Site.id)
+        .join(RouteStop, RouteStop.visit_id == Visit.id)
+        .where(
+            Site.region_id == region.id,
+            Visit.status == VisitStatus.SCHEDULED,
+            Visit.window_start >= day_start,
+            Visit.window_start < day_start + timedelta(days=1),
         )
+        .order_by(Visit.id)
     )
+    if only is not None:
+        query = query.where(Visit.id.in_(sorted(only)))
+    return [VisitRow(*row) for row in session.execute(query)]
 
 
 def region_technicians(session: Session, region: Region, allow_neighbours: bool):
@@ -108,7 +149,6 @@ def build(
     travel: TravelMatrix,
     allow_neighbours: bool = False,
     from_time: datetime | None = None,
-    visits: list[Visit] | None = None,
     keep_booked_times: bool = False,
 ) -> DayProblem:
     """Build the problem of one region and day from the database.
@@ -118,7 +158,7 @@ def build(
     """
     tz = ZoneInfo(region.timezone)
     day_start = datetime.combine(day, time.min, tz)
-    visits = region_day_visits(session, region, day_start) if visits is None else visits
+    visits = region_day_visits(session, region, day_start)
     technicians = region_technicians(session, region, allow_neighbours)
     absences = _absences(session, [t.id for t in technicians], day_start)
     shifts = _shifts(session, [t.id for t in technicians], day)
@@ -146,12 +186,7 @@ def build(
         if vehicle is not None:
             vehicles.append(vehicle)
             result.technicians[tech.id] = tech
-    tasks = [
-        _task(
-            result, v, index(v.request.site.lat, v.request.site.lon), skill_ids, keep_booked_times
-        )
-        for v in visits
-    ]
+    tasks = [_task(result, v, index(v.lat, v.lon), skill_ids, keep_booked_times) for v in visits]
     result.points = points
     durations = travel.table(points) if points else None
     result.problem = Problem(
@@ -257,7 +292,7 @@ def _lunch(day, tech, start: datetime, end: datetime) -> Break | None:
     return Break(LUNCH_BREAK_ID, (window,), tech.lunch_minutes * 60)
 
 
-def _task(day: DayProblem, visit: Visit, location: int, skill_ids, keep_booked: bool) -> Task:
+def _task(day: DayProblem, visit: VisitRow, location: int, skill_ids, keep_booked: bool) -> Task:
     latest = visit.window_end  # lateness tolerance 0: service starts before the window ends
     windows = (TimeWindow(max(day.seconds(visit.window_start), 0), day.seconds(latest)),)
     skills = frozenset()
@@ -270,16 +305,16 @@ def _task(day: DayProblem, visit: Visit, location: int, skill_ids, keep_booked: 
         skills=skills,
         windows=windows,
         priority=PRIORITY_WEIGHT.get(visit.priority, 50),
-        pinned_vehicle_id=visit.technician_id if visit.route_stop.pinned_technician else None,
+        pinned_vehicle_id=visit.technician_id if visit.pinned_technician else None,
         pinned_time=day.seconds(fixed) if (fixed := _fixed_start(visit, keep_booked)) else None,
     )
 
 
-def _fixed_start(visit: Visit, keep_booked: bool) -> datetime | None:
-    if visit.route_stop.pinned_start:
-        return visit.route_stop.pinned_start
+def _fixed_start(visit: VisitRow, keep_booked: bool) -> datetime | None:
+    if visit.pinned_start:
+        return visit.pinned_start
     if keep_booked and visit.technician_id is not None:
-        return visit.route_stop.planned_start
+        return visit.planned_start
     return None
 
 
@@ -306,8 +341,8 @@ def solution_summary(day: DayProblem, solution: Solution) -> dict:
             {
                 "visit_id": u.task_id,
                 "reason": u.reason,
-                "lat": day.visits[u.task_id].request.site.lat,
-                "lon": day.visits[u.task_id].request.site.lon,
+                "lat": day.visits[u.task_id].lat,
+                "lon": day.visits[u.task_id].lon,
             }
             for u in solution.unassigned
         ],
@@ -323,8 +358,8 @@ def _step(day: DayProblem, step, key: str) -> dict:
         "start": day.at(step.start).isoformat(),
     }
     if key == "visit_id":  # where, so the console can draw the route on a map
-        site = day.visits[step.id].request.site
-        found |= {"lat": site.lat, "lon": site.lon}
+        visit = day.visits[step.id]
+        found |= {"lat": visit.lat, "lon": visit.lon}
     return found
 
 

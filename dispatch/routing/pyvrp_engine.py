@@ -20,7 +20,7 @@ How each rule is expressed:
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,11 +78,16 @@ class PyvrpSolver:
         self.iterations = iterations
 
     def solve(
-        self, problem: Problem, time_limit_s: float, start: Solution | None = None
+        self,
+        problem: Problem,
+        time_limit_s: float,
+        start: Solution | None = None,
+        watch: Callable[[float], None] | None = None,
     ) -> Solution:
         """Plan the tasks within the time limit (and the iteration limit, when set).
 
-        `start`, a plan from another backend, is where the search begins (a warm start).
+        `start`, a plan from another backend, is where the search begins (a warm start);
+        `watch` is called at every iteration of the search with the seconds it has run.
         """
         if not expresses(problem):
             unassigned = tuple(Unassigned(t.id, _reason(problem, t)) for t in problem.tasks)
@@ -93,6 +98,8 @@ class PyvrpSolver:
         stop = MaxRuntime(max(time_limit_s - (time.monotonic() - began), 0.01))
         if self.iterations is not None:
             stop = MultipleCriteria([MaxIterations(self.iterations), stop])
+        if watch is not None:
+            stop = _Watched(stop, watch)
         result = pyvrp.solve(
             model.data,
             stop,
@@ -111,6 +118,17 @@ class PyvrpSolver:
             solver=self.name,
         )
         return repair(problem, _drop_empty(raw))
+
+
+class _Watched:
+    """A stopping criterion that also tells `watch` how long the search has run."""
+
+    def __init__(self, stop, watch: Callable[[float], None]) -> None:
+        self.stop, self.watch, self.began = stop, watch, time.monotonic()
+
+    def __call__(self, best_cost: float) -> bool:
+        self.watch(time.monotonic() - self.began)
+        return self.stop(best_cost)
 
 
 def _reason(problem: Problem, task: Task) -> str:

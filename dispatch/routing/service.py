@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -16,14 +17,14 @@ from dispatch.errors import InvalidTransition, NotFound, RuleViolation
 from dispatch.regions.models import Region
 from dispatch.routing import problem as day_problem
 from dispatch.routing.models import RoutePlan
-from dispatch.routing.vroom_engine import VroomSolver
+from dispatch.routing.planner import Planner
 from dispatch.schedule import service as schedule
 from dispatch.schedule.days import travel_matrix_for
 from dispatch.visits.models import Visit
 from dispatch.visits.service import bookable_technician, get_visit
 
-# Cheapest exploration first, so a usable plan and its cost show up early in the progress.
-ROUNDS = (1, 3, 5)
+# Progress is written at most this often while the planner searches.
+PROGRESS_EVERY_S = 1.0
 
 
 def get_plan(session: Session, plan_id: int, *, actor: Actor) -> RoutePlan:
@@ -74,7 +75,7 @@ def _save(plan_id: int, change) -> None:
 
 
 def run_plan(session: Session, *, config: Config, plan_id: int) -> str:
-    """Solve a queued plan in rounds, reporting progress and the best cost after each."""
+    """Solve a queued plan with the planner over its whole budget, reporting progress."""
     plan = get_plan(session, plan_id, actor=SYSTEM)
     if not plan.waiting_to_run:
         return f"skipped:{plan.status}"
@@ -89,15 +90,9 @@ def run_plan(session: Session, *, config: Config, plan_id: int) -> str:
             from_time=plan.from_time,
         )
         _save(plan_id, lambda p: p.report(15))
-        best = None
-        for number, level in enumerate(ROUNDS, start=1):
-            solution = VroomSolver(exploration_level=level).solve(
-                day.problem, plan.time_limit_s / len(ROUNDS)
-            )
-            if best is None or _score(solution) < _score(best):
-                best = solution
-            done = 15 + 80 * number // len(ROUNDS)
-            _save(plan_id, lambda p, done=done, cost=best.travel_time: p.report(done, cost))
+        planner = Planner(threads=config.plan_threads, seed=config.plan_seed)
+        best = planner.solve(day.problem, plan.time_limit_s, progress=_reporter(plan_id))
+        _save(plan_id, lambda p: p.report(95, best.travel_time))
     except Exception as exc:  # a failed plan says why; the dispatcher can plan again
         error = str(exc)
         _save(plan_id, lambda p: p.fail(error=error, at=utcnow()))
@@ -107,8 +102,17 @@ def run_plan(session: Session, *, config: Config, plan_id: int) -> str:
     return "ready"
 
 
-def _score(solution) -> tuple[int, int]:
-    return len(solution.unassigned), solution.travel_time
+def _reporter(plan_id: int):
+    """Return a progress callback (share of the budget used) that writes at most every second."""
+    last = [time.monotonic()]
+
+    def report(share: float) -> None:
+        if time.monotonic() - last[0] >= PROGRESS_EVERY_S:
+            last[0] = time.monotonic()
+            done = 15 + int(80 * min(max(share, 0.0), 1.0))
+            _save(plan_id, lambda p: p.report(done))
+
+    return report
 
 
 def accept_plan(*, session: Session, actor: Actor, plan_id: int) -> RoutePlan:

@@ -4,9 +4,11 @@ after each booking, cancel, completion, reschedule and no-show, on random days, 
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -22,6 +24,7 @@ from dispatch.db import db
 from dispatch.intake import service as intake
 from dispatch.models import Visit
 from dispatch.regions.models import Region
+from dispatch.schedule import days
 from dispatch.technicians.models import Technician
 from dispatch.users import service as users
 from dispatch.visits import fieldwork
@@ -229,11 +232,20 @@ def _apply(session, config, world, clock, event) -> None:
     sites=st.lists(places, min_size=1, max_size=3),
     history=events,
 )
+@pytest.mark.parametrize("kept", [False, True], ids=["built", "kept"])
 def test_apt_every_listed_window_stays_bookable_through_any_day(
-    app, config, morning, homes, sites, history
+    app, config, kept, morning, homes, sites, history
 ):
+    """`kept`: inside the app, so region-days are kept and refreshed after every change (issue
+    16 §3), as the API serves them; else each day is built afresh."""
     _clean(app, config)
-    with time_machine.travel(morning, tick=False) as clock, Session(bind=db.engine) as session:
+    days.kept_days(app).clear()
+    served = app.app_context() if kept else contextlib.nullcontext()
+    with (
+        served,
+        time_machine.travel(morning, tick=False) as clock,
+        Session(bind=db.engine) as session,
+    ):
         world = _arrange(session, homes, sites)
         probe = _request(session, world, world["sites"][0])
         session.commit()

@@ -25,3 +25,88 @@ def test_apt_slot_search_keeps_its_days_on_the_app_that_served_it(app, client, m
         name for name, v in vars(days).items() if not name.startswith("__") and isinstance(v, dict)
     }
     assert module_state == set()
+
+
+def _meaning(region_day: days.RegionDay) -> dict:
+    """What a region-day says, free of the numbering of its places and skills."""
+    built = region_day.built
+    problem = built.problem
+    skill_of = {number: name for name, number in built.skill_ids.items()}
+
+    def place(index):
+        return None if index is None else built.points[index]
+
+    def skills(owned):
+        return frozenset((skill_of[number], level) for number, level in owned)
+
+    tasks = {
+        t.id: (place(t.location_index), t.service, skills(t.skills), t.windows, t.priority)
+        + (t.pinned_vehicle_id, t.pinned_time)
+        for t in problem.tasks
+    }
+    vehicles = {
+        v.id: (v.shift, place(v.start_index), place(v.end_index), skills(v.skills), v.breaks)
+        for v in problem.vehicles
+    }
+    places = [t.location_index for t in problem.tasks]
+    places += [v.start_index for v in problem.vehicles]
+    travel = {(place(a), place(b)): problem.travel(a, b) for a in places for b in places}
+    routes, broken = days.current_routes(region_day)
+    timed = {r.vehicle_id: [(s.kind, s.id, s.arrival, s.start) for s in r.steps] for r in routes}
+    return {
+        "tasks": tasks,
+        "vehicles": vehicles,
+        "travel": travel,
+        "held": region_day.held,
+        "visits": built.visits,
+        "routes": timed,
+        "broken": broken,
+    }
+
+
+def test_apt_16_a_kept_day_is_refreshed_after_bookings_and_a_cancel_to_the_day_built_afresh(
+    app, client, morning, session, config, monkeypatch
+):
+    """Issue 16 §3: a booking re-reads only the visits that changed, and the refreshed day is
+    the day a fresh build gives: same tasks, holds, travel and routes."""
+    from datetime import date
+
+    from dispatch.actors import SYSTEM
+    from dispatch.booking import service as booking
+    from dispatch.models import Visit
+    from dispatch.regions.models import Region
+    from tests.booking.morning import book
+    from tests.routing.day import local
+
+    kept = days.kept_days(app)
+    kept.clear()
+    request = repair_request(client, morning)
+    assert listed_slots(client, morning, request["id"], days=1)  # today is built and kept
+    refreshed, built = [], []
+    real_refresh, real_build = days.refresh, days.build
+
+    def spy_refresh(*args, **kwargs):
+        found = real_refresh(*args, **kwargs)
+        refreshed.append(found is not None)
+        return found
+
+    def spy_build(*args, **kwargs):
+        built.append(args[-1] if len(args) > 4 else None)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(days, "refresh", spy_refresh)
+    monkeypatch.setattr(days, "build", spy_build)
+    made = [book(client, morning, local(h), local(h + 2)).get_json() for h in (9, 11, 13)]
+    assert all(m.get("id") for m in made), made
+    cancelled = session.get(Visit, made[1]["id"])
+    booking.cancel(session=session, actor=SYSTEM, config=config, visit=cancelled, reason="x")
+    session.commit()
+    region = session.get(Region, morning.region_id)
+    with app.app_context():
+        kept_now = days.get(session, config, region, date(2026, 12, 1))
+    monkeypatch.setattr(days, "build", real_build)
+    fresh = days.build(session, config, region, date(2026, 12, 1))
+
+    assert refreshed and all(refreshed) and built == []  # refreshed every time, never rebuilt
+    assert len(kept_now.built.visits) == 2
+    assert _meaning(kept_now) == _meaning(fresh)

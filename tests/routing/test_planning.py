@@ -264,3 +264,34 @@ def test_plan_requests_are_validated(client, day):
     )
     assert by_technician.status_code == 403
     assert client.get("/api/v1/plans/999", headers=day.auth("dispatcher")).status_code == 404
+
+
+def test_rte_16_region_day_plans_come_from_the_planner_with_the_configured_threads_and_seed(
+    client, day, session, config, monkeypatch
+):
+    """Issue 16: the region-day plan is the Planner's (PyVRP), its threads and seed from config."""
+    from dispatch.routing import service as routing
+    from dispatch.routing.planner import Planner
+
+    visits = [visit_at(client, day, 31.20 + i * 0.01, 121.44, 9 + i, 12 + i) for i in range(4)]
+    made = []
+
+    class Recording(Planner):
+        def __init__(self, threads: int = 1, seed: int = 1, iterations=None) -> None:
+            made.append((threads, seed))
+            super().__init__(threads=threads, seed=seed, iterations=iterations)
+
+    monkeypatch.setattr(routing, "Planner", Recording)
+    response = client.post(
+        "/api/v1/plans",
+        headers=day.auth("dispatcher"),
+        json={"region_id": day.region_id, "day": "2026-12-01", "time_limit_s": 1},
+    )
+    plan_id = response.get_json()["id"]
+    tuned = config.with_overrides(plan_threads=2, plan_seed=7)
+    assert routing.run_plan(session, config=tuned, plan_id=plan_id) == "ready"
+    assert made == [(2, 7)]
+    found = client.get(f"/api/v1/plans/{plan_id}", headers=day.auth("dispatcher")).get_json()
+    assert found["progress"] == 100 and found["result"]["solver"] == "pyvrp"
+    planned = sorted(s["visit_id"] for r in found["result"]["routes"] for s in r["stops"])
+    assert planned == sorted(v["id"] for v in visits)

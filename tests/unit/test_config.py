@@ -109,3 +109,11 @@ def test_bin_run_key_is_random_made_once_and_private(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert ensure_secret_key(path) == key  # kept, not replaced
     assert ensure_secret_key(tmp_path / "other") != key
+
+
+def test_rte_16_planner_threads_seed_and_budget_come_from_the_environment():
+    config = load_config({"PLAN_THREADS": "2", "PLAN_SEED": "42", "PLAN_TIME_LIMIT_SECONDS": "7.5"})
+    assert (config.plan_threads, config.plan_seed, config.plan_time_limit_seconds) == (2, 42, 7.5)
+    for bad in ({"PLAN_THREADS": "0"}, {"PLAN_TIME_LIMIT_SECONDS": "0"}):
+        with pytest.raises(ConfigError):
+            load_config(bad)

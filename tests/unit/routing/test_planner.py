@@ -169,6 +169,16 @@ def test_rte_16_the_planner_uses_the_whole_budget():
     assert 1.4 <= spent < 3.0
 
 
+def test_rte_16_the_planner_reports_progress_across_its_budget():
+    problem = _field_day(seed=6, visits=30)
+    shares = []
+
+    Planner().solve(problem, time_limit_s=1.0, progress=shares.append)
+
+    assert shares == sorted(shares), "progress never goes back"
+    assert shares[0] < 0.5 and 0.9 <= shares[-1] <= 1.5
+
+
 def test_rte_16_no_route_works_longer_than_the_maximum_duration():
     # Six hours of visits, technicians may work 3 h each: at least two routes are needed.
     base = _pure(capacity=None)
