@@ -25,6 +25,7 @@ from dispatch.db import Base
 from dispatch.devices.models import DeviceSession
 from dispatch.followups.models import FollowUp
 from dispatch.idempotency import IdempotentResponse
+from dispatch.intake.assessment import RequestAssessment
 from dispatch.intake.models import ServiceRequest
 from dispatch.knowledge.models import (
     KbCategory,
@@ -92,6 +93,7 @@ __all__ = [
     "Region",
     "RequestFirstResponse",
     "RoutePlan",
+    "RequestAssessment",
     "ServiceRequest",
     "ServiceVoucher",
     "Shift",

@@ -25,3 +25,6 @@ def candidate_windows(
 def contact_due(registered_at: datetime) -> datetime:
     """Return when the customer must have been contacted to agree a date (APT-1)."""
     return registered_at + CONTACT_DEADLINE
+
+
+APPOINTMENT_KINDS = ("assessment", "repair", "installation", "collection", "drop_off", "return")

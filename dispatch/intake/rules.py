@@ -33,6 +33,8 @@ CHANNELS = (
 )
 SERVICE_CLASSES = ("A", "B", "C", "D")  # paid, contract, free (incl. warranty), internal
 PRIORITIES = ("high", "medium", "low")
+SUBMITTER_KINDS = ("department", "dealer", "technician")  # INT-14
+ANSWER_HOW = ("on_the_spot", "remote")  # INT-9
 CATEGORIES = (
     "appliance",
     "electronics",
@@ -75,6 +77,8 @@ class HoldReason(StrEnum):
 J = JobStatus
 # Jobs a visit can be booked for; booking one on hold is its follow-on appointment (APT-11).
 AWAITING_BOOKING = frozenset({J.REGISTERED, J.VERIFIED, J.REOPENED, J.ON_HOLD})
+# Closed for good: a new need is a new request linked to it (INT-17).
+CLOSED_STATES = frozenset({J.CLOSED, J.RESOLVED_REMOTELY})
 # Before anyone is on site: cancelling the job is still open.
 BEFORE_SITE = frozenset({J.REGISTERED, J.VERIFIED, J.SCHEDULED, J.ASSIGNED, J.ACCEPTED})
 # Acceptance (DSP-5) has no endpoint yet, so a scheduled job's visit may set off directly.
@@ -93,6 +97,7 @@ JOB_LIFECYCLE = Lifecycle(
         # Left through a follow-on appointment (APT-11), or by resuming the paused work.
         J.ON_HOLD: {J.SCHEDULED, J.IN_PROGRESS},
         J.COMPLETED: {J.CLOSED, J.REOPENED},
+        # The same fault back (FUP-5); a new need after closure is a new, linked request (INT-17).
         J.CLOSED: {J.REOPENED},
         J.REOPENED: {J.SCHEDULED, J.ASSIGNED},
         J.RESOLVED_REMOTELY: set(),

@@ -27,6 +27,20 @@ class RequestIn(Schema):
     fault_description = fields.String(required=True, validate=validate.Length(min=3, max=4000))
     expected_outcome = fields.String(load_default=None, validate=validate.Length(max=2000))
     reported_at = UTCDateTime(load_default=None)
+    submitted_by_kind = fields.String(
+        load_default=None,
+        validate=validate.OneOf(rules.SUBMITTER_KINDS),
+        metadata={"description": "A department, dealer or technician submitting it (INT-14)"},
+    )
+    submitted_by_name = fields.String(load_default=None, validate=validate.Length(min=2, max=120))
+
+    @validates_schema
+    def submitter_named(self, data, **_):
+        """A submitting party has both a kind and a name (INT-14)."""
+        if bool(data.get("submitted_by_kind")) != bool(data.get("submitted_by_name")):
+            raise ValidationError(
+                {"submitted_by_name": ["give submitted_by_kind and submitted_by_name together"]}
+            )
 
     @validates_schema
     def repair_needs_product_and_address(self, data, **_):
@@ -39,6 +53,56 @@ class RequestIn(Schema):
                 missing["site_id"] = ["required for a repair request"]
             if missing:
                 raise ValidationError(missing)
+
+
+class AssessmentOut(Schema):
+    diagnosis = fields.String(allow_none=True)
+    diagnosed_at = UTCDateTime(allow_none=True)
+    diagnosed_by_id = fields.Integer(allow_none=True)
+    answer = fields.String(allow_none=True)
+    answered_how = fields.String(allow_none=True)
+    answered_at = UTCDateTime(allow_none=True)
+    in_scope = fields.Boolean(allow_none=True)
+    scope_reason = fields.String(allow_none=True)
+    scope_checked_at = UTCDateTime(allow_none=True)
+    missing = fields.List(fields.String())
+    needs_supplement = fields.Boolean()
+
+
+class DiagnosisIn(Schema):
+    diagnosis = fields.String(required=True, validate=validate.Length(min=3, max=4000))
+
+
+class ResolveWithoutVisitIn(Schema):
+    answer = fields.String(required=True, validate=validate.Length(min=3, max=4000))
+    how = fields.String(required=True, validate=validate.OneOf(rules.ANSWER_HOW))
+
+
+class ScopeIn(Schema):
+    in_scope = fields.Boolean(required=True)
+    reason = fields.String(load_default=None, validate=validate.Length(min=3, max=500))
+    service_class = fields.String(required=True, validate=validate.OneOf(rules.SERVICE_CLASSES))
+
+    @validates_schema
+    def out_of_scope_needs_reason(self, data, **_):
+        """Out of scope needs the reason (INT-10)."""
+        if data.get("in_scope") is False and not data.get("reason"):
+            raise ValidationError({"reason": ["required when the request is out of scope"]})
+
+
+class SupplementIn(Schema):
+    missing = fields.List(
+        fields.String(validate=validate.Length(min=2, max=200)),
+        required=True,
+        validate=validate.Length(max=20),
+        metadata={"description": "What the customer still has to supply; [] clears it"},
+    )
+
+
+class NewNeedIn(Schema):
+    fault_description = fields.String(required=True, validate=validate.Length(min=3, max=4000))
+    request_type = fields.String(load_default=None, validate=validate.OneOf(rules.REQUEST_TYPES))
+    channel = fields.String(load_default="phone", validate=validate.OneOf(rules.CHANNELS))
 
 
 class RequestOut(Schema):
@@ -65,3 +129,7 @@ class RequestOut(Schema):
     registrar_id = fields.Integer()
     first_owner_id = fields.Integer()
     owner_id = fields.Integer()
+    follows_request_id = fields.Integer(allow_none=True)
+    submitted_by_kind = fields.String(allow_none=True)
+    submitted_by_name = fields.String(allow_none=True)
+    assessment = fields.Nested(AssessmentOut, allow_none=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch import audit, numbering
+from dispatch import access, audit, numbering
 from dispatch.actors import Actor
 from dispatch.clock import utcnow
 from dispatch.complaints import first_response
 from dispatch.customers.models import Asset, Site
 from dispatch.customers.service import check_belongs, get_customer
-from dispatch.errors import NotFound, RuleViolation
+from dispatch.errors import Conflict, NotFound, RuleViolation
 from dispatch.intake import rules
 from dispatch.intake.models import ServiceRequest
 from dispatch.notifications.service import queue_sms
@@ -60,11 +60,54 @@ def register_request(
     return request
 
 
-def get_request(session: Session, request_id: int) -> ServiceRequest:
-    """Load a request or raise NotFound."""
+def raise_new_need(
+    *,
+    session: Session,
+    actor: Actor,
+    request_id: int,
+    timezone: str,
+    config=None,
+    fault_description: str,
+    request_type: str | None = None,
+    channel: str = "phone",
+) -> ServiceRequest:
+    """Open a new request linked to a closed one for a need raised after closure (INT-17).
+
+    The closed request is left exactly as it was; the new one copies its customer, address,
+    product and class.
+    """
+    original = get_request(session, request_id, actor=actor)
+    if original.status not in rules.CLOSED_STATES:
+        raise Conflict(
+            f"Request {original.number} is {original.status}; handle the need on it",
+            error_code="request_still_open",
+        )
+    return register_request(
+        session=session,
+        actor=actor,
+        timezone=timezone,
+        config=config,
+        customer_id=original.customer_id,
+        site_id=original.site_id,
+        asset_id=original.asset_id,
+        request_type=request_type or original.request_type,
+        channel=channel,
+        category=original.category,
+        service_class=original.service_class,
+        priority=original.priority,
+        product_model=original.product_model,
+        fault_description=fault_description,
+        follows_request_id=original.id,
+    )
+
+
+def get_request(session: Session, request_id: int, *, actor: Actor | None = None) -> ServiceRequest:
+    """Load a request or raise NotFound; with an actor, only one of the actor's regions."""
     request = session.get(ServiceRequest, request_id)
     if request is None:
         raise NotFound(f"Request {request_id} not found")
+    if actor is not None and request.site is not None and request.site.region_id is not None:
+        access.ensure_region(actor, request.site.region_id, what=f"Request {request_id}")
     return request
 
 

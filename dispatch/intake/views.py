@@ -12,7 +12,7 @@ from dispatch.api.base import (
     transactional,
 )
 from dispatch.db import db
-from dispatch.intake import schemas, service
+from dispatch.intake import schemas, service, triage
 
 blp = Blueprint(
     "requests",
@@ -45,7 +45,7 @@ class RequestById(MethodView):
     @blp.response(200, schemas.RequestOut)
     def get(self, request_id):
         """Read one request."""
-        return service.get_request(db.session, request_id)
+        return service.get_request(db.session, request_id, actor=current_actor())
 
 
 @blp.route("/<int:request_id>/close")
@@ -57,4 +57,74 @@ class CloseRequest(MethodView):
         """Close a completed job: voucher archived, fix confirmed by the customer (VCH-11)."""
         return service.close_request(
             session=db.session, actor=current_actor(), request_id=request_id
+        )
+
+
+@blp.route("/<int:request_id>/diagnosis")
+class Diagnosis(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.DiagnosisIn)
+    @blp.response(200, schemas.RequestOut)
+    @transactional
+    def post(self, data, request_id):
+        """Record the preliminary diagnosis (INT-9)."""
+        return triage.record_diagnosis(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )
+
+
+@blp.route("/<int:request_id>/resolve")
+class Resolve(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.ResolveWithoutVisitIn)
+    @blp.response(200, schemas.RequestOut)
+    @transactional
+    def post(self, data, request_id):
+        """Close a request answered on the spot or solved remotely, keeping the answer (INT-9)."""
+        return triage.resolve_without_visit(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )
+
+
+@blp.route("/<int:request_id>/scope")
+class Scope(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.ScopeIn)
+    @blp.response(200, schemas.RequestOut)
+    @transactional
+    def post(self, data, request_id):
+        """Record the scope check and service class; out of scope ends it (INT-10)."""
+        return triage.check_scope(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )
+
+
+@blp.route("/<int:request_id>/supplement")
+class Supplement(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.SupplementIn)
+    @blp.response(200, schemas.RequestOut)
+    @transactional
+    def post(self, data, request_id):
+        """List what the customer still has to supply, and tell them (INT-11)."""
+        return triage.ask_supplement(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )
+
+
+@blp.route("/<int:request_id>/new-need")
+class NewNeed(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.NewNeedIn)
+    @blp.response(201, schemas.RequestOut)
+    @transactional
+    def post(self, data, request_id):
+        """Open a new request linked to this closed one; the closed one is unchanged (INT-17)."""
+        return service.raise_new_need(
+            session=db.session,
+            actor=current_actor(),
+            request_id=request_id,
+            timezone=app_config().default_timezone,
+            config=app_config(),
+            **data,
         )

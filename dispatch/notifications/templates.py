@@ -18,6 +18,10 @@ TEMPLATES = {
         "en": "[Service] We received your request {number}. We will agree a visit time with you "
         "within one working day.",
     },
+    "request_needs_supplement": {
+        "zh-CN": "【售后服务】您的服务申请{number}还需补充：{missing}。请回复短信或致电我们。",
+        "en": "[Service] Your request {number} still needs: {missing}. Please reply or call us.",
+    },
     "appointment_reminder": {
         "zh-CN": "【售后服务】提醒：明天{window}技师上门（{number}）。"
         "确认：{link} 改约：{reschedule}",

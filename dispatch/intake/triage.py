@@ -1,0 +1,97 @@
+"""Intake triage: diagnosis, answered without a visit, scope check, missing details.
+
+INT-9, INT-10 and INT-11. Each use case loads the request through the intake loader (which
+applies the permission layer), records what staff found on its assessment, and moves the
+request's status only through ServiceRequest's methods.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from dispatch import audit
+from dispatch.actors import Actor
+from dispatch.clock import utcnow
+from dispatch.intake.assessment import RequestAssessment
+from dispatch.intake.models import ServiceRequest
+from dispatch.intake.service import get_request
+from dispatch.notifications.service import queue_sms
+
+
+def _assessment(session: Session, request: ServiceRequest) -> RequestAssessment:
+    if request.assessment is None:
+        request.assessment = RequestAssessment(request_id=request.id, missing=[])
+        session.add(request.assessment)
+        session.flush()
+    return request.assessment
+
+
+def record_diagnosis(
+    *, session: Session, actor: Actor, request_id: int, diagnosis: str
+) -> ServiceRequest:
+    """Store the preliminary diagnosis (INT-9); a later one replaces it, audited."""
+    request = get_request(session, request_id, actor=actor)
+    assessment = _assessment(session, request)
+    with audit.audited(session, actor, assessment, "request.diagnosed"):
+        assessment.diagnosis = diagnosis
+        assessment.diagnosed_at, assessment.diagnosed_by_id = utcnow(), actor.id
+    return request
+
+
+def resolve_without_visit(
+    *, session: Session, actor: Actor, request_id: int, answer: str, how: str
+) -> ServiceRequest:
+    """Close a request answered on the spot or solved remotely, keeping the answer (INT-9)."""
+    request = get_request(session, request_id, actor=actor)
+    assessment = _assessment(session, request)
+    with audit.audited(session, actor, request, "request.resolved_without_visit"):
+        request.resolve_remotely()  # InvalidTransition once a visit is under way
+        assessment.answer, assessment.answered_how, assessment.answered_at = answer, how, utcnow()
+    return request
+
+
+def check_scope(
+    *,
+    session: Session,
+    actor: Actor,
+    request_id: int,
+    in_scope: bool,
+    reason: str | None,
+    service_class: str,
+) -> ServiceRequest:
+    """Record the scope check and service class (INT-10); out of scope ends the request."""
+    request = get_request(session, request_id, actor=actor)
+    assessment = _assessment(session, request)
+    with audit.audited(session, actor, request, "request.scope_checked"):
+        if in_scope:
+            request.verify()
+        else:
+            request.rule_out_of_scope()  # final: it can never be scheduled or dispatched
+        request.service_class = service_class
+        assessment.in_scope, assessment.scope_reason = in_scope, reason
+        assessment.scope_checked_at, assessment.scope_checked_by_id = utcnow(), actor.id
+    return request
+
+
+def ask_supplement(
+    *, session: Session, actor: Actor, request_id: int, missing: list[str]
+) -> ServiceRequest:
+    """Mark the request as needing the listed details (INT-11); an empty list clears it.
+
+    The customer is told what is missing by SMS.
+    """
+    request = get_request(session, request_id, actor=actor)
+    assessment = _assessment(session, request)
+    with audit.audited(session, actor, assessment, "request.supplement_asked"):
+        assessment.missing = list(missing)
+        assessment.supplement_asked_at = utcnow() if missing else None
+    if missing:
+        separator = "、" if request.customer.language == "zh-CN" else ", "
+        queue_sms(
+            session,
+            customer=request.customer,
+            template="request_needs_supplement",
+            number=request.number,
+            missing=separator.join(missing),
+        )
+    return request
