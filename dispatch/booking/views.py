@@ -68,6 +68,18 @@ class Reschedule(MethodView):
         )
 
 
+@blp.route("/visits/<int:visit_id>/confirm")
+class ConfirmForCustomer(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.response(200, VisitOut)
+    @transactional
+    def post(self, visit_id):
+        """Confirm the appointment on the customer's behalf, as they agreed on the phone (APT-4)."""
+        return service.confirm_for_customer(
+            session=db.session, actor=current_actor(), config=app_config(), visit_id=visit_id
+        )
+
+
 @blp.route("/visits/<int:visit_id>/cancel")
 class Cancel(MethodView):
     @roles_required(*WRITE_ROLES)
@@ -107,5 +119,5 @@ class ContactOverdue(MethodView):
     @roles_required(*STAFF_ROLES)
     @blp.response(200, schemas.ContactDueOut(many=True))
     def get(self):
-        """Requests with no agreed date a day after registration (APT-1), oldest first."""
-        return service.contact_overdue(db.session)
+        """Requests with no confirmed date a day after registration (APT-1), oldest first."""
+        return service.contact_overdue(db.session, current_actor())

@@ -127,6 +127,11 @@ class TechnicianVisitOut(Schema):
     estimate_accepted_at = UTCDateTime(
         attribute="field_record.estimate_accepted_at", allow_none=True
     )
+    appointment_kind = fields.String(attribute="appointment.kind")
+    assistance_notes = fields.String(attribute="appointment.assistance_notes", allow_none=True)
+    access_instructions = fields.String(
+        attribute="appointment.access_instructions", allow_none=True
+    )
 
 
 class SyncQuery(Schema):
