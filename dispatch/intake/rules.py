@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 
 from dispatch.lifecycle import Lifecycle
@@ -79,6 +80,9 @@ J = JobStatus
 AWAITING_BOOKING = frozenset({J.REGISTERED, J.VERIFIED, J.REOPENED, J.ON_HOLD})
 # Closed for good: a new need is a new request linked to it (INT-17).
 CLOSED_STATES = frozenset({J.CLOSED, J.RESOLVED_REMOTELY})
+# Requests that ended without a visit already had their answer (APT-12).
+ENDED_WITHOUT_VISIT = frozenset({J.RESOLVED_REMOTELY, J.OUT_OF_SCOPE, J.CANCELLED})
+ANSWER_DEADLINE = timedelta(hours=72)  # H8: registration to a specific answer (APT-12)
 # Before anyone is on site: cancelling the job is still open.
 BEFORE_SITE = frozenset({J.REGISTERED, J.VERIFIED, J.SCHEDULED, J.ASSIGNED, J.ACCEPTED})
 # Acceptance (DSP-5) has no endpoint yet, so a scheduled job's visit may set off directly.

@@ -105,6 +105,17 @@ class NewNeedIn(Schema):
     channel = fields.String(load_default="phone", validate=validate.OneOf(rules.CHANNELS))
 
 
+class AnswerDueOut(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    status = fields.String()
+    registered_at = UTCDateTime()
+    answer_due = fields.Function(
+        lambda r: (r.registered_at + rules.ANSWER_DEADLINE).isoformat(),
+        metadata={"description": "registration + 72 h (APT-12)"},
+    )
+
+
 class RequestOut(Schema):
     id = fields.Integer()
     number = fields.String()

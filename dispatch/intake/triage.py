@@ -7,15 +7,21 @@ request's status only through ServiceRequest's methods.
 
 from __future__ import annotations
 
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from dispatch import audit
+from dispatch import access, audit
 from dispatch.actors import Actor
+from dispatch.booking.models import Appointment
 from dispatch.clock import utcnow
+from dispatch.customers.models import Site
+from dispatch.intake import rules
 from dispatch.intake.assessment import RequestAssessment
 from dispatch.intake.models import ServiceRequest
 from dispatch.intake.service import get_request
 from dispatch.notifications.service import queue_sms
+from dispatch.visits.models import Visit
+from dispatch.visits.rules import AppointmentStatus
 
 
 def _assessment(session: Session, request: ServiceRequest) -> RequestAssessment:
@@ -95,3 +101,36 @@ def ask_supplement(
             missing=separator.join(missing),
         )
     return request
+
+
+def answer_overdue(session: Session, actor: Actor) -> list[ServiceRequest]:
+    """Return job requests past the 72 h clock without a specific answer (APT-12), oldest first.
+
+    A specific answer is a diagnosis plus a confirmed date, or the request ended without a
+    visit (answered, out of scope or cancelled).
+    """
+    confirmed_date = (
+        select(Visit.id)
+        .join(Appointment, Appointment.visit_id == Visit.id)
+        .where(
+            Visit.request_id == ServiceRequest.id,
+            Appointment.status.in_((AppointmentStatus.CONFIRMED, AppointmentStatus.COMPLETED)),
+        )
+        .exists()
+    )
+    answered = and_(RequestAssessment.diagnosis.is_not(None), confirmed_date)
+    query = (
+        select(ServiceRequest)
+        .join(Site, Site.id == ServiceRequest.site_id)
+        .outerjoin(RequestAssessment, RequestAssessment.request_id == ServiceRequest.id)
+        .where(
+            ServiceRequest.request_type.in_(rules.JOB_REQUEST_TYPES),
+            ServiceRequest.registered_at <= utcnow() - rules.ANSWER_DEADLINE,
+            ServiceRequest.status.not_in(rules.ENDED_WITHOUT_VISIT),
+            ~answered,
+            access.region_clause(actor, Site.region_id),
+        )
+        .order_by(ServiceRequest.registered_at, ServiceRequest.id)
+        .limit(500)
+    )
+    return list(session.scalars(query))

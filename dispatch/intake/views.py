@@ -39,6 +39,15 @@ class Requests(MethodView):
         )
 
 
+@blp.route("/answer-overdue")
+class AnswerOverdue(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.response(200, schemas.AnswerDueOut(many=True))
+    def get(self):
+        """Job requests 72 h after registration without a specific answer (APT-12)."""
+        return triage.answer_overdue(db.session, current_actor())
+
+
 @blp.route("/<int:request_id>")
 class RequestById(MethodView):
     @roles_required(*STAFF_ROLES)

@@ -3,11 +3,12 @@ a new need after closure, and who submitted a request (INT-9, INT-10, INT-11, IN
 
 from __future__ import annotations
 
+import time_machine
 from sqlalchemy import select
 
 from dispatch.audit import AuditEntry
 from dispatch.notifications.models import SmsMessage
-from tests.builders import repair_body, repair_request
+from tests.builders import login, repair_body, repair_request
 
 
 def ok(reply, status: int = 200) -> dict:
@@ -155,3 +156,21 @@ def test_int_14_a_request_submitted_by_a_dealer_stores_the_submitting_party(clie
         json=repair_body(world, submitted_by_kind="neighbour", submitted_by_name="Li"),
     )
     assert unknown.status_code == 422
+
+
+def test_apt_12_requests_without_a_specific_answer_after_72_hours_are_flagged(client, world):
+    with time_machine.travel("2030-03-04T01:00:00Z", tick=True) as clock:
+        world.tokens["dispatcher"] = login(client, "dispatcher")  # a token of the travelled clock
+        silent = repair_request(client, world)
+        diagnosed = repair_request(client, world)
+        answered = repair_request(client, world)
+        ok(post(client, world, diagnosed["id"], "diagnosis", {"diagnosis": "Worn belt"}))
+        ok(post(client, world, answered["id"], "resolve", {"answer": "Reset", "how": "remote"}))
+        url = "/api/v1/requests/answer-overdue"
+        assert ok(client.get(url, headers=world.auth("dispatcher"))) == []
+        clock.move_to("2030-03-07T01:05:00Z")
+        world.tokens["dispatcher"] = login(client, "dispatcher")
+        late = ok(client.get(url, headers=world.auth("dispatcher")))
+    # A diagnosis without a date is not yet a specific answer; the resolved one had its answer.
+    assert [r["id"] for r in late] == [silent["id"], diagnosed["id"]]
+    assert late[0]["answer_due"].startswith("2030-03-07T01:00")
