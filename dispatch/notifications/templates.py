@@ -59,6 +59,11 @@ TEMPLATES = {
         "zh-CN": "【售后服务】技师{technician}已出发前往您处（{number}），预计{eta}到达。",
         "en": "[Service] Technician {technician} is on the way ({number}), expected at {eta}.",
     },
+    "technician_delayed": {
+        "zh-CN": "【售后服务】很抱歉，技师{technician}将晚到（{number}），新的预计到达时间{eta}。",
+        "en": "[Service] Sorry, technician {technician} is running late ({number}); "
+        "new expected arrival {eta}.",
+    },
     "job_on_hold": {
         "zh-CN": "【售后服务】{number}今日未能完成（{reason}）。我们建议{window}再次上门，"
         "请等待确认短信。",

@@ -48,6 +48,8 @@ class VisitOut(Schema):
     )
     confirmed_by_id = fields.Integer(attribute="appointment.confirmed_by_id", allow_none=True)
     appointment_kind = fields.String(attribute="appointment.kind")
+    arrived_late = fields.Boolean(attribute="field_record.arrived_late")
+    delay_eta = UTCDateTime(attribute="field_record.delay_eta", allow_none=True)
     assistance_notes = fields.String(attribute="appointment.assistance_notes", allow_none=True)
     access_instructions = fields.String(
         attribute="appointment.access_instructions", allow_none=True

@@ -2,7 +2,7 @@
 
 request_assessments holds the diagnosis, the answer of a request closed without a visit, the
 scope check and what is missing (1:1 with service_requests). Requests gain the closed request
-they follow and who submitted them; appointments gain a kind, who confirmed them, and the
+they follow and who submitted them; field records gain the late-arrival flag and delay ETA; appointments gain a kind, who confirmed them, and the
 special-assistance and access notes.
 
 Revision ID: 0019_intake_appointments
@@ -64,6 +64,13 @@ def upgrade() -> None:
             ["follows_request_id"],
             ["id"],
         )
+    with op.batch_alter_table("visit_field_records", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("arrived_late", sa.Boolean(), nullable=False, server_default="false")
+        )
+        batch_op.add_column(
+            sa.Column("delay_eta", dispatch.db.UTCDateTime(timezone=True), nullable=True)
+        )
     with op.batch_alter_table("appointments", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("kind", sa.String(length=16), nullable=False, server_default="repair")
@@ -93,6 +100,9 @@ def downgrade() -> None:
             "kind",
         ):
             batch_op.drop_column(column)
+    with op.batch_alter_table("visit_field_records", schema=None) as batch_op:
+        batch_op.drop_column("delay_eta")
+        batch_op.drop_column("arrived_late")
     with op.batch_alter_table("service_requests", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_service_requests_follows_request_id_service_requests"),
