@@ -37,6 +37,10 @@ class RequestAssessment(Base):
     # What the customer still has to supply (INT-11); empty when nothing is missing.
     missing: Mapped[list] = mapped_column(default=list)
     supplement_asked_at: Mapped[datetime | None]
+    # INT-6: the fault, address and requested time were read back and the customer agreed.
+    details_confirmed_at: Mapped[datetime | None]
+    details_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_time: Mapped[str | None] = mapped_column(String(200))
 
     @property
     def id(self) -> int:

@@ -67,6 +67,17 @@ class AssessmentOut(Schema):
     scope_checked_at = UTCDateTime(allow_none=True)
     missing = fields.List(fields.String())
     needs_supplement = fields.Boolean()
+    requested_time = fields.String(allow_none=True)
+    details_confirmed_at = UTCDateTime(allow_none=True)
+    details_confirmed_by_id = fields.Integer(allow_none=True)
+
+
+class ReadBackIn(Schema):
+    requested_time = fields.String(
+        required=True,
+        validate=validate.Length(min=2, max=200),
+        metadata={"description": "The time the customer asked for, as agreed on the call"},
+    )
 
 
 class DiagnosisIn(Schema):
@@ -103,6 +114,18 @@ class NewNeedIn(Schema):
     fault_description = fields.String(required=True, validate=validate.Length(min=3, max=4000))
     request_type = fields.String(load_default=None, validate=validate.OneOf(rules.REQUEST_TYPES))
     channel = fields.String(load_default="phone", validate=validate.OneOf(rules.CHANNELS))
+
+
+class UnconfirmedQuery(Schema):
+    before = fields.Integer(load_default=None, metadata={"description": "Keyset: ids below this"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class RequestBriefOut(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    status = fields.String()
+    registered_at = UTCDateTime()
 
 
 class AnswerDueOut(Schema):

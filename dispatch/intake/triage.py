@@ -15,6 +15,7 @@ from dispatch.actors import Actor
 from dispatch.booking.models import Appointment
 from dispatch.clock import utcnow
 from dispatch.customers.models import Site
+from dispatch.customers.rules import mask_address
 from dispatch.intake import rules
 from dispatch.intake.assessment import RequestAssessment
 from dispatch.intake.models import ServiceRequest
@@ -133,4 +134,49 @@ def answer_overdue(session: Session, actor: Actor) -> list[ServiceRequest]:
         .order_by(ServiceRequest.registered_at, ServiceRequest.id)
         .limit(500)
     )
+    return list(session.scalars(query))
+
+
+def confirm_details(
+    *, session: Session, actor: Actor, request_id: int, requested_time: str
+) -> ServiceRequest:
+    """Store that the fault, address and requested time were read back and agreed (INT-6).
+
+    The customer also gets them in a read-back SMS.
+    """
+    request = get_request(session, request_id, actor=actor)
+    assessment = _assessment(session, request)
+    with audit.audited(session, actor, assessment, "request.details_confirmed"):
+        assessment.requested_time = requested_time
+        assessment.details_confirmed_at, assessment.details_confirmed_by_id = utcnow(), actor.id
+    queue_sms(
+        session,
+        customer=request.customer,
+        template="request_read_back",
+        number=request.number,
+        fault=request.fault_description[:120],
+        address=mask_address(request.site.address) if request.site else "-",
+        requested=requested_time,
+    )
+    return request
+
+
+def unconfirmed(
+    session: Session, actor: Actor, *, before: int | None, limit: int
+) -> list[ServiceRequest]:
+    """List open requests whose details nobody confirmed with the customer (INT-6), newest first."""
+    query = (
+        select(ServiceRequest)
+        .outerjoin(Site, Site.id == ServiceRequest.site_id)
+        .outerjoin(RequestAssessment, RequestAssessment.request_id == ServiceRequest.id)
+        .where(
+            RequestAssessment.details_confirmed_at.is_(None),
+            ServiceRequest.status.not_in(rules.ENDED_WITHOUT_VISIT | rules.CLOSED_STATES),
+            access.region_clause(actor, Site.region_id),
+        )
+        .order_by(ServiceRequest.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(ServiceRequest.id < before)
     return list(session.scalars(query))

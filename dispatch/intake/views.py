@@ -39,6 +39,29 @@ class Requests(MethodView):
         )
 
 
+@blp.route("/unconfirmed")
+class Unconfirmed(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.arguments(schemas.UnconfirmedQuery, location="query")
+    @blp.response(200, schemas.RequestBriefOut(many=True))
+    def get(self, query):
+        """Open requests whose details were not read back and confirmed (INT-6), newest first."""
+        return triage.unconfirmed(db.session, current_actor(), **query)
+
+
+@blp.route("/<int:request_id>/read-back")
+class ReadBack(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.ReadBackIn)
+    @blp.response(200, schemas.RequestOut)
+    @transactional
+    def post(self, data, request_id):
+        """Fault, address and requested time read back and agreed; an SMS restates them (INT-6)."""
+        return triage.confirm_details(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )
+
+
 @blp.route("/answer-overdue")
 class AnswerOverdue(MethodView):
     @roles_required(*STAFF_ROLES)

@@ -18,6 +18,12 @@ TEMPLATES = {
         "en": "[Service] We received your request {number}. We will agree a visit time with you "
         "within one working day.",
     },
+    "request_read_back": {
+        "zh-CN": "【售后服务】请核对您的申请{number}：故障“{fault}”，地址{address}，"
+        "期望时间{requested}。如有误请致电我们。",
+        "en": '[Service] Please check your request {number}: fault "{fault}", address {address}, '
+        "requested time {requested}. Call us if anything is wrong.",
+    },
     "request_needs_supplement": {
         "zh-CN": "【售后服务】您的服务申请{number}还需补充：{missing}。请回复短信或致电我们。",
         "en": "[Service] Your request {number} still needs: {missing}. Please reply or call us.",

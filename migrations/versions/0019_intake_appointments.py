@@ -37,6 +37,9 @@ def upgrade() -> None:
         sa.Column("scope_checked_by_id", sa.Integer(), nullable=True),
         sa.Column("missing", sa.JSON(), nullable=False),
         sa.Column("supplement_asked_at", dispatch.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("details_confirmed_at", dispatch.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("details_confirmed_by_id", sa.Integer(), nullable=True),
+        sa.Column("requested_time", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(
             ["request_id"],
             ["service_requests.id"],
@@ -46,6 +49,11 @@ def upgrade() -> None:
             ["diagnosed_by_id"],
             ["users.id"],
             name=op.f("fk_request_assessments_diagnosed_by_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["details_confirmed_by_id"],
+            ["users.id"],
+            name=op.f("fk_request_assessments_details_confirmed_by_id_users"),
         ),
         sa.ForeignKeyConstraint(
             ["scope_checked_by_id"],
