@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from dispatch import jobs, outbox
 from dispatch.backlog import service as backlog
+from dispatch.booking import calls
 from dispatch.clock import utcnow
 from dispatch.complaints import first_response, sla
 from dispatch.config import Config
@@ -51,4 +52,5 @@ def run_all(config: Config) -> dict[str, int]:
         "first_responses_late": each(config, first_response.due_breaches, first_response.breach),
         "carried_over": each(config, backlog.carry_over_candidates, backlog.carry_over),
         "kb_entries_expired": each(config, knowledge.due_expiry, knowledge.expire),
+        "proposal_calls": each(config, calls.unconfirmed_proposals, calls.call_about_proposal),
     }

@@ -58,6 +58,26 @@ class SlotOut(Schema):
     planned_start = UTCDateTime()
 
 
+class CallTaskQuery(Schema):
+    before = fields.Integer(load_default=None, metadata={"description": "Keyset: ids below this"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class CallTaskOut(Schema):
+    id = fields.Integer()
+    request_id = fields.Integer()
+    visit_id = fields.Integer()
+    kind = fields.String()
+    reason = fields.String(allow_none=True)
+    created_at = UTCDateTime()
+    resolved_at = UTCDateTime(allow_none=True)
+    outcome = fields.String(allow_none=True)
+
+
+class ResolveCallIn(Schema):
+    outcome = fields.String(required=True, validate=validate.Length(min=2, max=1000))
+
+
 class CancelIn(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
 

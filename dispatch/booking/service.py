@@ -12,6 +12,7 @@ from dispatch import audit, numbering, outbox
 from dispatch.access import ensure_region, region_clause
 from dispatch.actors import Actor
 from dispatch.audit import audited
+from dispatch.booking import calls
 from dispatch.booking.models import Appointment
 from dispatch.booking.rules import CONTACT_DEADLINE
 from dispatch.clock import utcnow
@@ -243,9 +244,21 @@ def reschedule(
     return visit
 
 
-def cancel(*, session: Session, actor: Actor, config: Config, visit: Visit, reason: str) -> Visit:
-    """Cancel a visit that has not started, freeing the technician's time."""
-    return _end(session, actor, config, visit, reason, missed=False)
+def cancel(
+    *,
+    session: Session,
+    actor: Actor,
+    config: Config,
+    visit: Visit,
+    reason: str,
+    by_customer: bool = False,
+) -> Visit:
+    """Cancel a visit that has not started, freeing the technician's time.
+
+    The customer's cancellation by link keeps a booked job waiting and opens a call task to
+    resolve the reason (APT-5); no fee is charged.
+    """
+    return _end(session, actor, config, visit, reason, missed=False, by_customer=by_customer)
 
 
 def no_show(*, session: Session, actor: Actor, config: Config, visit: Visit, reason: str) -> Visit:
@@ -253,7 +266,9 @@ def no_show(*, session: Session, actor: Actor, config: Config, visit: Visit, rea
     return _end(session, actor, config, visit, reason, missed=True)
 
 
-def _end(session, actor, config, visit: Visit, reason: str, *, missed: bool) -> Visit:
+def _end(
+    session, actor, config, visit: Visit, reason: str, *, missed: bool, by_customer: bool = False
+) -> Visit:
     action = f"appointment.{'missed' if missed else 'cancelled'}"
     with audited(session, actor, visit, action, extra={"reason": reason}):
         (visit.miss if missed else visit.cancel)(reason)
@@ -263,6 +278,10 @@ def _end(session, actor, config, visit: Visit, reason: str, *, missed: bool) -> 
     if missed:  # booked again
         with audited(session, actor, request, "request.unscheduled"):
             request.unschedule()
+    elif by_customer and request.status == JobStatus.SCHEDULED:  # a call settles the reason
+        with audited(session, actor, request, "request.unscheduled"):
+            request.unschedule()
+        calls.open_task(session, visit, "cancellation", reason)
     elif request.cancels_with_visit:  # one on hold or reopened waits for another visit
         with audited(session, actor, request, "request.cancelled"):
             request.cancel()

@@ -12,7 +12,7 @@ from dispatch.api.base import (
     transactional,
 )
 from dispatch.api.openapi import WINDOW_TAKEN
-from dispatch.booking import schemas, service
+from dispatch.booking import calls, schemas, service
 from dispatch.db import db
 from dispatch.visits.schemas import VisitOut
 from dispatch.visits.service import get_visit
@@ -112,6 +112,27 @@ class NoShow(MethodView):
             visit=get_visit(db.session, visit_id),
             **data,
         )
+
+
+@blp.route("/call-tasks")
+class CallTasks(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.arguments(schemas.CallTaskQuery, location="query")
+    @blp.response(200, schemas.CallTaskOut(many=True))
+    def get(self, query):
+        """Open call tasks: link cancellations and unconfirmed proposals (APT-5, APT-7)."""
+        return calls.open_tasks(db.session, current_actor(), **query)
+
+
+@blp.route("/call-tasks/<int:task_id>/resolve")
+class ResolveCallTask(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.ResolveCallIn)
+    @blp.response(200, schemas.CallTaskOut)
+    @transactional
+    def post(self, data, task_id):
+        """Close a call task with what the customer said."""
+        return calls.resolve(db.session, current_actor(), task_id, data["outcome"])
 
 
 @blp.route("/requests/contact-overdue")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dispatch import audit
@@ -10,7 +10,7 @@ from dispatch.actors import Actor
 from dispatch.clock import utcnow
 from dispatch.customers import rules
 from dispatch.customers.geocoding import Geocoder
-from dispatch.customers.models import Asset, Customer, Site
+from dispatch.customers.models import Asset, Customer, CustomerPhone, Site
 from dispatch.errors import NotFound, RuleViolation
 from dispatch.regions.models import Region
 from dispatch.regions.rules import region_containing
@@ -62,9 +62,43 @@ def get_customer(session: Session, customer_id: int) -> Customer:
 
 
 def find_by_phone(*, session: Session, phone: str, phone_region: str) -> list[Customer]:
-    """Return the customers registered under a phone number (INT-5)."""
+    """Return the customers registered under a phone number, main or further (INT-5, INT-7).
+
+    A duplicate merged into another customer is found as that customer (INT-8).
+    """
     e164 = phone_or_422(phone, phone_region)
-    return list(session.scalars(select(Customer).where(Customer.phone == e164)))
+    further = select(CustomerPhone.customer_id).where(CustomerPhone.phone == e164)
+    return list(
+        session.scalars(
+            select(Customer)
+            .where(
+                or_(Customer.phone == e164, Customer.id.in_(further)),
+                Customer.merged_into_id.is_(None),
+            )
+            .order_by(Customer.id)
+        )
+    )
+
+
+def add_phone(
+    *, session: Session, actor: Actor, phone_region: str, customer_id: int, phone: str, label=None
+) -> Customer:
+    """Add a further phone to a customer (INT-7); a number already on file is not added twice."""
+    customer = get_customer(session, customer_id)
+    e164 = phone_or_422(phone, phone_region)
+    if e164 != customer.phone and e164 not in {p.phone for p in customer.other_phones}:
+        session.add(CustomerPhone(customer_id=customer.id, phone=e164, label=label))
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="customer.phone_added",
+            entity="customer",
+            entity_id=customer.id,
+            after={"phone": e164, "label": label},
+        )
+        session.refresh(customer, ["other_phones"])
+    return customer
 
 
 def add_site(

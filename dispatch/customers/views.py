@@ -14,6 +14,7 @@ from dispatch.api.base import (
 from dispatch.customers import schemas, service
 from dispatch.customers.geocoding import geocoder_for
 from dispatch.db import db
+from dispatch.intake.merge import merge_customers
 
 blp = Blueprint(
     "customers",
@@ -55,6 +56,39 @@ class CustomerById(MethodView):
     def get(self, customer_id):
         """Read one customer with sites and products."""
         return service.get_customer(db.session, customer_id)
+
+
+@blp.route("/<int:customer_id>/phones")
+class CustomerPhones(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.PhoneIn)
+    @blp.response(201, schemas.CustomerOut)
+    @transactional
+    def post(self, data, customer_id):
+        """Add a further phone; any of the customer's phones finds them (INT-7)."""
+        return service.add_phone(
+            session=db.session,
+            actor=current_actor(),
+            phone_region=app_config().default_phone_region,
+            customer_id=customer_id,
+            **data,
+        )
+
+
+@blp.route("/<int:customer_id>/merge")
+class MergeCustomer(MethodView):
+    @roles_required("manager", "admin")
+    @blp.arguments(schemas.MergeIn)
+    @blp.response(200, schemas.CustomerOut)
+    @transactional
+    def post(self, data, customer_id):
+        """Merge this duplicate into another customer, moving its whole history (INT-8)."""
+        return merge_customers(
+            session=db.session,
+            actor=current_actor(),
+            duplicate_id=customer_id,
+            keep_id=data["into_customer_id"],
+        )
 
 
 @blp.route("/<int:customer_id>/sites")

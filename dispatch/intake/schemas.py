@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from dispatch.api.fields import UTCDateTime
-from dispatch.intake import rules
+from dispatch.intake import contact_log, rules
 
 REQUIRED_FOR_REPAIR = "Required when request_type is `repair`; otherwise optional (INT-2)"
 
@@ -72,6 +72,20 @@ class AssessmentOut(Schema):
     details_confirmed_by_id = fields.Integer(allow_none=True)
 
 
+class ContactIn(Schema):
+    channel = fields.String(required=True, validate=validate.OneOf(("call", "app_message")))
+    direction = fields.String(required=True, validate=validate.OneOf(contact_log.DIRECTIONS))
+    summary = fields.String(required=True, validate=validate.Length(min=2, max=1000))
+
+
+class TimelineEntryOut(Schema):
+    at = UTCDateTime()
+    channel = fields.String()
+    direction = fields.String()
+    summary = fields.String()
+    author_id = fields.Integer(allow_none=True)
+
+
 class ReadBackIn(Schema):
     requested_time = fields.String(
         required=True,
@@ -119,6 +133,59 @@ class NewNeedIn(Schema):
 class UnconfirmedQuery(Schema):
     before = fields.Integer(load_default=None, metadata={"description": "Keyset: ids below this"})
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class FileEntryOut(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    status = fields.String()
+
+
+class FileRequestOut(FileEntryOut):
+    request_type = fields.String()
+    fault_description = fields.String()
+    registered_at = UTCDateTime()
+    follows_request_id = fields.Integer(allow_none=True)
+
+
+class FileVisitOut(FileEntryOut):
+    request_id = fields.Integer()
+    window_start = UTCDateTime()
+    rating = fields.Integer(allow_none=True)
+
+
+class FileVoucherOut(FileEntryOut):
+    visit_id = fields.Integer()
+
+
+class FileComplaintOut(FileEntryOut):
+    category = fields.String()
+    registered_at = UTCDateTime()
+
+
+class FileNoteOut(Schema):
+    id = fields.Integer()
+    note = fields.String()
+    complaint_id = fields.Integer()
+    created_at = UTCDateTime()
+
+
+class CustomerSummaryOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    phone = fields.String()
+    tier = fields.String()
+    notes = fields.String(allow_none=True)
+    possible_duplicate_of_id = fields.Integer(allow_none=True)
+
+
+class CustomerFileOut(Schema):
+    customer = fields.Nested(CustomerSummaryOut)
+    requests = fields.List(fields.Nested(FileRequestOut))
+    visits = fields.List(fields.Nested(FileVisitOut))
+    vouchers = fields.List(fields.Nested(FileVoucherOut))
+    complaints = fields.List(fields.Nested(FileComplaintOut))
+    special_notes = fields.List(fields.Nested(FileNoteOut))
 
 
 class RequestBriefOut(Schema):

@@ -12,7 +12,7 @@ from dispatch.complaints import first_response
 from dispatch.customers.models import Asset, Site
 from dispatch.customers.service import check_belongs, get_customer
 from dispatch.errors import Conflict, NotFound, RuleViolation
-from dispatch.intake import rules
+from dispatch.intake import contact_log, rules
 from dispatch.intake.models import ServiceRequest
 from dispatch.notifications.service import queue_sms
 from dispatch.visits.models import Visit
@@ -54,7 +54,10 @@ def register_request(
         after={"number": request.number} | request.snapshot(),
     )
     if rules.creates_job(request.request_type):  # acceptance notice (受理通知)
-        queue_sms(session, customer=customer, template="request_received", number=request.number)
+        sms = queue_sms(
+            session, customer=customer, template="request_received", number=request.number
+        )
+        contact_log.log_sms(session, request, sms, actor.id)
     if config is not None:
         first_response.start(session, config, request)
     return request

@@ -16,7 +16,7 @@ from dispatch.booking.models import Appointment
 from dispatch.clock import utcnow
 from dispatch.customers.models import Site
 from dispatch.customers.rules import mask_address
-from dispatch.intake import rules
+from dispatch.intake import contact_log, rules
 from dispatch.intake.assessment import RequestAssessment
 from dispatch.intake.models import ServiceRequest
 from dispatch.intake.service import get_request
@@ -94,13 +94,14 @@ def ask_supplement(
         assessment.supplement_asked_at = utcnow() if missing else None
     if missing:
         separator = "、" if request.customer.language == "zh-CN" else ", "
-        queue_sms(
+        sms = queue_sms(
             session,
             customer=request.customer,
             template="request_needs_supplement",
             number=request.number,
             missing=separator.join(missing),
         )
+        contact_log.log_sms(session, request, sms, actor.id)
     return request
 
 
@@ -149,7 +150,7 @@ def confirm_details(
     with audit.audited(session, actor, assessment, "request.details_confirmed"):
         assessment.requested_time = requested_time
         assessment.details_confirmed_at, assessment.details_confirmed_by_id = utcnow(), actor.id
-    queue_sms(
+    sms = queue_sms(
         session,
         customer=request.customer,
         template="request_read_back",
@@ -158,6 +159,7 @@ def confirm_details(
         address=mask_address(request.site.address) if request.site else "-",
         requested=requested_time,
     )
+    contact_log.log_sms(session, request, sms, actor.id)
     return request
 
 

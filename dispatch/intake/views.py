@@ -12,7 +12,7 @@ from dispatch.api.base import (
     transactional,
 )
 from dispatch.db import db
-from dispatch.intake import schemas, service, triage
+from dispatch.intake import contacts, customer_file, schemas, service, triage
 
 blp = Blueprint(
     "requests",
@@ -39,6 +39,16 @@ class Requests(MethodView):
         )
 
 
+@blp.route("/customer-file/<int:customer_id>")
+class CustomerFile(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.response(200, schemas.CustomerFileOut)
+    def get(self, customer_id):
+        """The caller's history before a new request: requests, jobs, vouchers, complaints,
+        special notes (INT-5, INT-7)."""
+        return customer_file.customer_file(db.session, current_actor(), customer_id)
+
+
 @blp.route("/unconfirmed")
 class Unconfirmed(MethodView):
     @roles_required(*STAFF_ROLES)
@@ -47,6 +57,28 @@ class Unconfirmed(MethodView):
     def get(self, query):
         """Open requests whose details were not read back and confirmed (INT-6), newest first."""
         return triage.unconfirmed(db.session, current_actor(), **query)
+
+
+@blp.route("/<int:request_id>/contacts")
+class Contacts(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.ContactIn)
+    @blp.response(201, schemas.TimelineEntryOut)
+    @transactional
+    def post(self, data, request_id):
+        """Log a call or app message with the customer on the request (INT-13)."""
+        return contacts.log_contact(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )
+
+
+@blp.route("/<int:request_id>/timeline")
+class Timeline(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.response(200, schemas.TimelineEntryOut(many=True))
+    def get(self, request_id):
+        """Every contact on the request: calls, SMS, visits, app messages, oldest first (INT-13)."""
+        return contacts.timeline(db.session, current_actor(), request_id)
 
 
 @blp.route("/<int:request_id>/read-back")
