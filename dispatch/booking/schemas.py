@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from dispatch.api.fields import UTCDateTime
-from dispatch.booking.rules import APPOINTMENT_KINDS, contact_due
+from dispatch.booking.rules import APPOINTMENT_KINDS, contact_due, contact_overdue_why
 
 
 class WindowIn(Schema):
@@ -89,7 +89,7 @@ class ContactDueOut(Schema):
     contact_due = fields.Function(lambda r: contact_due(r.registered_at).isoformat())
     status = fields.String()
     why = fields.Function(
-        lambda r: "proposal_unconfirmed" if r.status == "scheduled" else "no_visit",
+        lambda r: contact_overdue_why(r.status),
         metadata={"description": "no_visit, or proposal_unconfirmed (proposed, not agreed)"},
     )
     priority = fields.String()
