@@ -66,6 +66,8 @@ class Config:
     appointment_window_minutes: int = 120
     # --- Technician day (issue 7) ---
     checkin_radius_m: float = 300.0  # no source number; a check-in farther away is flagged
+    proposal_call_after_hours: int = 24  # APT-7 (timing inferred): unconfirmed -> call task
+    late_arrival_tolerance_minutes: int = 15  # APT-9 (tolerance inferred): after window end + this
     onsite_collection_cap_cents: int = 50_000  # ¥500, VCH-14: above it finance invoices
     photo_storage: str = "local"  # where photo bytes live: local (files under PHOTO_DIR)
     photo_dir: str = ""  # empty: instance/photos

@@ -3,6 +3,7 @@
 from dispatch.alerts.models import StaffAlert
 from dispatch.attachments.models import Attachment
 from dispatch.audit import AuditEntry
+from dispatch.booking.calls import CallTask
 from dispatch.complaints.first_response import RequestFirstResponse
 from dispatch.complaints.models import (
     Complaint,
@@ -20,11 +21,13 @@ from dispatch.complaints.records import (
     ComplaintRoute,
     SpecialNote,
 )
-from dispatch.customers.models import Asset, Customer, Site
+from dispatch.customers.models import Asset, Customer, CustomerPhone, Site
 from dispatch.db import Base
 from dispatch.devices.models import DeviceSession
 from dispatch.followups.models import FollowUp
 from dispatch.idempotency import IdempotentResponse
+from dispatch.intake.assessment import RequestAssessment
+from dispatch.intake.contact_log import RequestContact
 from dispatch.intake.models import ServiceRequest
 from dispatch.knowledge.models import (
     KbCategory,
@@ -89,6 +92,7 @@ __all__ = [
     "ComplaintStep",
     "ComplaintTransfer",
     "Customer",
+    "CustomerPhone",
     "CustomerLink",
     "DeviceSession",
     "FollowUp",
@@ -112,6 +116,9 @@ __all__ = [
     "ReportRun",
     "RequestFirstResponse",
     "RoutePlan",
+    "CallTask",
+    "RequestAssessment",
+    "RequestContact",
     "ServiceRequest",
     "ServiceVoucher",
     "Shift",

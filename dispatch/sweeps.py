@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from dispatch import jobs, outbox
 from dispatch.backlog import service as backlog
+from dispatch.booking import calls
 from dispatch.clock import utcnow
 from dispatch.complaints import first_response, sla
 from dispatch.config import Config
@@ -56,4 +57,5 @@ def run_all(config: Config) -> dict[str, int]:
         "reports_scheduled": each(config, reports.unscheduled, reports.schedule),
         "reports_generated": each(config, reports.due, reports.generate),
         "customers_anonymised": each(config, privacy.retention_due, privacy.retention_erase),
+        "proposal_calls": each(config, calls.unconfirmed_proposals, calls.call_about_proposal),
     }

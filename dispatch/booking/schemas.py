@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from dispatch.api.fields import UTCDateTime
-from dispatch.booking.rules import contact_due
+from dispatch.booking.rules import APPOINTMENT_KINDS, contact_due, contact_overdue_why
 
 
 class WindowIn(Schema):
@@ -23,6 +23,21 @@ class BookIn(WindowIn):
     required_skill = fields.String(load_default=None, validate=validate.Length(max=48))
     required_level = fields.Integer(load_default=1, validate=validate.Range(1, 5))
     duration_minutes = fields.Integer(load_default=60, validate=validate.Range(5, 12 * 60))
+    kind = fields.String(
+        load_default="repair",
+        validate=validate.OneOf(APPOINTMENT_KINDS),
+        metadata={"description": "The appointment's type (APT-3)"},
+    )
+    assistance_notes = fields.String(
+        load_default=None,
+        validate=validate.Length(max=2000),
+        metadata={"description": "Special assistance the customer needs (APT-10)"},
+    )
+    access_instructions = fields.String(
+        load_default=None,
+        validate=validate.Length(max=2000),
+        metadata={"description": "How to get in: gate code, floor, parking (APT-10)"},
+    )
     auto_assign = fields.Boolean(
         load_default=True,
         metadata={"description": "Find a technician who can keep the window (else: planner)"},
@@ -43,6 +58,26 @@ class SlotOut(Schema):
     planned_start = UTCDateTime()
 
 
+class CallTaskQuery(Schema):
+    before = fields.Integer(load_default=None, metadata={"description": "Keyset: ids below this"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class CallTaskOut(Schema):
+    id = fields.Integer()
+    request_id = fields.Integer()
+    visit_id = fields.Integer()
+    kind = fields.String()
+    reason = fields.String(allow_none=True)
+    created_at = UTCDateTime()
+    resolved_at = UTCDateTime(allow_none=True)
+    outcome = fields.String(allow_none=True)
+
+
+class ResolveCallIn(Schema):
+    outcome = fields.String(required=True, validate=validate.Length(min=2, max=1000))
+
+
 class CancelIn(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
 
@@ -52,4 +87,9 @@ class ContactDueOut(Schema):
     number = fields.String()
     registered_at = UTCDateTime()
     contact_due = fields.Function(lambda r: contact_due(r.registered_at).isoformat())
+    status = fields.String()
+    why = fields.Function(
+        lambda r: contact_overdue_why(r.status),
+        metadata={"description": "no_visit, or proposal_unconfirmed (proposed, not agreed)"},
+    )
     priority = fields.String()

@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from dispatch import access, audit, numbering, outbox
 from dispatch.actors import Actor
 from dispatch.audit import audited
+from dispatch.booking import calls
+from dispatch.booking.models import Appointment
 from dispatch.booking.rules import CONTACT_DEADLINE
 from dispatch.clock import utcnow
 from dispatch.config import Config
+from dispatch.customers.models import Site
 from dispatch.errors import Conflict, RuleViolation
 from dispatch.intake import service as intake
 from dispatch.intake.models import ServiceRequest
@@ -25,7 +28,8 @@ from dispatch.schedule import service as schedule
 from dispatch.schedule.models import RouteStop
 from dispatch.schedule.service import Need, Placement
 from dispatch.visits.models import Visit
-from dispatch.visits.service import bookable_technician, timezone_of, window_text
+from dispatch.visits.rules import AppointmentStatus
+from dispatch.visits.service import bookable_technician, get_visit, timezone_of, window_text
 from dispatch.vouchers import service as vouchers
 
 
@@ -42,6 +46,9 @@ def book(
     required_skill: str | None = None,
     required_level: int = 1,
     auto_assign: bool = True,
+    kind: str = "repair",
+    assistance_notes: str | None = None,
+    access_instructions: str | None = None,
 ) -> Visit:
     """Book an arrival window a technician can really keep, and ask the customer to confirm.
 
@@ -66,6 +73,9 @@ def book(
         required_level=required_level,
         route_stop=RouteStop(pinned_technician=technician_id is not None),
     )
+    visit.appointment.kind = kind  # APT-3
+    visit.appointment.assistance_notes = assistance_notes  # APT-10
+    visit.appointment.access_instructions = access_instructions
     need = None
     if technician_id is not None or auto_assign:
         need = _need(visit, technician_id)
@@ -166,12 +176,19 @@ def send_reminder(session: Session, *, config: Config, visit_id: int, window_sta
     return "sent"
 
 
-def confirm_by_customer(*, session: Session, actor: Actor, visit: Visit, config: Config) -> Visit:
-    """Confirm the appointment from the customer's link (idempotent)."""
+def confirm_by_customer(
+    *, session: Session, actor: Actor, visit: Visit, config: Config, agent_id: int | None = None
+) -> Visit:
+    """Confirm the appointment from the customer's link, or by an agent for them (APT-4).
+
+    Idempotent: an appointment already confirmed stays as it was.
+    """
     if visit.confirmed:
         return visit
     with audited(session, actor, visit, "appointment.confirmed"):
         visit.confirm(at=utcnow())
+        visit.appointment.confirmed_via = "agent" if agent_id else "customer"
+        visit.appointment.confirmed_by_id = agent_id
     queue_sms(
         session,
         customer=visit.request.customer,
@@ -181,6 +198,14 @@ def confirm_by_customer(*, session: Session, actor: Actor, visit: Visit, config:
         window=window_text(visit, config),
     )
     return visit
+
+
+def confirm_for_customer(*, session: Session, actor: Actor, config: Config, visit_id: int):
+    """Confirm an appointment as an agent for the customer (APT-4); only staff reach this."""
+    visit = get_visit(session, visit_id, actor=actor)
+    return confirm_by_customer(
+        session=session, actor=actor, visit=visit, config=config, agent_id=actor.id
+    )
 
 
 def reschedule(
@@ -219,9 +244,21 @@ def reschedule(
     return visit
 
 
-def cancel(*, session: Session, actor: Actor, config: Config, visit: Visit, reason: str) -> Visit:
-    """Cancel a visit that has not started, freeing the technician's time."""
-    return _end(session, actor, config, visit, reason, missed=False)
+def cancel(
+    *,
+    session: Session,
+    actor: Actor,
+    config: Config,
+    visit: Visit,
+    reason: str,
+    by_customer: bool = False,
+) -> Visit:
+    """Cancel a visit that has not started, freeing the technician's time.
+
+    The customer's cancellation by link keeps a booked job waiting and opens a call task to
+    resolve the reason (APT-5); no fee is charged.
+    """
+    return _end(session, actor, config, visit, reason, missed=False, by_customer=by_customer)
 
 
 def no_show(*, session: Session, actor: Actor, config: Config, visit: Visit, reason: str) -> Visit:
@@ -229,7 +266,9 @@ def no_show(*, session: Session, actor: Actor, config: Config, visit: Visit, rea
     return _end(session, actor, config, visit, reason, missed=True)
 
 
-def _end(session, actor, config, visit: Visit, reason: str, *, missed: bool) -> Visit:
+def _end(
+    session, actor, config, visit: Visit, reason: str, *, missed: bool, by_customer: bool = False
+) -> Visit:
     action = f"appointment.{'missed' if missed else 'cancelled'}"
     with audited(session, actor, visit, action, extra={"reason": reason}):
         (visit.miss if missed else visit.cancel)(reason)
@@ -239,6 +278,10 @@ def _end(session, actor, config, visit: Visit, reason: str, *, missed: bool) -> 
     if missed:  # booked again
         with audited(session, actor, request, "request.unscheduled"):
             request.unschedule()
+    elif by_customer and request.status == JobStatus.SCHEDULED:  # a call settles the reason
+        with audited(session, actor, request, "request.unscheduled"):
+            request.unschedule()
+        calls.open_task(session, visit, "cancellation", reason)
     elif request.cancels_with_visit:  # one on hold or reopened waits for another visit
         with audited(session, actor, request, "request.cancelled"):
             request.cancel()
@@ -286,17 +329,32 @@ def slots_for_visit(session: Session, config: Config, visit: Visit, days: int = 
 
 
 def contact_overdue(session: Session, *, actor: Actor) -> list:
-    """Return requests nobody agreed a date for within a day of registration (APT-1)."""
+    """Return requests without an agreed date a day after registration (APT-1).
+
+    Agreed means a confirmed appointment: a request whose visit is only proposed is listed too.
+    """
     deadline = utcnow() - CONTACT_DEADLINE
-    return list(
-        session.scalars(
-            select(ServiceRequest)
-            .where(
-                ServiceRequest.status == JobStatus.REGISTERED,
-                ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
-                ServiceRequest.registered_at <= deadline,
-                access.site_clause(actor, ServiceRequest.site_id),
-            )
-            .order_by(ServiceRequest.registered_at)
+    confirmed = (
+        select(Visit.id)
+        .join(Appointment, Appointment.visit_id == Visit.id)
+        .where(
+            Visit.request_id == ServiceRequest.id,
+            Appointment.status.in_((AppointmentStatus.CONFIRMED, AppointmentStatus.COMPLETED)),
         )
+        .exists()
     )
+    query = (
+        select(ServiceRequest)
+        .join(Site, Site.id == ServiceRequest.site_id)
+        .where(
+            ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
+            ServiceRequest.registered_at <= deadline,
+            or_(
+                ServiceRequest.status.in_((JobStatus.REGISTERED, JobStatus.VERIFIED)),
+                and_(ServiceRequest.status == JobStatus.SCHEDULED, ~confirmed),
+            ),
+        )
+        .where(access.site_clause(actor, ServiceRequest.site_id))
+        .order_by(ServiceRequest.registered_at, ServiceRequest.id)
+    )
+    return list(session.scalars(query))

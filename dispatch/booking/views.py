@@ -12,7 +12,7 @@ from dispatch.api.base import (
     transactional,
 )
 from dispatch.api.openapi import WINDOW_TAKEN
-from dispatch.booking import schemas, service
+from dispatch.booking import calls, schemas, service
 from dispatch.db import db
 from dispatch.visits.schemas import VisitOut
 from dispatch.visits.service import get_visit
@@ -72,6 +72,18 @@ class Reschedule(MethodView):
         )
 
 
+@blp.route("/visits/<int:visit_id>/confirm")
+class ConfirmForCustomer(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.response(200, VisitOut)
+    @transactional
+    def post(self, visit_id):
+        """Confirm the appointment on the customer's behalf, as they agreed on the phone (APT-4)."""
+        return service.confirm_for_customer(
+            session=db.session, actor=current_actor(), config=app_config(), visit_id=visit_id
+        )
+
+
 @blp.route("/visits/<int:visit_id>/cancel")
 class Cancel(MethodView):
     @roles_required(*WRITE_ROLES)
@@ -106,10 +118,31 @@ class NoShow(MethodView):
         )
 
 
+@blp.route("/call-tasks")
+class CallTasks(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.arguments(schemas.CallTaskQuery, location="query")
+    @blp.response(200, schemas.CallTaskOut(many=True))
+    def get(self, query):
+        """Open call tasks: link cancellations and unconfirmed proposals (APT-5, APT-7)."""
+        return calls.open_tasks(db.session, current_actor(), **query)
+
+
+@blp.route("/call-tasks/<int:task_id>/resolve")
+class ResolveCallTask(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.ResolveCallIn)
+    @blp.response(200, schemas.CallTaskOut)
+    @transactional
+    def post(self, data, task_id):
+        """Close a call task with what the customer said."""
+        return calls.resolve(db.session, current_actor(), task_id, data["outcome"])
+
+
 @blp.route("/requests/contact-overdue")
 class ContactOverdue(MethodView):
     @roles_required(*STAFF_ROLES)
     @blp.response(200, schemas.ContactDueOut(many=True))
     def get(self):
-        """Requests with no agreed date a day after registration (APT-1), oldest first."""
+        """Requests with no confirmed date a day after registration (APT-1), oldest first."""
         return service.contact_overdue(db.session, actor=current_actor())

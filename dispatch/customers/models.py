@@ -35,11 +35,29 @@ class Customer(Base):
     consent_notice_version: Mapped[str] = mapped_column(String(16))
     consent_at: Mapped[datetime]
     possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    # INT-8: a duplicate merged into another customer keeps its row; its history moved there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    merged_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     sites: Mapped[list[Site]] = relationship(back_populates="customer", order_by="Site.id")
+    other_phones: Mapped[list[CustomerPhone]] = relationship(order_by="CustomerPhone.id")
     assets: Mapped[list[Asset]] = relationship(back_populates="customer", order_by="Asset.id")
+
+
+class CustomerPhone(Base):
+    """A further phone of a customer (INT-7), in E.164 and encrypted like the main one (PRV-10);
+    any of them finds the customer through its keyed hash."""
+
+    __tablename__ = "customer_phones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    phone: Mapped[str] = mapped_column(EncryptedText)
+    phone_index: Mapped[str] = mapped_column(String(64), index=True)  # HMAC of the E.164 number
+    label: Mapped[str | None] = mapped_column(String(40))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Site(Base):

@@ -88,6 +88,22 @@ class AssetOut(Schema):
     purchase_place = fields.String(allow_none=True)
 
 
+class PhoneOut(Schema):
+    phone = fields.String()
+    label = fields.String(allow_none=True)
+
+
+class PhoneIn(Schema):
+    phone = fields.String(required=True, validate=validate.Length(min=5, max=32))
+    label = fields.String(load_default=None, validate=validate.Length(max=40))
+
+
+class MergeIn(Schema):
+    into_customer_id = fields.Integer(
+        required=True, metadata={"description": "The customer kept; this one is merged into it"}
+    )
+
+
 class CustomerOut(Schema):
     id = fields.Integer()
     name = fields.String()
@@ -97,6 +113,8 @@ class CustomerOut(Schema):
     language = fields.String()
     notes = fields.String(allow_none=True)
     possible_duplicate_of_id = fields.Integer(allow_none=True)
+    merged_into_id = fields.Integer(allow_none=True)
+    other_phones = fields.List(fields.Nested(PhoneOut))
     created_at = UTCDateTime()
     sites = fields.List(fields.Nested(SiteOut))
     assets = fields.List(fields.Nested(AssetOut))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dispatch import access, audit
@@ -10,7 +10,7 @@ from dispatch.actors import Actor
 from dispatch.clock import utcnow
 from dispatch.customers import rules
 from dispatch.customers.geocoding import Geocoder
-from dispatch.customers.models import Asset, Customer, Site
+from dispatch.customers.models import Asset, Customer, CustomerPhone, Site
 from dispatch.errors import NotFound, RuleViolation
 from dispatch.privacy import rules as privacy_rules
 from dispatch.privacy import search
@@ -113,17 +113,50 @@ def get_customer(
 def find_by_phone(
     *, session: Session, actor: Actor, phone: str, phone_region: str
 ) -> list[Customer]:
-    """Return the customers of the actor's regions registered under a phone number (INT-5), by
-    its keyed hash (PRV-10)."""
-    e164 = phone_or_422(phone, phone_region)
+    """Return the customers of the actor's regions registered under a phone number, main or
+    further (INT-5, INT-7), by its keyed hash (PRV-10). A duplicate merged into another
+    customer is found as that customer (INT-8)."""
+    index = search.phone_index(phone_or_422(phone, phone_region))
+    further = select(CustomerPhone.customer_id).where(CustomerPhone.phone_index == index)
     return list(
         session.scalars(
-            select(Customer).where(
-                Customer.phone_index == search.phone_index(e164),
+            select(Customer)
+            .where(
+                or_(Customer.phone_index == index, Customer.id.in_(further)),
+                Customer.merged_into_id.is_(None),
                 access.customer_clause(actor, Customer.id),
             )
+            .order_by(Customer.id)
         )
     )
+
+
+def add_phone(
+    *, session: Session, actor: Actor, phone_region: str, customer_id: int, phone: str, label=None
+) -> Customer:
+    """Add a further phone to a customer (INT-7); a number already on file is not added twice."""
+    customer = get_customer(session, customer_id, actor=actor)
+    e164 = phone_or_422(phone, phone_region)
+    if e164 != customer.phone and e164 not in {p.phone for p in customer.other_phones}:
+        session.add(
+            CustomerPhone(
+                customer_id=customer.id,
+                phone=e164,
+                phone_index=search.phone_index(e164),
+                label=label,
+            )
+        )
+        session.flush()
+        audit.record(  # never the number itself (PRV-10)
+            session,
+            actor=actor,
+            action="customer.phone_added",
+            entity="customer",
+            entity_id=customer.id,
+            after={"label": label},
+        )
+        session.refresh(customer, ["other_phones"])
+    return customer
 
 
 def add_site(

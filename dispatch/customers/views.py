@@ -15,6 +15,7 @@ from dispatch.api.base import (
 from dispatch.customers import schemas, service
 from dispatch.customers.geocoding import geocoder_for
 from dispatch.db import db
+from dispatch.intake.merge import merge_customers
 from dispatch.privacy import service as privacy
 
 blp = Blueprint(
@@ -75,6 +76,39 @@ class CustomerById(MethodView):
         """Read one customer with sites and products (logged, PRV-5)."""
         return service.get_customer(
             db.session, customer_id, actor=current_actor(), purpose="customer file"
+        )
+
+
+@blp.route("/<int:customer_id>/phones")
+class CustomerPhones(MethodView):
+    @roles_required(*INTAKE_ROLES)
+    @blp.arguments(schemas.PhoneIn)
+    @blp.response(201, schemas.CustomerOut)
+    @transactional
+    def post(self, data, customer_id):
+        """Add a further phone; any of the customer's phones finds them (INT-7)."""
+        return service.add_phone(
+            session=db.session,
+            actor=current_actor(),
+            phone_region=app_config().default_phone_region,
+            customer_id=customer_id,
+            **data,
+        )
+
+
+@blp.route("/<int:customer_id>/merge")
+class MergeCustomer(MethodView):
+    @roles_required("manager", "admin")
+    @blp.arguments(schemas.MergeIn)
+    @blp.response(200, schemas.CustomerOut)
+    @transactional
+    def post(self, data, customer_id):
+        """Merge this duplicate into another customer, moving its whole history (INT-8)."""
+        return merge_customers(
+            session=db.session,
+            actor=current_actor(),
+            duplicate_id=customer_id,
+            keep_id=data["into_customer_id"],
         )
 
 

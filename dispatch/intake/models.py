@@ -12,6 +12,7 @@ from dispatch.clock import utcnow
 from dispatch.customers.models import Asset, Customer, Site
 from dispatch.db import Base
 from dispatch.errors import RuleViolation
+from dispatch.intake.assessment import RequestAssessment
 from dispatch.intake.rules import (
     AWAITING_BOOKING,
     BEFORE_SITE,
@@ -62,6 +63,11 @@ class ServiceRequest(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # Set by the day-end sweep when the request was not dispatched that day (DSP-8, issue 6).
     carried_over_at: Mapped[datetime | None]
+    # INT-17: a new need raised after closure opens a new request linked to the closed one.
+    follows_request_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"))
+    # INT-14: who submitted it on the customer's behalf (department, dealer, technician).
+    submitted_by_kind: Mapped[str | None] = mapped_column(String(16))
+    submitted_by_name: Mapped[str | None] = mapped_column(String(120))
 
     customer: Mapped[Customer] = relationship()
     site: Mapped[Site | None] = relationship()
@@ -70,6 +76,7 @@ class ServiceRequest(Base):
     first_owner: Mapped[User] = relationship(foreign_keys=[first_owner_id])
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     visits: Mapped[list[Visit]] = relationship(viewonly=True, order_by="Visit.id")
+    assessment: Mapped[RequestAssessment | None] = relationship()
 
     @property
     def awaits_booking(self) -> bool:
@@ -109,6 +116,15 @@ class ServiceRequest(Base):
         self.status = to
         if to != JobStatus.ON_HOLD:
             self.hold_reason = None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == JobStatus.CLOSED
+
+    def verify(self) -> None:
+        """The scope check found it in scope (问题核实, INT-10); a booked job stays as it is."""
+        if self.status == JobStatus.REGISTERED or JOB_LIFECYCLE.final(self.status):
+            self._move(JobStatus.VERIFIED)  # a final state (e.g. out_of_scope) refuses
 
     def schedule(self) -> None:
         """A visit was booked for it (from on hold: the follow-on appointment, APT-11)."""
@@ -163,7 +179,10 @@ class ServiceRequest(Base):
         self.closed_at, self.closed_by_id = at, by_user_id
 
     def reopen(self) -> bool:
-        """Reopen a completed or closed job for a return visit; return False if it is open."""
+        """Reopen a completed or closed job for a return visit; return False if it is open.
+
+        Only for the same fault coming back; a new need opens a linked request (INT-17).
+        """
         if self.status not in (JobStatus.COMPLETED, JobStatus.CLOSED):
             return False
         self._move(JobStatus.REOPENED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 
 from dispatch.lifecycle import Lifecycle
@@ -33,6 +34,8 @@ CHANNELS = (
 )
 SERVICE_CLASSES = ("A", "B", "C", "D")  # paid, contract, free (incl. warranty), internal
 PRIORITIES = ("high", "medium", "low")
+SUBMITTER_KINDS = ("department", "dealer", "technician")  # INT-14
+ANSWER_HOW = ("on_the_spot", "remote")  # INT-9
 CATEGORIES = (
     "appliance",
     "electronics",
@@ -75,6 +78,11 @@ class HoldReason(StrEnum):
 J = JobStatus
 # Jobs a visit can be booked for; booking one on hold is its follow-on appointment (APT-11).
 AWAITING_BOOKING = frozenset({J.REGISTERED, J.VERIFIED, J.REOPENED, J.ON_HOLD})
+# Closed for good: a new need is a new request linked to it (INT-17).
+CLOSED_STATES = frozenset({J.CLOSED, J.RESOLVED_REMOTELY})
+# Requests that ended without a visit already had their answer (APT-12).
+ENDED_WITHOUT_VISIT = frozenset({J.RESOLVED_REMOTELY, J.OUT_OF_SCOPE, J.CANCELLED})
+ANSWER_DEADLINE = timedelta(hours=72)  # H8: registration to a specific answer (APT-12)
 # Before anyone is on site: cancelling the job is still open.
 BEFORE_SITE = frozenset({J.REGISTERED, J.VERIFIED, J.SCHEDULED, J.ASSIGNED, J.ACCEPTED})
 # Acceptance (DSP-5) has no endpoint yet, so a scheduled job's visit may set off directly.
@@ -93,6 +101,7 @@ JOB_LIFECYCLE = Lifecycle(
         # Left through a follow-on appointment (APT-11), or by resuming the paused work.
         J.ON_HOLD: {J.SCHEDULED, J.IN_PROGRESS},
         J.COMPLETED: {J.CLOSED, J.REOPENED},
+        # The same fault back (FUP-5); a new need after closure is a new, linked request (INT-17).
         J.CLOSED: {J.REOPENED},
         J.REOPENED: {J.SCHEDULED, J.ASSIGNED},
         J.RESOLVED_REMOTELY: set(),

@@ -12,8 +12,8 @@ from dispatch.clock import utcnow
 from dispatch.complaints import first_response
 from dispatch.customers.models import Asset, Site
 from dispatch.customers.service import check_belongs, get_customer
-from dispatch.errors import NotFound, RuleViolation
-from dispatch.intake import rules
+from dispatch.errors import Conflict, NotFound, RuleViolation
+from dispatch.intake import contact_log, rules
 from dispatch.intake.models import ServiceRequest
 from dispatch.notifications.service import queue_sms
 from dispatch.visits.models import Visit
@@ -58,10 +58,54 @@ def register_request(
         after={"number": request.number} | request.snapshot(),
     )
     if rules.creates_job(request.request_type):  # acceptance notice (受理通知)
-        queue_sms(session, customer=customer, template="request_received", number=request.number)
+        sms = queue_sms(
+            session, customer=customer, template="request_received", number=request.number
+        )
+        contact_log.log_sms(session, request, sms, actor.id)
     if config is not None:
         first_response.start(session, config, request)
     return request
+
+
+def raise_new_need(
+    *,
+    session: Session,
+    actor: Actor,
+    request_id: int,
+    timezone: str,
+    config=None,
+    fault_description: str,
+    request_type: str | None = None,
+    channel: str = "phone",
+) -> ServiceRequest:
+    """Open a new request linked to a closed one for a need raised after closure (INT-17).
+
+    The closed request is left exactly as it was; the new one copies its customer, address,
+    product and class.
+    """
+    original = get_request(session, request_id, actor=actor)
+    if original.status not in rules.CLOSED_STATES:
+        raise Conflict(
+            f"Request {original.number} is {original.status}; handle the need on it",
+            error_code="request_still_open",
+        )
+    return register_request(
+        session=session,
+        actor=actor,
+        timezone=timezone,
+        config=config,
+        customer_id=original.customer_id,
+        site_id=original.site_id,
+        asset_id=original.asset_id,
+        request_type=request_type or original.request_type,
+        channel=channel,
+        category=original.category,
+        service_class=original.service_class,
+        priority=original.priority,
+        product_model=original.product_model,
+        fault_description=fault_description,
+        follows_request_id=original.id,
+    )
 
 
 def get_request(session: Session, request_id: int, *, actor: Actor) -> ServiceRequest:
@@ -141,7 +185,7 @@ def list_requests(
                 and_(R.site_id.is_(None), access.customer_clause(actor, R.customer_id)),
             )
         )
-        .options(selectinload(R.site))
+        .options(selectinload(R.site), selectinload(R.assessment))
     )
     if status:
         query = query.where(R.status == status)

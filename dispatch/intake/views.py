@@ -13,7 +13,7 @@ from dispatch.api.base import (
     transactional,
 )
 from dispatch.db import db
-from dispatch.intake import schemas, service
+from dispatch.intake import contacts, customer_file, schemas, service, triage
 
 blp = Blueprint(
     "requests",
@@ -47,6 +47,70 @@ class Requests(MethodView):
         )
 
 
+@blp.route("/customer-file/<int:customer_id>")
+class CustomerFile(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.response(200, schemas.CustomerFileOut)
+    def get(self, customer_id):
+        """The caller's history before a new request: requests, jobs, vouchers, complaints,
+        special notes (INT-5, INT-7)."""
+        return customer_file.customer_file(db.session, current_actor(), customer_id)
+
+
+@blp.route("/unconfirmed")
+class Unconfirmed(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.arguments(schemas.UnconfirmedQuery, location="query")
+    @blp.response(200, schemas.RequestBriefOut(many=True))
+    def get(self, query):
+        """Open requests whose details were not read back and confirmed (INT-6), newest first."""
+        return triage.unconfirmed(db.session, current_actor(), **query)
+
+
+@blp.route("/<int:request_id>/contacts")
+class Contacts(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.ContactIn)
+    @blp.response(201, schemas.TimelineEntryOut)
+    @transactional
+    def post(self, data, request_id):
+        """Log a call or app message with the customer on the request (INT-13)."""
+        return contacts.log_contact(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )
+
+
+@blp.route("/<int:request_id>/timeline")
+class Timeline(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.response(200, schemas.TimelineEntryOut(many=True))
+    def get(self, request_id):
+        """Every contact on the request: calls, SMS, visits, app messages, oldest first (INT-13)."""
+        return contacts.timeline(db.session, current_actor(), request_id)
+
+
+@blp.route("/<int:request_id>/read-back")
+class ReadBack(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.ReadBackIn)
+    @blp.response(200, schemas.RequestOut)
+    @transactional
+    def post(self, data, request_id):
+        """Fault, address and requested time read back and agreed; an SMS restates them (INT-6)."""
+        return triage.confirm_details(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )
+
+
+@blp.route("/answer-overdue")
+class AnswerOverdue(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.response(200, schemas.AnswerDueOut(many=True))
+    def get(self):
+        """Job requests 72 h after registration without a specific answer (APT-12)."""
+        return triage.answer_overdue(db.session, current_actor())
+
+
 @blp.route("/<int:request_id>")
 class RequestById(MethodView):
     @roles_required(*STAFF_ROLES)
@@ -65,4 +129,74 @@ class CloseRequest(MethodView):
         """Close a completed job: voucher archived, fix confirmed by the customer (VCH-11)."""
         return service.close_request(
             session=db.session, actor=current_actor(), request_id=request_id
+        )
+
+
+@blp.route("/<int:request_id>/diagnosis")
+class Diagnosis(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.DiagnosisIn)
+    @blp.response(200, schemas.RequestOut)
+    @transactional
+    def post(self, data, request_id):
+        """Record the preliminary diagnosis (INT-9)."""
+        return triage.record_diagnosis(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )
+
+
+@blp.route("/<int:request_id>/resolve")
+class Resolve(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.ResolveWithoutVisitIn)
+    @blp.response(200, schemas.RequestOut)
+    @transactional
+    def post(self, data, request_id):
+        """Close a request answered on the spot or solved remotely, keeping the answer (INT-9)."""
+        return triage.resolve_without_visit(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )
+
+
+@blp.route("/<int:request_id>/scope")
+class Scope(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.ScopeIn)
+    @blp.response(200, schemas.RequestOut)
+    @transactional
+    def post(self, data, request_id):
+        """Record the scope check and service class; out of scope ends it (INT-10)."""
+        return triage.check_scope(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )
+
+
+@blp.route("/<int:request_id>/supplement")
+class Supplement(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.SupplementIn)
+    @blp.response(200, schemas.RequestOut)
+    @transactional
+    def post(self, data, request_id):
+        """List what the customer still has to supply, and tell them (INT-11)."""
+        return triage.ask_supplement(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )
+
+
+@blp.route("/<int:request_id>/new-need")
+class NewNeed(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.NewNeedIn)
+    @blp.response(201, schemas.RequestOut)
+    @transactional
+    def post(self, data, request_id):
+        """Open a new request linked to this closed one; the closed one is unchanged (INT-17)."""
+        return service.raise_new_need(
+            session=db.session,
+            actor=current_actor(),
+            request_id=request_id,
+            timezone=app_config().default_timezone,
+            config=app_config(),
+            **data,
         )

@@ -21,6 +21,16 @@ TEMPLATES = {
         "en": "[Service] We received your request {number}. We will agree a visit time with you "
         "within one working day.",
     },
+    "request_read_back": {
+        "zh-CN": "【售后服务】请核对您的申请{number}：故障“{fault}”，地址{address}，"
+        "期望时间{requested}。如有误请致电我们。",
+        "en": '[Service] Please check your request {number}: fault "{fault}", address {address}, '
+        "requested time {requested}. Call us if anything is wrong.",
+    },
+    "request_needs_supplement": {
+        "zh-CN": "【售后服务】您的服务申请{number}还需补充：{missing}。请回复短信或致电我们。",
+        "en": "[Service] Your request {number} still needs: {missing}. Please reply or call us.",
+    },
     "appointment_reminder": {
         "zh-CN": "【售后服务】提醒：明天{window}技师上门（{number}）。"
         "确认：{link} 改约：{reschedule}",
@@ -57,6 +67,11 @@ TEMPLATES = {
     "technician_en_route": {
         "zh-CN": "【售后服务】技师{technician}已出发前往您处（{number}），预计{eta}到达。",
         "en": "[Service] Technician {technician} is on the way ({number}), expected at {eta}.",
+    },
+    "technician_delayed": {
+        "zh-CN": "【售后服务】很抱歉，技师{technician}将晚到（{number}），新的预计到达时间{eta}。",
+        "en": "[Service] Sorry, technician {technician} is running late ({number}); "
+        "new expected arrival {eta}.",
     },
     "job_on_hold": {
         "zh-CN": "【售后服务】{number}今日未能完成（{reason}）。我们建议{window}再次上门，"

@@ -20,7 +20,7 @@ from dispatch.actors import Actor
 from dispatch.audit import AuditEntry
 from dispatch.clock import utcnow
 from dispatch.config import Config, active_config
-from dispatch.customers.models import Customer
+from dispatch.customers.models import Customer, CustomerPhone
 from dispatch.intake.models import ServiceRequest
 from dispatch.privacy import rules
 from dispatch.privacy.models import CustomerSearchTerm, DataChangeRequest
@@ -83,6 +83,7 @@ def anonymise(session: Session, actor: Actor, customer_id: int, *, config: Confi
     customer.phone_index = search.phone_index(f"erased:{customer.id}")
     for site in customer.sites:
         site.address, site.label, site.lat, site.lon = ERASED, None, None, None
+    session.execute(delete(CustomerPhone).where(CustomerPhone.customer_id == customer_id))
     session.execute(delete(CustomerSearchTerm).where(CustomerSearchTerm.customer_id == customer_id))
     for change in session.scalars(
         select(DataChangeRequest).where(DataChangeRequest.customer_id == customer_id)

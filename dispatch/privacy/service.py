@@ -13,7 +13,7 @@ from dispatch.clock import utcnow
 from dispatch.complaints.models import Complaint
 from dispatch.complaints.rules import OPEN_STATES
 from dispatch.config import Config
-from dispatch.customers.models import Customer, Site
+from dispatch.customers.models import Customer, CustomerPhone, Site
 from dispatch.errors import NotFound, RuleViolation
 from dispatch.intake.models import ServiceRequest
 from dispatch.privacy import rules, search
@@ -322,9 +322,15 @@ def search_customers(
                 details={"address": ["at least 2 characters"]},
             )
         terms |= found
-    query = select(Customer).where(visible_customers(actor), Customer.anonymised_at.is_(None))
-    if phone_e164 is not None:
-        query = query.where(Customer.phone_index == search.phone_index(phone_e164))
+    query = select(Customer).where(
+        visible_customers(actor),
+        Customer.anonymised_at.is_(None),
+        Customer.merged_into_id.is_(None),  # a merged duplicate is found as the kept one (INT-8)
+    )
+    if phone_e164 is not None:  # the main number or a further one (INT-7)
+        index = search.phone_index(phone_e164)
+        further = select(CustomerPhone.customer_id).where(CustomerPhone.phone_index == index)
+        query = query.where(or_(Customer.phone_index == index, Customer.id.in_(further)))
     if terms:
         matching = (
             select(CustomerSearchTerm.customer_id)
@@ -343,7 +349,11 @@ def search_customers(
         query = query.where(Customer.id > after)
     rows = list(
         session.scalars(
-            query.options(selectinload(Customer.sites), selectinload(Customer.assets))
+            query.options(
+                selectinload(Customer.sites),
+                selectinload(Customer.assets),
+                selectinload(Customer.other_phones),
+            )
             .order_by(Customer.id)
             .limit(limit + 1)
         )

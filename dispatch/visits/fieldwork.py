@@ -95,6 +95,8 @@ def arrive(
     def move():
         visit.arrive(at=at, received_at=utcnow(), lat=lat, lon=lon)
         visit.field_record.check_in(distance, rules.too_far(distance, config.checkin_radius_m))
+        tolerance = timedelta(minutes=config.late_arrival_tolerance_minutes)
+        visit.field_record.arrived_late = rules.arrived_late(at, visit.window_end, tolerance)
 
     _change(session, actor, visit, "on_site", at, move, lambda job: job.reach_site())
     return visit

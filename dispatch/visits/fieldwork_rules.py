@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from geopy.distance import geodesic
 
 UNABLE_REASONS = ("needs_parts", "customer_absent", "not_finished_today", "coordination", "unsafe")
@@ -22,3 +24,8 @@ def checkin_distance_m(
 def too_far(distance_m: float | None, radius_m: float) -> bool:
     """Return whether a check-in happened outside the allowed radius (unknown is not too far)."""
     return distance_m is not None and distance_m > radius_m
+
+
+def arrived_late(arrived_at: datetime, window_end: datetime, tolerance: timedelta) -> bool:
+    """Return whether a check-in came after the booked window plus the tolerance (APT-9)."""
+    return arrived_at > window_end + tolerance

@@ -49,6 +49,8 @@ class VisitFieldRecord(Base):
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), primary_key=True)
     arrival_distance_m: Mapped[float | None]
     arrival_far_from_site: Mapped[bool] = mapped_column(default=False)
+    arrived_late: Mapped[bool] = mapped_column(default=False, server_default="false")  # APT-9
+    delay_eta: Mapped[datetime | None]  # the new ETA of the last delay SMS (APT-9)
     work_started_at: Mapped[datetime | None]
     paused_at: Mapped[datetime | None]
     pause_reason: Mapped[str | None] = mapped_column(String(32))

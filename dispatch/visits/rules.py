@@ -114,3 +114,16 @@ def departure_problem(
     if window_day != today:
         return "visit_not_today", f"the visit is due on {window_day.isoformat()}, not today"
     return None
+
+
+def live_status(visit_status: str, assigned: bool) -> str:
+    """Return what the customer's link page shows of a visit's progress (APT-8)."""
+    return {
+        V.EN_ROUTE: "en_route",
+        V.ON_SITE: "on_site",
+        V.IN_PROGRESS: "on_site",
+        V.PAUSED: "on_site",
+        V.COMPLETED: "done",
+        V.CANCELLED: "cancelled",
+        V.UNABLE_TO_FINISH: "not_finished",
+    }.get(visit_status, "assigned" if assigned else "booked")

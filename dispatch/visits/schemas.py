@@ -46,6 +46,19 @@ class VisitOut(Schema):
     status = fields.String()
     appointment_status = fields.String(attribute="appointment.status")
     confirmed_at = UTCDateTime(attribute="appointment.confirmed_at", allow_none=True)
+    confirmed_via = fields.String(
+        attribute="appointment.confirmed_via",
+        allow_none=True,
+        metadata={"description": "customer (by link) or agent (on the customer's behalf)"},
+    )
+    confirmed_by_id = fields.Integer(attribute="appointment.confirmed_by_id", allow_none=True)
+    appointment_kind = fields.String(attribute="appointment.kind")
+    arrived_late = fields.Boolean(attribute="field_record.arrived_late")
+    delay_eta = UTCDateTime(attribute="field_record.delay_eta", allow_none=True)
+    assistance_notes = fields.String(attribute="appointment.assistance_notes", allow_none=True)
+    access_instructions = fields.String(
+        attribute="appointment.access_instructions", allow_none=True
+    )
     en_route_at = UTCDateTime(allow_none=True)
     arrived_at = UTCDateTime(allow_none=True)
     completed_at = UTCDateTime(allow_none=True)

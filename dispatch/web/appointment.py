@@ -86,6 +86,7 @@ def cancel(session: Session, config: Config, token: str, reason: str):
         config=config,
         visit=link.visit,
         reason=reason.strip()[:500],
+        by_customer=True,
     )
 
 

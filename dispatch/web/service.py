@@ -13,6 +13,7 @@ from dispatch.customers.rules import mask_address, mask_name, mask_phone
 from dispatch.followups import service as followups
 from dispatch.links import service as links
 from dispatch.links.models import CustomerLink
+from dispatch.visits import rules as visit_rules
 from dispatch.visits import service as visits
 
 
@@ -27,6 +28,9 @@ class AppointmentView:
     appointment_status: str
     visit_status: str
     language: str
+    fault: str = ""  # the recorded fault, restated to the customer (APT-6, INT-6)
+    product: str = ""
+    live_status: str = "booked"  # booked, assigned, en_route, on_site, done (APT-8)
 
 
 def open_link(session: Session, config: Config, token: str, purpose: str) -> CustomerLink:
@@ -49,6 +53,9 @@ def appointment_view(link: CustomerLink, config: Config) -> AppointmentView:
         appointment_status=visit.appointment.status,
         visit_status=visit.status,
         language=customer.language,
+        fault=request.fault_description,
+        product=request.product_model or "",
+        live_status=visit_rules.live_status(visit.status, visit.technician_id is not None),
     )
 
 

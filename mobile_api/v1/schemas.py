@@ -35,6 +35,10 @@ class DeviceTimeIn(Schema):
     device_time = UTCDateTime(required=True)
 
 
+class DelayIn(Schema):
+    new_eta = UTCDateTime(required=True, metadata={"description": "The new expected arrival"})
+
+
 class ArriveIn(DeviceTimeIn):
     lat = fields.Float(load_default=None, validate=validate.Range(-90, 90))
     lon = fields.Float(load_default=None, validate=validate.Range(-180, 180))
@@ -158,6 +162,13 @@ class TechnicianVisitOut(LogsCustomerReads, Schema):
     estimate_cents = fields.Integer(attribute="field_record.estimate_cents", allow_none=True)
     estimate_accepted_at = UTCDateTime(
         attribute="field_record.estimate_accepted_at", allow_none=True
+    )
+    appointment_kind = fields.String(attribute="appointment.kind")
+    arrived_late = fields.Boolean(attribute="field_record.arrived_late")
+    delay_eta = UTCDateTime(attribute="field_record.delay_eta", allow_none=True)
+    assistance_notes = fields.String(attribute="appointment.assistance_notes", allow_none=True)
+    access_instructions = fields.String(
+        attribute="appointment.access_instructions", allow_none=True
     )
 
 

@@ -13,7 +13,7 @@ from dispatch.errors import NotFound
 from dispatch.idempotency import idempotent
 from dispatch.knowledge.hints import with_hints
 from dispatch.knowledge.segment import app_segmenter
-from dispatch.visits import fieldwork, sync
+from dispatch.visits import fieldwork, lateness, sync
 from dispatch.visits import service as visits
 from dispatch.vouchers.views import pdf_response
 from mobile_api.v1 import blp
@@ -21,6 +21,7 @@ from mobile_api.v1.preconditions import if_match, with_visit_etag
 from mobile_api.v1.schemas import (
     ArriveIn,
     CompleteIn,
+    DelayIn,
     DeviceTimeIn,
     EstimateIn,
     PauseIn,
@@ -134,6 +135,13 @@ _write_route(
     ArriveIn,
     _with_config(fieldwork.arrive),
     "Check in at the customer's site; far from the site is flagged.",
+)
+_write_route(
+    "/visits/<int:visit_id>/delay",
+    "AnnounceDelay",
+    DelayIn,
+    _with_config(lateness.announce_delay),
+    "Running late: the customer gets a delay SMS with the new ETA (APT-9).",
 )
 _write_route(
     "/visits/<int:visit_id>/start",

@@ -111,6 +111,29 @@ MATRIX: dict[str, Row] = {
         BACK_OFFICE, REGION, query="days=1&duration_minutes=60"
     ),
     f"GET {V}/requests/contact-overdue": row(BACK_OFFICE, LIST),
+    # Intake and appointments (issue 17: INT-5..17, APT-1..12)
+    f"GET {V}/requests/answer-overdue": row(BACK_OFFICE, LIST),
+    f"GET {V}/requests/unconfirmed": row(BACK_OFFICE, LIST),
+    f"GET {V}/requests/customer-file/{{customer_id}}": row(BACK_OFFICE, REGION),
+    f"GET {V}/requests/{{request_id}}/timeline": row(BACK_OFFICE, REGION),
+    **{
+        f"POST {V}/requests/{{request_id}}/{step}": row(ASSIGNERS, REGION)
+        for step in (
+            "contacts",
+            "read-back",
+            "diagnosis",
+            "resolve",
+            "scope",
+            "supplement",
+            "new-need",
+        )
+    },
+    f"POST {V}/customers/{{customer_id}}/merge": row(MANAGERS, REGION),
+    f"POST {V}/customers/{{customer_id}}/phones": row(INTAKE, REGION),
+    f"POST {V}/visits/{{visit_id}}/confirm": row(ASSIGNERS, REGION),
+    f"GET {V}/call-tasks": row(BACK_OFFICE, LIST),
+    f"POST {V}/call-tasks/{{task_id}}/resolve": row(ASSIGNERS, REGION, missing_ok=True),
+    f"POST {M}/visits/{{visit_id}}/delay": row(TECH, OWN_VISIT),
     # Booking, visits, routing (ROL-3: dispatchers and managers assign)
     f"POST {V}/requests/{{request_id}}/visits": row(ASSIGNERS, REGION),
     f"POST {V}/visits/{{visit_id}}/reschedule": row(ASSIGNERS, REGION),

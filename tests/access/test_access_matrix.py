@@ -38,6 +38,7 @@ FIXED_PARAMS = {
     "item_id": 1,
     "run_id": 1,
     "change_id": 1,
+    "task_id": 1,
     "kind": "categories",
     "action": "approve",
 }

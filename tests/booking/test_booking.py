@@ -218,14 +218,15 @@ def test_reminder_goes_the_day_before_at_16_unless_the_visit_moved(
     assert len(texts) == 1 and first["number"] in texts[0] and "/l/" in texts[0]
 
 
-def test_apt_1_requests_without_an_agreed_date_after_a_day_are_listed(client, morning):
+def test_apt_1_requests_without_a_confirmed_date_after_a_day_are_listed(client, morning):
+    """APT-1: no visit, or a visit only proposed, a day after registration is flagged."""
     waiting = repair_request(client, morning)
-    booked = repair_request(client, morning)
-    client.post(
-        f"/api/v1/requests/{booked['id']}/visits",
-        headers=morning.auth("dispatcher"),
-        json={"window_start": local(14, 30).isoformat(), "window_end": local(16, 30).isoformat()},
+    proposed = book(client, morning, local(14, 30), local(16, 30)).get_json()
+    agreed = book(client, morning, local(10, 30), local(12, 30)).get_json()
+    confirm = client.post(
+        f"/api/v1/visits/{agreed['id']}/confirm", headers=morning.auth("dispatcher")
     )
+    assert confirm.status_code == 200, confirm.get_json()
     listed = client.get("/api/v1/requests/contact-overdue", headers=morning.auth("dispatcher"))
     assert listed.get_json() == []
     morning.clock.move_to(local(7, 5) + timedelta(days=1))
@@ -233,7 +234,10 @@ def test_apt_1_requests_without_an_agreed_date_after_a_day_are_listed(client, mo
     listed = client.get(
         "/api/v1/requests/contact-overdue", headers=morning.auth("dispatcher")
     ).get_json()
-    assert [r["number"] for r in listed] == [waiting["number"]]
+    assert [(r["id"], r["why"]) for r in listed] == [
+        (waiting["id"], "no_visit"),
+        (proposed["request_id"], "proposal_unconfirmed"),
+    ]
     assert listed[0]["contact_due"].startswith("2026-12-01T23:0")  # registered + 24 h (UTC)
 
 
