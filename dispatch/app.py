@@ -114,6 +114,7 @@ def _device_session_ended(_header: dict, claims: dict) -> bool:
 
 def _register_blueprints(app: Flask) -> None:
     from dispatch.alerts.views import blp as alerts
+    from dispatch.assignments.views import blp as assignments
     from dispatch.attachments.views import blp as attachments
     from dispatch.backlog.views import blp as backlog
     from dispatch.booking.views import blp as booking
@@ -153,7 +154,7 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     for blueprint in (followups, complaints, alerts, backlog, reports, regions, vouchers):
         api.register_blueprint(blueprint)
-    for blueprint in (photos, parts, knowledge, attachments):
+    for blueprint in (photos, parts, knowledge, attachments, assignments):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)

@@ -75,6 +75,11 @@ class Config:
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""
     twilio_from_number: str = ""
+    push_gateway: str = "log"  # DSP-5: log (default), recording (tests), jpush (+ JPUSH_*)
+    jpush_app_key: str = ""
+    jpush_master_secret: str = ""
+    push_record_path: str = ""  # the recording push gateway's file; empty: instance/
+    acceptance_minutes: int = 15  # DSP-5: unaccepted assignment alerts the dispatcher
     geocoder: str = "fake"
     geocoder_user_agent: str = "field-dispatch"
     password_hash_method: str = "scrypt"
@@ -130,6 +135,12 @@ class Config:
             self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number
         ):
             raise ConfigError("SMS_GATEWAY=twilio needs TWILIO_ACCOUNT_SID/AUTH_TOKEN/FROM_NUMBER")
+        if self.push_gateway not in {"log", "recording", "jpush"}:
+            raise ConfigError(f"unknown PUSH_GATEWAY {self.push_gateway!r}")
+        if self.push_gateway == "jpush" and not (self.jpush_app_key and self.jpush_master_secret):
+            raise ConfigError("PUSH_GATEWAY=jpush needs JPUSH_APP_KEY and JPUSH_MASTER_SECRET")
+        if self.acceptance_minutes <= 0:
+            raise ConfigError("ACCEPTANCE_MINUTES must be positive")
         if self.travel_matrix not in {"geodesic", "osrm"} or (
             self.travel_matrix == "osrm" and not self.osrm_url
         ):

@@ -1,6 +1,7 @@
 """Import every model so the metadata (Alembic, mappers) sees all tables."""
 
 from dispatch.alerts.models import StaffAlert
+from dispatch.assignments.models import JobAssignment
 from dispatch.attachments.models import Attachment
 from dispatch.audit import AuditEntry
 from dispatch.complaints.first_response import RequestFirstResponse
@@ -75,6 +76,7 @@ __all__ = [
     "FollowUp",
     "IdempotentResponse",
     "InvoiceTask",
+    "JobAssignment",
     "KbCategory",
     "KbEntry",
     "KbFeedback",

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 
 from dispatch import jobs, outbox
+from dispatch.assignments import sweeps as assignments
 from dispatch.backlog import service as backlog
 from dispatch.clock import utcnow
 from dispatch.complaints import first_response, sla
@@ -51,4 +52,8 @@ def run_all(config: Config) -> dict[str, int]:
         "first_responses_late": each(config, first_response.due_breaches, first_response.breach),
         "carried_over": each(config, backlog.carry_over_candidates, backlog.carry_over),
         "kb_entries_expired": each(config, knowledge.due_expiry, knowledge.expire),
+        "assignments_pushed": each(config, assignments.unpushed, assignments.push),
+        "assignments_unaccepted": each(
+            config, assignments.unaccepted, assignments.alert_unaccepted
+        ),
     }

@@ -8,6 +8,7 @@ dispatcher may be changing the same visit.
 from flask.views import MethodView
 
 from dispatch.api.base import app_config, current_actor, technician_required
+from dispatch.assignments import service as assignments
 from dispatch.db import db
 from dispatch.errors import NotFound
 from dispatch.idempotency import idempotent
@@ -116,6 +117,18 @@ def _with_config(action):
     return call
 
 
+def _accept_job(*, session, actor, visit_id, device_time):
+    assignments.accept(session=session, actor=actor, visit_id=visit_id, device_time=device_time)
+    return visits.get_visit(session, visit_id)
+
+
+_write_route(
+    "/visits/<int:visit_id>/accept",
+    "AcceptJob",
+    DeviceTimeIn,
+    _accept_job,
+    "Accept (接单) the job assigned to me; the dispatcher is alerted if nobody accepts in time.",
+)
 _write_route(
     "/visits/<int:visit_id>/depart",
     "Depart",

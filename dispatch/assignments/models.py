@@ -1,0 +1,73 @@
+"""One row per assignment of a visit to a technician; reassignments keep the earlier rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dispatch.assignments.rules import ASSIGNMENT_LIFECYCLE, AssignmentStatus
+from dispatch.clock import utcnow
+from dispatch.db import Base
+
+
+class JobAssignment(Base):
+    """Who assigned the visit to whom, when and why (DSP-4), and whether it was accepted (DSP-5).
+
+    Owner: dispatch.assignments. `pushed_at` and `alerted_at` make the push and the 15-minute
+    alert due rows: the worker's sweeps find them in the database (DSP-5).
+    """
+
+    __tablename__ = "job_assignments"
+    audit_entity = "assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    technician_id: Mapped[int] = mapped_column(ForeignKey("technicians.id"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    source: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(24), default=AssignmentStatus.AWAITING_ACCEPTANCE)
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accept_due_at: Mapped[datetime] = mapped_column(index=True)
+    pushed_at: Mapped[datetime | None]
+    push_ref: Mapped[str | None] = mapped_column(String(120))
+    accepted_at: Mapped[datetime | None]
+    accepted_device_at: Mapped[datetime | None]
+    alerted_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+
+    def _move(self, to: AssignmentStatus) -> None:
+        ASSIGNMENT_LIFECYCLE.check(self.status, to)
+        self.status = to
+
+    @property
+    def open(self) -> bool:
+        return self.status != AssignmentStatus.SUPERSEDED
+
+    def accept(self, *, at: datetime, device_at: datetime | None) -> bool:
+        """Accept the job (接单); return False when it was already accepted."""
+        if self.status == AssignmentStatus.ACCEPTED:
+            return False
+        self._move(AssignmentStatus.ACCEPTED)
+        self.accepted_at, self.accepted_device_at = at, device_at
+        return True
+
+    def supersede(self, *, at: datetime) -> None:
+        self._move(AssignmentStatus.SUPERSEDED)
+        self.ended_at = at
+
+    def mark_pushed(self, ref: str, at: datetime) -> None:
+        self.push_ref, self.pushed_at = ref[:120], at
+
+    def mark_alerted(self, at: datetime) -> None:
+        self.alerted_at = at
+
+    def snapshot(self) -> dict:
+        return {
+            "status": self.status,
+            "technician_id": self.technician_id,
+            "source": self.source,
+            "reason": self.reason,
+        }

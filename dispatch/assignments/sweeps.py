@@ -1,0 +1,78 @@
+"""DSP-5 due rows: push each new assignment, alert the dispatchers of a silent one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatch.alerts import service as alerts
+from dispatch.assignments.models import JobAssignment
+from dispatch.assignments.push import push_gateway_for
+from dispatch.assignments.rules import AssignmentStatus, push_text
+from dispatch.config import Config
+from dispatch.visits.models import Visit
+from dispatch.visits.service import timezone_of
+
+AWAITING = AssignmentStatus.AWAITING_ACCEPTANCE
+
+
+def unpushed(session: Session, *, config: Config, now: datetime) -> list[int]:
+    """Assignments still waiting whose push has not gone out."""
+    return list(
+        session.scalars(
+            select(JobAssignment.id)
+            .where(JobAssignment.status == AWAITING, JobAssignment.pushed_at.is_(None))
+            .order_by(JobAssignment.id)
+            .limit(200)
+        )
+    )
+
+
+def push(session: Session, *, config: Config, item_id: int, now: datetime) -> None:
+    row = session.get(JobAssignment, item_id, with_for_update=True)
+    if row is None or row.pushed_at is not None or row.status != AWAITING:
+        return
+    visit = session.get(Visit, row.visit_id)
+    zone = ZoneInfo(timezone_of(visit, config))
+    window = visit.window_start.astimezone(zone).strftime("%m-%d %H:%M")
+    title, body = push_text(visit.number, window)
+    ref = push_gateway_for(config).send(
+        row.technician_id, title, body, client_ref=f"assignment-{row.id}"
+    )
+    row.mark_pushed(ref, now)
+
+
+def unaccepted(session: Session, *, config: Config, now: datetime) -> list[int]:
+    """Assignments past their acceptance time with no alert yet (DSP-5)."""
+    return list(
+        session.scalars(
+            select(JobAssignment.id)
+            .where(
+                JobAssignment.status == AWAITING,
+                JobAssignment.alerted_at.is_(None),
+                JobAssignment.accept_due_at <= now,
+            )
+            .order_by(JobAssignment.accept_due_at)
+            .limit(200)
+        )
+    )
+
+
+def alert_unaccepted(session: Session, *, config: Config, item_id: int, now: datetime) -> None:
+    row = session.get(JobAssignment, item_id, with_for_update=True)
+    if row is None or row.alerted_at is not None or row.status != AWAITING:
+        return
+    visit = session.get(Visit, row.visit_id)
+    region_id = visit.request.site.region_id if visit.request.site else None
+    message = (
+        f"Job {visit.number} not accepted (接单) by technician {row.technician_id} "
+        f"{config.acceptance_minutes} min after assignment"
+    )
+    users = alerts.users_with_role(session, "dispatcher", region_id)
+    if row.assigned_by_id is not None:
+        users = [row.assigned_by_id, *users]
+    alerts.alert(session, users, kind="assignment_not_accepted", message=message)
+    row.mark_alerted(now)

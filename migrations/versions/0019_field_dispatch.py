@@ -1,0 +1,71 @@
+"""field dispatch (issue 17): job assignments with reason and acceptance (DSP-3/4/5)
+
+Every assignment of a visit to a technician is a row: who assigned it, when, why (a dispatcher's
+override or pin needs a reason), and when the technician was pushed and accepted it (接单). An
+unaccepted row past accept_due_at is the due row the worker's sweep turns into a dispatcher alert.
+
+Revision ID: 0019_field_dispatch
+Revises: 0018_knowledge_search
+Create Date: 2026-12-04 21:30:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import dispatch.db
+
+revision = "0019_field_dispatch"
+down_revision = "0018_knowledge_search"
+branch_labels = None
+depends_on = None
+
+
+def _time(name: str, nullable: bool = True) -> sa.Column:
+    return sa.Column(name, dispatch.db.UTCDateTime(timezone=True), nullable=nullable)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "job_assignments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("visit_id", sa.Integer(), nullable=False),
+        sa.Column("technician_id", sa.Integer(), nullable=False),
+        sa.Column("assigned_by_id", sa.Integer(), nullable=True),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=True),
+        sa.Column("status", sa.String(length=24), nullable=False),
+        _time("assigned_at", nullable=False),
+        _time("accept_due_at", nullable=False),
+        _time("pushed_at"),
+        sa.Column("push_ref", sa.String(length=120), nullable=True),
+        _time("accepted_at"),
+        _time("accepted_device_at"),
+        _time("alerted_at"),
+        _time("ended_at"),
+        sa.ForeignKeyConstraint(
+            ["visit_id"], ["visits.id"], name=op.f("fk_job_assignments_visit_id_visits")
+        ),
+        sa.ForeignKeyConstraint(
+            ["technician_id"],
+            ["technicians.id"],
+            name=op.f("fk_job_assignments_technician_id_technicians"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["assigned_by_id"], ["users.id"], name=op.f("fk_job_assignments_assigned_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job_assignments")),
+    )
+    with op.batch_alter_table("job_assignments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_job_assignments_visit_id"), ["visit_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_job_assignments_technician_id"), ["technician_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_job_assignments_accept_due_at"), ["accept_due_at"], unique=False
+        )
+
+
+def downgrade() -> None:
+    op.drop_table("job_assignments")
