@@ -82,7 +82,8 @@ def test_dsp_3_override_without_reason_is_refused_and_its_reason_is_stored(clien
         headers=world.auth("dispatcher"),
         json={"technician_id": tech_b, "pin_technician": True},
     )
-    assert missing.status_code == 422 and "reason" in missing.get_json()["details"]["fields"]["json"]
+    assert missing.status_code == 422
+    assert "reason" in missing.get_json()["details"]["fields"]["json"]
     ok = client.post(
         url,
         headers=world.auth("dispatcher"),
