@@ -75,7 +75,7 @@ def record(
         assigned_at=now,
         accept_due_at=acceptance_due(now, active_config().acceptance_minutes),
     )
-    return add_created(
+    add_created(
         session,
         actor=actor,
         obj=row,
@@ -83,6 +83,17 @@ def record(
         entity=JobAssignment.audit_entity,
         after=row.snapshot() | {"visit_id": visit.id},
     )
+    _issue_voucher(session, actor, visit, now)
+    return row
+
+
+def _issue_voucher(session: Session, actor: Actor, visit: Visit, at: datetime) -> None:
+    """Dispatching the job issues its service voucher (VCH-1)."""
+    from dispatch.visits.service import timezone_of
+    from dispatch.vouchers import service as vouchers
+
+    tz = timezone_of(visit, active_config())
+    vouchers.issue_at_dispatch(session, actor=actor, visit=visit, tz=tz, at=at)
 
 
 def accept(

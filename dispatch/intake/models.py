@@ -62,6 +62,8 @@ class ServiceRequest(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # Set by the day-end sweep when the request was not dispatched that day (DSP-8, issue 6).
     carried_over_at: Mapped[datetime | None]
+    # VCH-12: raised at another job's completion ("anything else?"): the request it came from.
+    origin_request_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"))
 
     customer: Mapped[Customer] = relationship()
     site: Mapped[Site | None] = relationship()

@@ -287,8 +287,10 @@ def complete(
     work_done: str | None = None,
     solution: str | None = None,
     result: str | None = None,
+    anything_else: dict | None = None,
 ) -> Visit:
-    """Finish the work: voucher signed (or why not), fee settled, follow-up (FUP-1)."""
+    """Finish the work: voucher signed (or why not), fee settled, follow-up (FUP-1); a further
+    need the customer names ("anything else?") becomes a linked new request (VCH-12)."""
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
     part_lines = parts_catalogue.priced_lines(session, parts or [])  # name, price: catalogue's
@@ -333,6 +335,8 @@ def complete(
         at=at,
     )
     followups.schedule_for(session, config=config, visit=visit, tz=tz)
+    if anything_else and anything_else.get("needed"):
+        _linked_request(session, actor, config, visit, anything_else["description"], tz)
     queue_sms(
         session,
         customer=visit.request.customer,
@@ -342,6 +346,28 @@ def complete(
         voucher=voucher.number,
     )
     return visit
+
+
+def _linked_request(session, actor: Actor, config: Config, visit: Visit, need: str, tz: str):
+    """Register the customer's further need as a new request linked to this job (VCH-12)."""
+    from dispatch.intake.service import register_request
+
+    origin = visit.request
+    return register_request(
+        session=session,
+        actor=actor,
+        timezone=tz,
+        config=config,
+        customer_id=origin.customer_id,
+        site_id=origin.site_id,
+        asset_id=None,
+        request_type=origin.request_type,
+        channel="technician_app",
+        category=origin.category,
+        service_class=origin.service_class,
+        fault_description=need,
+        origin_request_id=origin.id,
+    )
 
 
 def sign_voucher(

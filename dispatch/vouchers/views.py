@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from dispatch.api.base import STAFF_ROLES, app_config, current_actor, roles_required, transactional
 from dispatch.db import db
+from dispatch.errors import NotFound
 from dispatch.visits.service import timezone_of
 from dispatch.vouchers import amendments, pdf, reconciliation, schemas, service
 
@@ -77,7 +78,9 @@ class Reconciliation(MethodView):
 
 
 def pdf_response(voucher) -> Response:
-    """Return the voucher's PDF as a download."""
+    """Return the voucher's PDF as a download (once it carries the record of the work)."""
+    if voucher.awaiting_record:
+        raise NotFound("The voucher has no record of the work yet")
     config = app_config()
     body = pdf.render(
         voucher, base_url=config.public_base_url, tz=timezone_of(voucher.visit, config)

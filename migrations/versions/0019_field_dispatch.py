@@ -3,6 +3,8 @@
 Every assignment of a visit to a technician is a row: who assigned it, when, why (a dispatcher's
 override or pin needs a reason), and when the technician was pushed and accepted it (接单). An
 unaccepted row past accept_due_at is the due row the worker's sweep turns into a dispatcher alert.
+A voucher is issued at dispatch (VCH-1), before its times and content exist: they become nullable.
+A request raised by "anything else?" at completion points at the request it came from (VCH-12).
 
 Revision ID: 0019_field_dispatch
 Revises: 0018_knowledge_search
@@ -65,7 +67,33 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_job_assignments_accept_due_at"), ["accept_due_at"], unique=False
         )
+    with op.batch_alter_table("service_vouchers", schema=None) as batch_op:
+        for name in ("started_at", "ended_at"):
+            batch_op.alter_column(
+                name, existing_type=dispatch.db.UTCDateTime(timezone=True), nullable=True
+            )
+        batch_op.alter_column("service_content", existing_type=sa.Text(), nullable=True)
+    with op.batch_alter_table("service_requests", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("origin_request_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_service_requests_origin_request_id_service_requests"),
+            "service_requests",
+            ["origin_request_id"],
+            ["id"],
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("service_requests", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_service_requests_origin_request_id_service_requests"),
+            type_="foreignkey",
+        )
+        batch_op.drop_column("origin_request_id")
+    with op.batch_alter_table("service_vouchers", schema=None) as batch_op:
+        batch_op.alter_column("service_content", existing_type=sa.Text(), nullable=False)
+        for name in ("started_at", "ended_at"):
+            batch_op.alter_column(
+                name, existing_type=dispatch.db.UTCDateTime(timezone=True), nullable=False
+            )
     op.drop_table("job_assignments")

@@ -65,6 +65,18 @@ class SignatureIn(Schema):
     lon = fields.Float(load_default=None, validate=validate.Range(-180, 180))
 
 
+class AnythingElseIn(Schema):
+    """VCH-12: the answer to "anything else?" at completion; a yes names the further need."""
+
+    needed = fields.Boolean(required=True)
+    description = fields.String(load_default=None, validate=validate.Length(min=3, max=2000))
+
+    @validates_schema
+    def _need_named(self, data, **kwargs):
+        if data["needed"] and not data.get("description"):
+            raise ValidationError({"description": ["describe the further need"]})
+
+
 class CompleteIn(DeviceTimeIn):
     service_content = fields.String(required=True, validate=validate.Length(min=3, max=4000))
     parts = fields.List(fields.Nested(PartIn), load_default=list)
@@ -86,6 +98,7 @@ class CompleteIn(DeviceTimeIn):
     )
     signature = fields.Nested(SignatureIn, load_default=None)
     no_signature = fields.Nested(NoSignatureIn, load_default=None)
+    anything_else = fields.Nested(AnythingElseIn, load_default=None)
 
     @validates_schema
     def _signature_or_reason(self, data, **kwargs):

@@ -79,8 +79,8 @@ class VoucherPdf(MethodView):
     def get(self, visit_id):
         """Download the voucher of my visit as a PDF (to show or send the customer)."""
         visit = visits.get_for_technician(db.session, current_actor(), visit_id)
-        if visit.voucher is None:
-            raise NotFound("The visit has no voucher yet")
+        if visit.voucher is None or visit.voucher.awaiting_record:
+            raise NotFound("The visit's voucher has no record of the work yet")
         return pdf_response(visit.voucher)
 
 
