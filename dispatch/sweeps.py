@@ -56,4 +56,10 @@ def run_all(config: Config) -> dict[str, int]:
         "assignments_unaccepted": each(
             config, assignments.unaccepted, assignments.alert_unaccepted
         ),
+        "simple_job_checks": each(
+            config, assignments.simple_checks_due, assignments.raise_simple_check
+        ),
+        "emergency_arrivals_late": each(
+            config, assignments.emergency_arrivals_late, assignments.breach_emergency_arrival
+        ),
     }

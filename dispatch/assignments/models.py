@@ -37,6 +37,12 @@ class JobAssignment(Base):
     accepted_device_at: Mapped[datetime | None]
     alerted_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+    # DSP-10: a simple job gets a dispatcher check task 1 h after dispatch unless completed.
+    check_due_at: Mapped[datetime | None]
+    check_raised_at: Mapped[datetime | None]
+    # DSP-11: the region's emergency arrival SLA, dispatch → check-in (when switched on).
+    arrival_due_at: Mapped[datetime | None]
+    arrival_breached_at: Mapped[datetime | None]
 
     def _move(self, to: AssignmentStatus) -> None:
         ASSIGNMENT_LIFECYCLE.check(self.status, to)
@@ -63,6 +69,18 @@ class JobAssignment(Base):
 
     def mark_alerted(self, at: datetime) -> None:
         self.alerted_at = at
+
+    def plan_check(self, due: datetime | None) -> None:
+        self.check_due_at = due
+
+    def mark_check_raised(self, at: datetime) -> None:
+        self.check_raised_at = at
+
+    def plan_arrival(self, due: datetime | None) -> None:
+        self.arrival_due_at = due
+
+    def mark_arrival_breached(self, at: datetime) -> None:
+        self.arrival_breached_at = at
 
     def snapshot(self) -> dict:
         return {

@@ -40,6 +40,21 @@ def acceptance_due(assigned_at: datetime, minutes: int = ACCEPTANCE_MINUTES) -> 
     return assigned_at + timedelta(minutes=minutes)
 
 
+# DSP-10: the dispatcher checks a job marked simple this long after dispatch.
+SIMPLE_CHECK_MINUTES = 60
+
+
+def simple_check_due(assigned_at: datetime, simple: bool) -> datetime | None:
+    return assigned_at + timedelta(minutes=SIMPLE_CHECK_MINUTES) if simple else None
+
+
+def arrival_due(assigned_at: datetime, emergency_minutes: int | None) -> datetime | None:
+    """DSP-11: when the technician must have checked in, if the region's SLA is on."""
+    if emergency_minutes is None:
+        return None
+    return assigned_at + timedelta(minutes=emergency_minutes)
+
+
 def push_text(visit_number: str, window: str) -> tuple[str, str]:
     """Return the title and body of the 'new job' push to the technician."""
     return "New job / 新派工", f"Job {visit_number}, {window}: please accept (接单) in the app."

@@ -16,7 +16,12 @@ from sqlalchemy.orm import Session
 from dispatch.access import ensure_region
 from dispatch.actors import Actor
 from dispatch.assignments.models import JobAssignment
-from dispatch.assignments.rules import AssignmentStatus, acceptance_due
+from dispatch.assignments.rules import (
+    AssignmentStatus,
+    acceptance_due,
+    arrival_due,
+    simple_check_due,
+)
 from dispatch.audit import add_created, audited
 from dispatch.clock import utcnow
 from dispatch.config import active_config
@@ -74,6 +79,8 @@ def record(
         reason=reason,
         assigned_at=now,
         accept_due_at=acceptance_due(now, active_config().acceptance_minutes),
+        check_due_at=simple_check_due(now, visit.simple),
+        arrival_due_at=arrival_due(now, _emergency_minutes(visit)),
     )
     add_created(
         session,
@@ -121,3 +128,22 @@ def visit_history(*, session: Session, actor: Actor, visit_id: int) -> list[JobA
     visit = get_visit(session, visit_id)
     ensure_region(actor, visit.request.site.region_id if visit.request.site else None, what="Visit")
     return history(session, visit.id)
+
+
+def _emergency_minutes(visit: Visit) -> int | None:
+    site = visit.request.site
+    return site.region.emergency_arrival_minutes if site and site.region else None
+
+
+def mark_simple(*, session: Session, actor: Actor, visit_id: int, simple: bool) -> Visit:
+    """Mark a job simple (or not): its dispatcher gets a check task 1 h after dispatch (DSP-10)."""
+    from dispatch.visits.service import get_visit
+
+    visit = get_visit(session, visit_id)
+    ensure_region(actor, visit.request.site.region_id if visit.request.site else None, what="Visit")
+    with audited(session, actor, visit, "visit.marked_simple", extra={"simple": simple}):
+        visit.mark_simple(simple)
+        current = open_assignment(session, visit.id)
+        if current is not None and current.check_raised_at is None:
+            current.plan_check(simple_check_due(current.assigned_at, simple))
+    return visit

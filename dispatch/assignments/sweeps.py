@@ -76,3 +76,70 @@ def alert_unaccepted(session: Session, *, config: Config, item_id: int, now: dat
         users = [row.assigned_by_id, *users]
     alerts.alert(session, users, kind="assignment_not_accepted", message=message)
     row.mark_alerted(now)
+
+
+def _region_of(visit: Visit) -> int | None:
+    return visit.request.site.region_id if visit.request.site else None
+
+
+def simple_checks_due(session: Session, *, config: Config, now: datetime) -> list[int]:
+    """DSP-10: simple jobs 1 h after dispatch, not completed, with no check task yet."""
+    return list(
+        session.scalars(
+            select(JobAssignment.id)
+            .join(Visit, Visit.id == JobAssignment.visit_id)
+            .where(
+                JobAssignment.status != AssignmentStatus.SUPERSEDED,
+                JobAssignment.check_raised_at.is_(None),
+                JobAssignment.check_due_at <= now,
+                Visit.completed_at.is_(None),
+            )
+            .order_by(JobAssignment.check_due_at)
+            .limit(200)
+        )
+    )
+
+
+def raise_simple_check(session: Session, *, config: Config, item_id: int, now: datetime) -> None:
+    row = session.get(JobAssignment, item_id, with_for_update=True)
+    if row is None or row.check_raised_at is not None or not row.open:
+        return
+    visit = session.get(Visit, row.visit_id)
+    if visit.completed_at is None:
+        message = f"Check job {visit.number}: marked simple, not completed 1 h after dispatch"
+        users = alerts.users_with_role(session, "dispatcher", _region_of(visit))
+        alerts.alert(session, users, kind="simple_job_check", message=message)
+    row.mark_check_raised(now)
+
+
+def emergency_arrivals_late(session: Session, *, config: Config, now: datetime) -> list[int]:
+    """DSP-11: dispatched under the region's emergency SLA and not checked in by its due time."""
+    return list(
+        session.scalars(
+            select(JobAssignment.id)
+            .join(Visit, Visit.id == JobAssignment.visit_id)
+            .where(
+                JobAssignment.status != AssignmentStatus.SUPERSEDED,
+                JobAssignment.arrival_breached_at.is_(None),
+                JobAssignment.arrival_due_at <= now,
+                Visit.arrived_at.is_(None),
+            )
+            .order_by(JobAssignment.arrival_due_at)
+            .limit(200)
+        )
+    )
+
+
+def breach_emergency_arrival(
+    session: Session, *, config: Config, item_id: int, now: datetime
+) -> None:
+    row = session.get(JobAssignment, item_id, with_for_update=True)
+    if row is None or row.arrival_breached_at is not None or not row.open:
+        return
+    visit = session.get(Visit, row.visit_id)
+    if visit.arrived_at is not None:
+        return
+    message = f"Job {visit.number}: emergency arrival SLA missed (no check-in yet)"
+    users = alerts.users_with_role(session, "dispatcher", _region_of(visit))
+    alerts.alert(session, users, kind="emergency_arrival_late", message=message)
+    row.mark_arrival_breached(now)

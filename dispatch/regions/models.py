@@ -20,3 +20,8 @@ class Region(Base):
     checkin_radius_m: Mapped[int] = mapped_column(default=300)
     # Regions whose technicians may help here when the dispatcher allows it.
     neighbour_ids: Mapped[list] = mapped_column(default=list)
+    # DSP-11: minutes from dispatch to check-in when the emergency arrival SLA is on (None: off).
+    emergency_arrival_minutes: Mapped[int | None]
+
+    def set_emergency_sla(self, minutes: int | None) -> None:
+        self.emergency_arrival_minutes = minutes

@@ -18,6 +18,9 @@ class RegionIn(Schema):
     )
     neighbour_ids = fields.List(fields.Integer(), load_default=list)
     checkin_radius_m = fields.Integer(load_default=300, validate=validate.Range(10, 10_000))
+    emergency_arrival_minutes = fields.Integer(  # DSP-11: off unless set (20 min when on)
+        load_default=None, allow_none=True, validate=validate.Range(5, 240)
+    )
 
     @validates("timezone")
     def known_zone(self, value, **_):
@@ -41,3 +44,11 @@ class RegionOut(Schema):
     polygon = fields.List(fields.List(fields.Float()))
     neighbour_ids = fields.List(fields.Integer())
     checkin_radius_m = fields.Integer()
+    emergency_arrival_minutes = fields.Integer(allow_none=True)
+
+
+class EmergencySlaIn(Schema):
+    """DSP-11: switch the region's emergency arrival SLA on (20 min by default) or off."""
+
+    enabled = fields.Boolean(required=True)
+    minutes = fields.Integer(load_default=20, validate=validate.Range(5, 240))

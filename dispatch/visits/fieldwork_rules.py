@@ -22,3 +22,28 @@ def checkin_distance_m(
 def too_far(distance_m: float | None, radius_m: float) -> bool:
     """Return whether a check-in happened outside the allowed radius (unknown is not too far)."""
     return distance_m is not None and distance_m > radius_m
+
+
+# VCH-18: a hazardous job (e.g. electrical work) starts only after its pre-work checklist.
+HAZARD_KINDS = ("electrical", "gas", "height", "confined_space", "other")
+
+
+def safety_check_problem(
+    *,
+    work_permit: bool,
+    safety_briefing: bool,
+    hazard_analysis: str | None,
+    controls: str | None,
+) -> str | None:
+    """Return what the pre-work checklist lacks: a work permit plus a safety briefing, or a
+    hazard-point analysis with its controls (VCH-18); None when it is complete."""
+    if work_permit and safety_briefing:
+        return None
+    if hazard_analysis and controls:
+        return None
+    return "needs a work permit and a safety briefing, or a hazard analysis with controls"
+
+
+def lone_working(hazardous: bool, guardian_name: str | None) -> bool:
+    """A hazardous job without a second person (工作监护人) is lone working (VCH-18)."""
+    return hazardous and not guardian_name

@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from dispatch.api.fields import UTCDateTime
 from dispatch.followups.schemas import FollowUpRecordOut as FollowUpOut
+from dispatch.visits.fieldwork_rules import HAZARD_KINDS
 
 
 class SignatureOut(Schema):
@@ -33,6 +34,9 @@ class VoucherOut(Schema):
 class VisitOut(Schema):
     id = fields.Integer()
     number = fields.String()
+    hazard_kind = fields.String(attribute="field_record.hazard_kind", allow_none=True)  # VCH-18
+    lone_working = fields.Boolean(attribute="field_record.lone_working")
+    simple = fields.Boolean()  # DSP-10
     request_id = fields.Integer()
     technician_id = fields.Integer(allow_none=True)
     window_start = UTCDateTime()
@@ -66,3 +70,10 @@ class ReleaseIn(Schema):
 class VisitDetailOut(VisitOut):
     voucher = fields.Nested(VoucherOut, allow_none=True)
     followup = fields.Nested(FollowUpOut, allow_none=True)
+
+
+class HazardIn(Schema):
+    hazard_kind = fields.String(
+        required=True, allow_none=True, validate=validate.OneOf(HAZARD_KINDS)
+    )  # None clears the flag
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))

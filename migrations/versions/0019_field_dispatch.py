@@ -4,6 +4,9 @@ Every assignment of a visit to a technician is a row: who assigned it, when, why
 override or pin needs a reason), and when the technician was pushed and accepted it (接单). An
 unaccepted row past accept_due_at is the due row the worker's sweep turns into a dispatcher alert.
 A voucher is issued at dispatch (VCH-1), before its times and content exist: they become nullable.
+A visit can be marked simple (1 h check task, DSP-10); a region can switch on an emergency
+arrival SLA (DSP-11), whose due time each assignment carries.
+Hazardous jobs keep their pre-work checklist, second person and lone-working flag (VCH-18).
 A request raised by "anything else?" at completion points at the request it came from (VCH-12).
 
 Revision ID: 0019_field_dispatch
@@ -44,6 +47,10 @@ def upgrade() -> None:
         _time("accepted_device_at"),
         _time("alerted_at"),
         _time("ended_at"),
+        _time("check_due_at"),
+        _time("check_raised_at"),
+        _time("arrival_due_at"),
+        _time("arrival_breached_at"),
         sa.ForeignKeyConstraint(
             ["visit_id"], ["visits.id"], name=op.f("fk_job_assignments_visit_id_visits")
         ),
@@ -73,6 +80,23 @@ def upgrade() -> None:
                 name, existing_type=dispatch.db.UTCDateTime(timezone=True), nullable=True
             )
         batch_op.alter_column("service_content", existing_type=sa.Text(), nullable=True)
+    with op.batch_alter_table("visits", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("simple", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    with op.batch_alter_table("regions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("emergency_arrival_minutes", sa.Integer(), nullable=True))
+    with op.batch_alter_table("visit_field_records", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("hazardous", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.add_column(sa.Column("hazard_kind", sa.String(length=24), nullable=True))
+        batch_op.add_column(sa.Column("safety_check", sa.JSON(), nullable=True))
+        batch_op.add_column(_time("safety_checked_at"))
+        batch_op.add_column(sa.Column("guardian_name", sa.String(length=120), nullable=True))
+        batch_op.add_column(
+            sa.Column("lone_working", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     with op.batch_alter_table("service_requests", schema=None) as batch_op:
         batch_op.add_column(sa.Column("origin_request_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -84,12 +108,26 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("regions", schema=None) as batch_op:
+        batch_op.drop_column("emergency_arrival_minutes")
+    with op.batch_alter_table("visits", schema=None) as batch_op:
+        batch_op.drop_column("simple")
     with op.batch_alter_table("service_requests", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_service_requests_origin_request_id_service_requests"),
             type_="foreignkey",
         )
         batch_op.drop_column("origin_request_id")
+    with op.batch_alter_table("visit_field_records", schema=None) as batch_op:
+        for name in (
+            "lone_working",
+            "guardian_name",
+            "safety_checked_at",
+            "safety_check",
+            "hazard_kind",
+            "hazardous",
+        ):
+            batch_op.drop_column(name)
     with op.batch_alter_table("service_vouchers", schema=None) as batch_op:
         batch_op.alter_column("service_content", existing_type=sa.Text(), nullable=False)
         for name in ("started_at", "ended_at"):

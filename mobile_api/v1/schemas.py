@@ -65,6 +65,16 @@ class SignatureIn(Schema):
     lon = fields.Float(load_default=None, validate=validate.Range(-180, 180))
 
 
+class SafetyCheckIn(DeviceTimeIn):
+    """VCH-18: the pre-work checklist of a hazardous job and its second person (工作监护人)."""
+
+    work_permit = fields.Boolean(load_default=False)
+    safety_briefing = fields.Boolean(load_default=False)
+    hazard_analysis = fields.String(load_default=None, validate=validate.Length(min=3, max=2000))
+    controls = fields.String(load_default=None, validate=validate.Length(min=3, max=2000))
+    guardian_name = fields.String(load_default=None, validate=validate.Length(min=2, max=120))
+
+
 class AnythingElseIn(Schema):
     """VCH-12: the answer to "anything else?" at completion; a yes names the further need."""
 
@@ -116,6 +126,8 @@ class TechnicianVisitOut(Schema):
     window_end = UTCDateTime()
     status = fields.String()
     appointment_status = fields.String(attribute="appointment.status")
+    hazard_kind = fields.String(attribute="field_record.hazard_kind", allow_none=True)  # VCH-18
+    safety_checked_at = UTCDateTime(attribute="field_record.safety_checked_at", allow_none=True)
     customer_name = fields.String(attribute="request.customer.name")
     customer_phone = fields.String(attribute="request.customer.phone")
     address = fields.String(attribute="request.site.address")

@@ -26,6 +26,7 @@ from mobile_api.v1.schemas import (
     EstimateIn,
     PauseIn,
     RouteVisitOut,
+    SafetyCheckIn,
     SignatureIn,
     SyncOut,
     SyncQuery,
@@ -142,6 +143,13 @@ _write_route(
     ArriveIn,
     _with_config(fieldwork.arrive),
     "Check in at the customer's site; far from the site is flagged.",
+)
+_write_route(
+    "/visits/<int:visit_id>/safety-check",
+    "SafetyCheck",
+    SafetyCheckIn,
+    fieldwork.safety_check,
+    "Record a hazardous job's pre-work checklist and second person (before work starts).",
 )
 _write_route(
     "/visits/<int:visit_id>/start",
