@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.followups.views import blp as followups
     from dispatch.health.views import bp as health
     from dispatch.intake.views import blp as intake
+    from dispatch.jobparts.views import blp as jobparts
     from dispatch.knowledge.views import blp as knowledge
     from dispatch.parts.views import blp as parts
     from dispatch.photos.views import blp as photos
@@ -154,7 +155,7 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     for blueprint in (followups, complaints, alerts, backlog, reports, regions, vouchers):
         api.register_blueprint(blueprint)
-    for blueprint in (photos, parts, knowledge, attachments, assignments):
+    for blueprint in (photos, parts, knowledge, attachments, assignments, jobparts):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)

@@ -45,6 +45,7 @@ class Config:
     followup_link_days: int = 7
     unsatisfied_rating_max: int = 2
     # --- After the visit (issue 6) ---
+    followup_second_touch_days: int = 0  # FUP-10: 0 = off; 7 switches the second touch on
     followup_phone_task_hours: int = 24  # unanswered survey link becomes a phone task (FUP-4)
     sweep_interval_seconds: float = 20.0  # backstop sweeps: lost follow-ups, SLA clocks, carry-over
     working_day_end: time = time(17, 30)  # H22; requests not dispatched by then carry over (DSP-8)

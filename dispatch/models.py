@@ -1,7 +1,7 @@
 """Import every model so the metadata (Alembic, mappers) sees all tables."""
 
 from dispatch.alerts.models import StaffAlert
-from dispatch.assignments.models import JobAssignment
+from dispatch.assignments.models import JobAssignment, ShiftClosure
 from dispatch.attachments.models import Attachment
 from dispatch.audit import AuditEntry
 from dispatch.complaints.first_response import RequestFirstResponse
@@ -27,6 +27,7 @@ from dispatch.devices.models import DeviceSession
 from dispatch.followups.models import FollowUp
 from dispatch.idempotency import IdempotentResponse
 from dispatch.intake.models import ServiceRequest
+from dispatch.jobparts.models import JobPart
 from dispatch.knowledge.models import (
     KbCategory,
     KbEntry,
@@ -77,6 +78,7 @@ __all__ = [
     "IdempotentResponse",
     "InvoiceTask",
     "JobAssignment",
+    "JobPart",
     "KbCategory",
     "KbEntry",
     "KbFeedback",
@@ -97,6 +99,7 @@ __all__ = [
     "ServiceRequest",
     "ServiceVoucher",
     "Shift",
+    "ShiftClosure",
     "Site",
     "SmsMessage",
     "SpecialNote",

@@ -48,6 +48,7 @@ def run_all(config: Config) -> dict[str, int]:
         "followups_sent": each(config, followups.due_unsent, followups.send_late),
         "followups_overdue": each(config, followups.past_deadline, followups.flag_overdue),
         "phone_tasks": each(config, followups.unanswered, followups.to_phone_task),
+        "second_touches": each(config, followups.second_touch_due, followups.second_touch),
         "complaint_breaches": each(config, sla.due_breaches, sla.breach),
         "first_responses_late": each(config, first_response.due_breaches, first_response.breach),
         "carried_over": each(config, backlog.carry_over_candidates, backlog.carry_over),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dispatch.assignments.rules import ASSIGNMENT_LIFECYCLE, AssignmentStatus
@@ -43,6 +43,10 @@ class JobAssignment(Base):
     # DSP-11: the region's emergency arrival SLA, dispatch → check-in (when switched on).
     arrival_due_at: Mapped[datetime | None]
     arrival_breached_at: Mapped[datetime | None]
+    # DSP-9: dispatched but not finished at the day end: who takes it over, and the note.
+    handover_note: Mapped[str | None] = mapped_column(String(1000))
+    handover_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    handover_at: Mapped[datetime | None]
 
     def _move(self, to: AssignmentStatus) -> None:
         ASSIGNMENT_LIFECYCLE.check(self.status, to)
@@ -82,6 +86,9 @@ class JobAssignment(Base):
     def mark_arrival_breached(self, at: datetime) -> None:
         self.arrival_breached_at = at
 
+    def hand_over(self, *, note: str, owner_id: int, at: datetime) -> None:
+        self.handover_note, self.handover_owner_id, self.handover_at = note, owner_id, at
+
     def snapshot(self) -> dict:
         return {
             "status": self.status,
@@ -89,3 +96,17 @@ class JobAssignment(Base):
             "source": self.source,
             "reason": self.reason,
         }
+
+
+class ShiftClosure(Base):
+    """A region's dispatch shift of one day, closed once every unfinished job was handed over
+    (DSP-9)."""
+
+    __tablename__ = "shift_closures"
+    __table_args__ = (UniqueConstraint("region_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    day: Mapped[date]
+    closed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime] = mapped_column(default=utcnow)

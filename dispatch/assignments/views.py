@@ -2,17 +2,18 @@
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from dispatch.api.base import (
     STAFF_ROLES,
     WRITE_ROLES,
+    app_config,
     current_actor,
     roles_required,
     transactional,
 )
 from dispatch.api.fields import UTCDateTime
-from dispatch.assignments import service
+from dispatch.assignments import handover, service
 from dispatch.db import db
 from dispatch.visits.schemas import VisitOut
 
@@ -39,6 +40,9 @@ class AssignmentOut(Schema):
     check_raised_at = UTCDateTime(allow_none=True)
     arrival_due_at = UTCDateTime(allow_none=True)
     arrival_breached_at = UTCDateTime(allow_none=True)
+    handover_note = fields.String(allow_none=True)
+    handover_owner_id = fields.Integer(allow_none=True)
+    handover_at = UTCDateTime(allow_none=True)
 
 
 class SimpleIn(Schema):
@@ -65,3 +69,77 @@ class VisitAssignments(MethodView):
     def get(self, visit_id):
         """List who assigned the visit to whom, when and why, and each acceptance (接单)."""
         return service.visit_history(session=db.session, actor=current_actor(), visit_id=visit_id)
+
+
+class DayQuery(Schema):
+    day = fields.Date(required=True)
+
+
+class UnfinishedOut(Schema):
+    visit_id = fields.Integer()
+    visit_number = fields.String()
+    technician_id = fields.Integer()
+    visit_status = fields.String()
+    handover_note = fields.String(allow_none=True)
+    handover_owner_id = fields.Integer(allow_none=True)
+    handover_at = UTCDateTime(allow_none=True)
+    needs_handover = fields.Boolean()
+
+
+class HandoverIn(Schema):
+    note = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+    next_owner_id = fields.Integer(required=True)
+
+
+class ShiftCloseOut(Schema):
+    id = fields.Integer()
+    region_id = fields.Integer()
+    day = fields.Date()
+    closed_by_id = fields.Integer()
+    closed_at = UTCDateTime()
+
+
+@blp.route("/regions/<int:region_id>/day-end")
+class DayEnd(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.arguments(DayQuery, location="query")
+    @blp.response(200, UnfinishedOut(many=True))
+    def get(self, query, region_id):
+        """List the jobs dispatched on the day and not finished, with their handover (DSP-9)."""
+        return handover.unfinished(
+            session=db.session,
+            actor=current_actor(),
+            config=app_config(),
+            region_id=region_id,
+            **query,
+        )
+
+
+@blp.route("/visits/<int:visit_id>/handover")
+class Handover(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(HandoverIn)
+    @blp.response(200, AssignmentOut)
+    @transactional
+    def post(self, data, visit_id):
+        """Hand an unfinished job over: a note and its next owner (DSP-9)."""
+        return handover.hand_over(
+            session=db.session, actor=current_actor(), visit_id=visit_id, **data
+        )
+
+
+@blp.route("/regions/<int:region_id>/shift-close")
+class ShiftClose(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(DayQuery)
+    @blp.response(201, ShiftCloseOut)
+    @transactional
+    def post(self, data, region_id):
+        """Close the day's dispatch shift; refused while an unfinished job lacks a handover."""
+        return handover.close_shift(
+            session=db.session,
+            actor=current_actor(),
+            config=app_config(),
+            region_id=region_id,
+            **data,
+        )

@@ -59,8 +59,12 @@ class FollowUp(Base):
     phone_task_at: Mapped[datetime | None]
     phone_task_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    second_touch_at: Mapped[datetime | None]  # FUP-10: the optional touch 7 days after
 
     visit: Mapped[Visit] = relationship(backref=backref("followup", uselist=False))
+
+    def mark_second_touch(self, at: datetime) -> None:
+        self.second_touch_at = at
 
     @property
     def overdue(self) -> bool:

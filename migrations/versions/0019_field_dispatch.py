@@ -4,6 +4,10 @@ Every assignment of a visit to a technician is a row: who assigned it, when, why
 override or pin needs a reason), and when the technician was pushed and accepted it (接单). An
 unaccepted row past accept_due_at is the due row the worker's sweep turns into a dispatcher alert.
 A voucher is issued at dispatch (VCH-1), before its times and content exist: they become nullable.
+Unfinished jobs at the day end carry a handover note and next owner; the shift closes once all
+have one (shift_closures, DSP-9).
+Parts per job with status needed, ordered, ready, used (job_parts, VCH-16).
+A follow-up can get its optional second touch 7 days later (FUP-10, off by default).
 A visit can be marked simple (1 h check task, DSP-10); a region can switch on an emergency
 arrival SLA (DSP-11), whose due time each assignment carries.
 Hazardous jobs keep their pre-work checklist, second person and lone-working flag (VCH-18).
@@ -51,6 +55,9 @@ def upgrade() -> None:
         _time("check_raised_at"),
         _time("arrival_due_at"),
         _time("arrival_breached_at"),
+        sa.Column("handover_note", sa.String(length=1000), nullable=True),
+        sa.Column("handover_owner_id", sa.Integer(), nullable=True),
+        _time("handover_at"),
         sa.ForeignKeyConstraint(
             ["visit_id"], ["visits.id"], name=op.f("fk_job_assignments_visit_id_visits")
         ),
@@ -62,7 +69,55 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["assigned_by_id"], ["users.id"], name=op.f("fk_job_assignments_assigned_by_id_users")
         ),
+        sa.ForeignKeyConstraint(
+            ["handover_owner_id"],
+            ["users.id"],
+            name=op.f("fk_job_assignments_handover_owner_id_users"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_job_assignments")),
+    )
+    op.create_table(
+        "job_parts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("part_code", sa.String(length=64), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        _time("needed_at", nullable=False),
+        _time("ordered_at"),
+        _time("ready_at"),
+        _time("used_at"),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["service_requests.id"],
+            name=op.f("fk_job_parts_request_id_service_requests"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"], ["users.id"], name=op.f("fk_job_parts_recorded_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job_parts")),
+    )
+    with op.batch_alter_table("job_parts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_job_parts_request_id"), ["request_id"], unique=False
+        )
+    op.create_table(
+        "shift_closures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("region_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("closed_by_id", sa.Integer(), nullable=False),
+        _time("closed_at", nullable=False),
+        sa.ForeignKeyConstraint(
+            ["region_id"], ["regions.id"], name=op.f("fk_shift_closures_region_id_regions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["closed_by_id"], ["users.id"], name=op.f("fk_shift_closures_closed_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_shift_closures")),
+        sa.UniqueConstraint("region_id", "day", name=op.f("uq_shift_closures_region_id")),
     )
     with op.batch_alter_table("job_assignments", schema=None) as batch_op:
         batch_op.create_index(
@@ -80,6 +135,8 @@ def upgrade() -> None:
                 name, existing_type=dispatch.db.UTCDateTime(timezone=True), nullable=True
             )
         batch_op.alter_column("service_content", existing_type=sa.Text(), nullable=True)
+    with op.batch_alter_table("followups", schema=None) as batch_op:
+        batch_op.add_column(_time("second_touch_at"))
     with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("simple", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -108,6 +165,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("followups", schema=None) as batch_op:
+        batch_op.drop_column("second_touch_at")
     with op.batch_alter_table("regions", schema=None) as batch_op:
         batch_op.drop_column("emergency_arrival_minutes")
     with op.batch_alter_table("visits", schema=None) as batch_op:
@@ -134,4 +193,6 @@ def downgrade() -> None:
             batch_op.alter_column(
                 name, existing_type=dispatch.db.UTCDateTime(timezone=True), nullable=False
             )
+    op.drop_table("shift_closures")
+    op.drop_table("job_parts")
     op.drop_table("job_assignments")
