@@ -114,12 +114,14 @@ def _device_session_ended(_header: dict, claims: dict) -> bool:
 
 def _register_blueprints(app: Flask) -> None:
     from dispatch.alerts.views import blp as alerts
+    from dispatch.assessments.views import blp as assessments
     from dispatch.assignments.views import blp as assignments
     from dispatch.attachments.views import blp as attachments
     from dispatch.backlog.views import blp as backlog
     from dispatch.booking.views import blp as booking
     from dispatch.complaints.page import bp as complaint_page
     from dispatch.complaints.views import blp as complaints
+    from dispatch.customers.review import blp as site_review
     from dispatch.customers.views import blp as customers
     from dispatch.followups.views import blp as followups
     from dispatch.health.views import bp as health
@@ -156,6 +158,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (followups, complaints, alerts, backlog, reports, regions, vouchers):
         api.register_blueprint(blueprint)
     for blueprint in (photos, parts, knowledge, attachments, assignments, jobparts):
+        api.register_blueprint(blueprint)
+    for blueprint in (assessments, site_review):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)

@@ -1,7 +1,8 @@
 """Import every model so the metadata (Alembic, mappers) sees all tables."""
 
 from dispatch.alerts.models import StaffAlert
-from dispatch.assignments.models import JobAssignment, ShiftClosure
+from dispatch.assessments.models import Assessment
+from dispatch.assignments.models import JobAssignment, JobTransfer, ShiftClosure
 from dispatch.attachments.models import Attachment
 from dispatch.audit import AuditEntry
 from dispatch.complaints.first_response import RequestFirstResponse
@@ -55,6 +56,7 @@ from dispatch.visits.models import Visit
 from dispatch.vouchers.models import ServiceVoucher, VoucherAmendment, VoucherSignature
 
 __all__ = [
+    "Assessment",
     "Absence",
     "Asset",
     "Attachment",
@@ -79,6 +81,7 @@ __all__ = [
     "InvoiceTask",
     "JobAssignment",
     "JobPart",
+    "JobTransfer",
     "KbCategory",
     "KbEntry",
     "KbFeedback",

@@ -110,3 +110,19 @@ class ShiftClosure(Base):
     day: Mapped[date]
     closed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobTransfer(Base):
+    """DSP-13: a job handed to another region or department, with its reason; the sending
+    region keeps sight of it through this row."""
+
+    __tablename__ = "job_transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    from_region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    to_region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    to_department: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(500))
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,7 +13,7 @@ from dispatch.api.base import (
     transactional,
 )
 from dispatch.api.fields import UTCDateTime
-from dispatch.assignments import handover, service
+from dispatch.assignments import handover, service, transfers
 from dispatch.db import db
 from dispatch.visits.schemas import VisitOut
 
@@ -143,3 +143,42 @@ class ShiftClose(MethodView):
             region_id=region_id,
             **data,
         )
+
+
+class TransferIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+    to_region_id = fields.Integer(load_default=None)
+    to_department = fields.String(load_default=None, validate=validate.Length(min=2, max=64))
+
+
+class TransferOut(Schema):
+    id = fields.Integer()
+    request_id = fields.Integer()
+    from_region_id = fields.Integer(allow_none=True)
+    to_region_id = fields.Integer(allow_none=True)
+    to_department = fields.String(allow_none=True)
+    reason = fields.String()
+    by_id = fields.Integer()
+    at = UTCDateTime()
+
+
+@blp.route("/requests/<int:request_id>/transfer")
+class Transfer(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(TransferIn)
+    @blp.response(201, TransferOut)
+    @transactional
+    def post(self, data, request_id):
+        """Hand the job to another region or department with the reason (DSP-13)."""
+        return transfers.hand_over(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )
+
+
+@blp.route("/transfers")
+class Transfers(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.response(200, TransferOut(many=True))
+    def get(self):
+        """Handovers sent from or to my regions: the sender keeps sight of each (DSP-13)."""
+        return transfers.transfers(session=db.session, actor=current_actor())

@@ -98,6 +98,15 @@ class FollowUp(Base):
         self._move(F.PHONE_TASK)
         self.phone_task_owner_id, self.phone_task_at = owner_id, at
 
+    def delegate(self, owner_id: int) -> None:
+        """Hand the phone task to a colleague (FUP-6); only an open phone task moves."""
+        if self.status != F.PHONE_TASK:
+            raise InvalidTransition(
+                f"Follow-up is {self.status}; only a phone task is delegated",
+                details={"status": self.status},
+            )
+        self.phone_task_owner_id = owner_id
+
     def repeats_link_answer(self, via: str) -> bool:
         """Whether this is the customer's link answer coming again (ignored, not an error)."""
         return via == "link" and self.status == F.ANSWERED

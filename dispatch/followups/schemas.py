@@ -41,3 +41,14 @@ class FollowUpRecordOut(Schema):
     comment = fields.String(allow_none=True)
     overdue = fields.Boolean()
     phone_task_owner_id = fields.Integer(allow_none=True)
+
+
+class DelegateIn(Schema):
+    """FUP-6: the colleague taking the phone follow-up over, and why."""
+
+    to_user_id = fields.Integer(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
+class ReopenIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))

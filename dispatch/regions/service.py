@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch import audit
 from dispatch.actors import Actor
 from dispatch.errors import Conflict, NotFound, RuleViolation
+from dispatch.regions.calendar import is_working_day
 from dispatch.regions.models import Region
 
 
@@ -55,3 +58,14 @@ def set_emergency_sla(
         after={"emergency_arrival_minutes": region.emergency_arrival_minutes},
     )
     return region
+
+
+def calendar_days(*, session: Session, region_id: int, start: date, days: int) -> list[dict]:
+    """Return each day from `start` with whether it is a working day in the region (DSP-1)."""
+    region = session.get(Region, region_id)
+    if region is None:
+        raise NotFound(f"Region {region_id} not found")
+    return [
+        {"day": day, "working": is_working_day(day, region.calendar)}
+        for day in (start + timedelta(days=n) for n in range(days))
+    ]

@@ -43,3 +43,13 @@ class EmergencySla(MethodView):
         return service.set_emergency_sla(
             session=db.session, actor=current_actor(), region_id=region_id, **data
         )
+
+
+@blp.route("/<int:region_id>/calendar")
+class Calendar(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.arguments(schemas.CalendarQuery, location="query")
+    @blp.response(200, schemas.CalendarDayOut(many=True))
+    def get(self, query, region_id):
+        """The region's working days: weekends, public holidays, make-up days (DSP-1)."""
+        return service.calendar_days(session=db.session, region_id=region_id, **query)

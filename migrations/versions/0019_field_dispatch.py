@@ -6,6 +6,9 @@ unaccepted row past accept_due_at is the due row the worker's sweep turns into a
 A voucher is issued at dispatch (VCH-1), before its times and content exist: they become nullable.
 Unfinished jobs at the day end carry a handover note and next owner; the shift closes once all
 have one (shift_closures, DSP-9).
+Regions get a working calendar (Chinese holidays and make-up days) and a responsible lead (DSP-1).
+Jobs handed to another region or department keep a transfer row the sender sees (DSP-13).
+Assessments: a supervisor approves diagnosis and solution before the customer gets them (VCH-5).
 Parts per job with status needed, ordered, ready, used (job_parts, VCH-16).
 A follow-up can get its optional second touch 7 days later (FUP-10, off by default).
 A visit can be marked simple (1 h check task, DSP-10); a region can switch on an emergency
@@ -104,6 +107,60 @@ def upgrade() -> None:
             batch_op.f("ix_job_parts_request_id"), ["request_id"], unique=False
         )
     op.create_table(
+        "assessments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("visit_id", sa.Integer(), nullable=False),
+        sa.Column("diagnosis", sa.Text(), nullable=False),
+        sa.Column("proposed_solution", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("submitted_by_id", sa.Integer(), nullable=False),
+        _time("submitted_at", nullable=False),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        _time("decided_at"),
+        sa.Column("decision_note", sa.String(length=500), nullable=True),
+        _time("sent_at"),
+        sa.ForeignKeyConstraint(
+            ["visit_id"], ["visits.id"], name=op.f("fk_assessments_visit_id_visits")
+        ),
+        sa.ForeignKeyConstraint(
+            ["submitted_by_id"], ["users.id"], name=op.f("fk_assessments_submitted_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["users.id"], name=op.f("fk_assessments_decided_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assessments")),
+        sa.UniqueConstraint("visit_id", name=op.f("uq_assessments_visit_id")),
+    )
+    op.create_table(
+        "job_transfers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("from_region_id", sa.Integer(), nullable=True),
+        sa.Column("to_region_id", sa.Integer(), nullable=True),
+        sa.Column("to_department", sa.String(length=64), nullable=True),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("by_id", sa.Integer(), nullable=False),
+        _time("at", nullable=False),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["service_requests.id"],
+            name=op.f("fk_job_transfers_request_id_service_requests"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["from_region_id"], ["regions.id"], name=op.f("fk_job_transfers_from_region_id_regions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["to_region_id"], ["regions.id"], name=op.f("fk_job_transfers_to_region_id_regions")
+        ),
+        sa.ForeignKeyConstraint(["by_id"], ["users.id"], name=op.f("fk_job_transfers_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job_transfers")),
+    )
+    with op.batch_alter_table("job_transfers", schema=None) as batch_op:
+        for column in ("request_id", "from_region_id", "to_region_id"):
+            batch_op.create_index(
+                batch_op.f(f"ix_job_transfers_{column}"), [column], unique=False
+            )
+    op.create_table(
         "shift_closures",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("region_id", sa.Integer(), nullable=False),
@@ -143,6 +200,13 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("regions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("emergency_arrival_minutes", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("calendar", sa.String(length=16), nullable=False, server_default="cn")
+        )
+        batch_op.add_column(sa.Column("lead_user_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_regions_lead_user_id_users"), "users", ["lead_user_id"], ["id"]
+        )
     with op.batch_alter_table("visit_field_records", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("hazardous", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -168,6 +232,9 @@ def downgrade() -> None:
     with op.batch_alter_table("followups", schema=None) as batch_op:
         batch_op.drop_column("second_touch_at")
     with op.batch_alter_table("regions", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_regions_lead_user_id_users"), type_="foreignkey")
+        batch_op.drop_column("lead_user_id")
+        batch_op.drop_column("calendar")
         batch_op.drop_column("emergency_arrival_minutes")
     with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.drop_column("simple")
@@ -194,5 +261,7 @@ def downgrade() -> None:
                 name, existing_type=dispatch.db.UTCDateTime(timezone=True), nullable=False
             )
     op.drop_table("shift_closures")
+    op.drop_table("job_transfers")
+    op.drop_table("assessments")
     op.drop_table("job_parts")
     op.drop_table("job_assignments")

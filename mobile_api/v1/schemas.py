@@ -75,6 +75,13 @@ class SafetyCheckIn(DeviceTimeIn):
     guardian_name = fields.String(load_default=None, validate=validate.Length(min=2, max=120))
 
 
+class AssessmentIn(DeviceTimeIn):
+    """VCH-5: what a supervisor approves before it goes to the customer."""
+
+    diagnosis = fields.String(required=True, validate=validate.Length(min=3, max=4000))
+    proposed_solution = fields.String(required=True, validate=validate.Length(min=3, max=4000))
+
+
 class AnythingElseIn(Schema):
     """VCH-12: the answer to "anything else?" at completion; a yes names the further need."""
 

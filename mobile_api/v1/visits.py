@@ -8,6 +8,7 @@ dispatcher may be changing the same visit.
 from flask.views import MethodView
 
 from dispatch.api.base import app_config, current_actor, technician_required
+from dispatch.assessments import service as assessments
 from dispatch.assignments import service as assignments
 from dispatch.db import db
 from dispatch.errors import NotFound
@@ -21,6 +22,7 @@ from mobile_api.v1 import blp
 from mobile_api.v1.preconditions import if_match, with_visit_etag
 from mobile_api.v1.schemas import (
     ArriveIn,
+    AssessmentIn,
     CompleteIn,
     DeviceTimeIn,
     EstimateIn,
@@ -118,6 +120,17 @@ def _with_config(action):
     return call
 
 
+def _submit_assessment(*, session, actor, visit_id, device_time, diagnosis, proposed_solution):
+    assessments.submit(
+        session=session,
+        actor=actor,
+        visit_id=visit_id,
+        diagnosis=diagnosis,
+        proposed_solution=proposed_solution,
+    )
+    return visits.get_visit(session, visit_id)
+
+
 def _accept_job(*, session, actor, visit_id, device_time):
     assignments.accept(session=session, actor=actor, visit_id=visit_id, device_time=device_time)
     return visits.get_visit(session, visit_id)
@@ -129,6 +142,13 @@ _write_route(
     DeviceTimeIn,
     _accept_job,
     "Accept (接单) the job assigned to me; the dispatcher is alerted if nobody accepts in time.",
+)
+_write_route(
+    "/visits/<int:visit_id>/assessment",
+    "SubmitAssessment",
+    AssessmentIn,
+    _submit_assessment,
+    "Submit diagnosis and proposed solution for a supervisor's approval (VCH-5).",
 )
 _write_route(
     "/visits/<int:visit_id>/depart",
