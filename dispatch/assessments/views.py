@@ -29,7 +29,7 @@ class AssessmentOut(Schema):
     sent_at = UTCDateTime(allow_none=True)
 
 
-class DecisionIn(Schema):
+class AssessmentDecisionIn(Schema):
     approve = fields.Boolean(required=True)
     note = fields.String(load_default=None, validate=validate.Length(max=500))
 
@@ -37,7 +37,7 @@ class DecisionIn(Schema):
 @blp.route("/<int:assessment_id>/decision")
 class Decision(MethodView):
     @roles_required(*SUPERVISOR_ROLES)
-    @blp.arguments(DecisionIn)
+    @blp.arguments(AssessmentDecisionIn)
     @blp.response(200, AssessmentOut)
     @transactional
     def post(self, data, assessment_id):

@@ -14,6 +14,7 @@ from dispatch.assignments.push import push_gateway_for
 from dispatch.assignments.rules import AssignmentStatus, push_text
 from dispatch.config import Config
 from dispatch.visits.models import Visit
+from dispatch.visits.rules import VisitStatus
 from dispatch.visits.service import timezone_of
 
 AWAITING = AssignmentStatus.AWAITING_ACCEPTANCE
@@ -46,14 +47,17 @@ def push(session: Session, *, config: Config, item_id: int, now: datetime) -> No
 
 
 def unaccepted(session: Session, *, config: Config, now: datetime) -> list[int]:
-    """Assignments past their acceptance time with no alert yet (DSP-5)."""
+    """Assignments past their acceptance time with no alert yet (DSP-5); a technician who
+    already set off on the visit has plainly taken the job."""
     return list(
         session.scalars(
             select(JobAssignment.id)
+            .join(Visit, Visit.id == JobAssignment.visit_id)
             .where(
                 JobAssignment.status == AWAITING,
                 JobAssignment.alerted_at.is_(None),
                 JobAssignment.accept_due_at <= now,
+                Visit.status == VisitStatus.SCHEDULED,
             )
             .order_by(JobAssignment.accept_due_at)
             .limit(200)
@@ -66,6 +70,8 @@ def alert_unaccepted(session: Session, *, config: Config, item_id: int, now: dat
     if row is None or row.alerted_at is not None or row.status != AWAITING:
         return
     visit = session.get(Visit, row.visit_id)
+    if not visit.waiting:
+        return
     region_id = visit.request.site.region_id if visit.request.site else None
     message = (
         f"Job {visit.number} not accepted (接单) by technician {row.technician_id} "

@@ -145,13 +145,13 @@ class ShiftClose(MethodView):
         )
 
 
-class TransferIn(Schema):
+class JobTransferIn(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
     to_region_id = fields.Integer(load_default=None)
     to_department = fields.String(load_default=None, validate=validate.Length(min=2, max=64))
 
 
-class TransferOut(Schema):
+class JobTransferOut(Schema):
     id = fields.Integer()
     request_id = fields.Integer()
     from_region_id = fields.Integer(allow_none=True)
@@ -165,8 +165,8 @@ class TransferOut(Schema):
 @blp.route("/requests/<int:request_id>/transfer")
 class Transfer(MethodView):
     @roles_required(*WRITE_ROLES)
-    @blp.arguments(TransferIn)
-    @blp.response(201, TransferOut)
+    @blp.arguments(JobTransferIn)
+    @blp.response(201, JobTransferOut)
     @transactional
     def post(self, data, request_id):
         """Hand the job to another region or department with the reason (DSP-13)."""
@@ -178,7 +178,7 @@ class Transfer(MethodView):
 @blp.route("/transfers")
 class Transfers(MethodView):
     @roles_required(*STAFF_ROLES)
-    @blp.response(200, TransferOut(many=True))
+    @blp.response(200, JobTransferOut(many=True))
     def get(self):
         """Handovers sent from or to my regions: the sender keeps sight of each (DSP-13)."""
         return transfers.transfers(session=db.session, actor=current_actor())
