@@ -254,6 +254,11 @@ def downgrade() -> None:
             "hazardous",
         ):
             batch_op.drop_column(name)
+    # Vouchers issued at dispatch and never filled get an empty record before the columns
+    # become required again (their issue time stands in for the missing work times).
+    op.execute("UPDATE service_vouchers SET service_content = '' WHERE service_content IS NULL")
+    op.execute("UPDATE service_vouchers SET started_at = issued_at WHERE started_at IS NULL")
+    op.execute("UPDATE service_vouchers SET ended_at = issued_at WHERE ended_at IS NULL")
     with op.batch_alter_table("service_vouchers", schema=None) as batch_op:
         batch_op.alter_column("service_content", existing_type=sa.Text(), nullable=False)
         for name in ("started_at", "ended_at"):
