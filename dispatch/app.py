@@ -114,17 +114,21 @@ def _device_session_ended(_header: dict, claims: dict) -> bool:
 
 def _register_blueprints(app: Flask) -> None:
     from dispatch.alerts.views import blp as alerts
+    from dispatch.assessments.views import blp as assessments
+    from dispatch.assignments.views import blp as assignments
     from dispatch.attachments.views import blp as attachments
     from dispatch.backlog.views import blp as backlog
     from dispatch.booking.views import blp as booking
     from dispatch.complaints.page import bp as complaint_page
     from dispatch.complaints.views import blp as complaints
+    from dispatch.customers.review import blp as site_review
     from dispatch.customers.views import blp as customers
     from dispatch.dayboard.views import blp as dayboard
     from dispatch.dayboard.views import desk
     from dispatch.followups.views import blp as followups
     from dispatch.health.views import bp as health
     from dispatch.intake.views import blp as intake
+    from dispatch.jobparts.views import blp as jobparts
     from dispatch.knowledge.views import blp as knowledge
     from dispatch.links.views import blp as links
     from dispatch.notifications.views import blp as messages
@@ -160,7 +164,7 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     for blueprint in (photos, parts, knowledge, attachments, links, messages, dayboard, desk):
         api.register_blueprint(blueprint)
-    for blueprint in (privacy,):
+    for blueprint in (privacy, assignments, jobparts, assessments, site_review):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)

@@ -50,6 +50,7 @@ class Config:
     churn_lookback_days: int = 365
     churn_grace_days: int = 0
     # --- After the visit (issue 6) ---
+    followup_second_touch_days: int = 0  # FUP-10: 0 = off; 7 switches the second touch on
     followup_phone_task_hours: int = 24  # unanswered survey link becomes a phone task (FUP-4)
     sweep_interval_seconds: float = 20.0  # backstop sweeps: lost follow-ups, SLA clocks, carry-over
     working_day_end: time = time(17, 30)  # H22; requests not dispatched by then carry over (DSP-8)
@@ -82,6 +83,11 @@ class Config:
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""
     twilio_from_number: str = ""
+    push_gateway: str = "log"  # DSP-5: log (default), recording (tests), jpush (+ JPUSH_*)
+    jpush_app_key: str = ""
+    jpush_master_secret: str = ""
+    push_record_path: str = ""  # the recording push gateway's file; empty: instance/
+    acceptance_minutes: int = 15  # DSP-5: unaccepted assignment alerts the dispatcher
     geocoder: str = "fake"
     geocoder_user_agent: str = "field-dispatch"
     password_hash_method: str = "scrypt"
@@ -148,6 +154,12 @@ class Config:
             self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number
         ):
             raise ConfigError("SMS_GATEWAY=twilio needs TWILIO_ACCOUNT_SID/AUTH_TOKEN/FROM_NUMBER")
+        if self.push_gateway not in {"log", "recording", "jpush"}:
+            raise ConfigError(f"unknown PUSH_GATEWAY {self.push_gateway!r}")
+        if self.push_gateway == "jpush" and not (self.jpush_app_key and self.jpush_master_secret):
+            raise ConfigError("PUSH_GATEWAY=jpush needs JPUSH_APP_KEY and JPUSH_MASTER_SECRET")
+        if self.acceptance_minutes <= 0:
+            raise ConfigError("ACCEPTANCE_MINUTES must be positive")
         if self.travel_matrix not in {"geodesic", "osrm"} or (
             self.travel_matrix == "osrm" and not self.osrm_url
         ):

@@ -1,6 +1,8 @@
 """Import every model so the metadata (Alembic, mappers) sees all tables."""
 
 from dispatch.alerts.models import StaffAlert
+from dispatch.assessments.models import Assessment
+from dispatch.assignments.models import JobAssignment, JobTransfer, ShiftClosure
 from dispatch.attachments.models import Attachment
 from dispatch.audit import AuditEntry
 from dispatch.booking.calls import CallTask
@@ -29,6 +31,7 @@ from dispatch.idempotency import IdempotentResponse
 from dispatch.intake.assessment import RequestAssessment
 from dispatch.intake.contact_log import RequestContact
 from dispatch.intake.models import ServiceRequest
+from dispatch.jobparts.models import JobPart
 from dispatch.knowledge.models import (
     KbCategory,
     KbEntry,
@@ -75,6 +78,7 @@ __all__ = [
     "ErasureRequest",
     "LocationConsent",
     "TechnicianPosition",
+    "Assessment",
     "Absence",
     "Asset",
     "Attachment",
@@ -98,6 +102,9 @@ __all__ = [
     "FollowUp",
     "IdempotentResponse",
     "InvoiceTask",
+    "JobAssignment",
+    "JobPart",
+    "JobTransfer",
     "KbCategory",
     "KbEntry",
     "KbFeedback",
@@ -122,6 +129,7 @@ __all__ = [
     "ServiceRequest",
     "ServiceVoucher",
     "Shift",
+    "ShiftClosure",
     "Site",
     "SmsMessage",
     "SpecialNote",

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 
 from dispatch import jobs, outbox
+from dispatch.assignments import sweeps as assignments
 from dispatch.backlog import service as backlog
 from dispatch.booking import calls
 from dispatch.clock import utcnow
@@ -50,6 +51,7 @@ def run_all(config: Config) -> dict[str, int]:
         "followups_sent": each(config, followups.due_unsent, followups.send_late),
         "followups_overdue": each(config, followups.past_deadline, followups.flag_overdue),
         "phone_tasks": each(config, followups.unanswered, followups.to_phone_task),
+        "second_touches": each(config, followups.second_touch_due, followups.second_touch),
         "complaint_breaches": each(config, sla.due_breaches, sla.breach),
         "first_responses_late": each(config, first_response.due_breaches, first_response.breach),
         "carried_over": each(config, backlog.carry_over_candidates, backlog.carry_over),
@@ -58,4 +60,14 @@ def run_all(config: Config) -> dict[str, int]:
         "reports_generated": each(config, reports.due, reports.generate),
         "customers_anonymised": each(config, privacy.retention_due, privacy.retention_erase),
         "proposal_calls": each(config, calls.unconfirmed_proposals, calls.call_about_proposal),
+        "assignments_pushed": each(config, assignments.unpushed, assignments.push),
+        "assignments_unaccepted": each(
+            config, assignments.unaccepted, assignments.alert_unaccepted
+        ),
+        "simple_job_checks": each(
+            config, assignments.simple_checks_due, assignments.raise_simple_check
+        ),
+        "emergency_arrivals_late": each(
+            config, assignments.emergency_arrivals_late, assignments.breach_emergency_arrival
+        ),
     }

@@ -48,6 +48,7 @@ def _base_config(**overrides) -> Config:
     return Config(
         secret_key="test-secret-key-0123456789-abcdefghijkl",
         sms_gateway="recording",
+        push_gateway="recording",
         testing=True,
         public_base_url="http://testserver",
         password_hash_method="pbkdf2:sha256:1000",  # fast hashing; tests log in often

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from dispatch import access, audit, numbering, outbox
 from dispatch.actors import Actor
+from dispatch.assignments import service as assignments
+from dispatch.assignments.rules import AssignmentSource
 from dispatch.audit import audited
 from dispatch.booking import calls
 from dispatch.booking.models import Appointment
@@ -96,6 +98,13 @@ def book(
             entity="visit",
             after=visit.snapshot() | {"window_start": window_start.isoformat()},
         ),
+    )
+    assignments.record(  # DSP-4: who assigned whom, when and why; DSP-5 push and acceptance
+        session,
+        actor=actor,
+        visit=visit,
+        source=AssignmentSource.BOOKING,
+        reason="chosen at booking" if technician_id is not None else "free technician at booking",
     )
     with audited(session, actor, request, "request.scheduled"):
         request.schedule()

@@ -159,6 +159,9 @@ def add_phone(
     return customer
 
 
+REVIEW_QUEUE = "review_queue"  # geocoded_by of an address waiting for a dispatcher (DSP-1)
+
+
 def add_site(
     *,
     session: Session,
@@ -170,7 +173,11 @@ def add_site(
     lat: float | None = None,
     lon: float | None = None,
 ) -> Site:
-    """Add a service address, geocoded unless coordinates are given, placed in its region."""
+    """Add a service address, geocoded unless coordinates are given, placed in its region.
+
+    An address the geocoder cannot place is kept without coordinates or region: it waits in the
+    dispatchers' review queue (DSP-1) instead of being refused.
+    """
     customer = get_customer(session, customer_id, actor=actor)
     source = "given"
     if lat is None or lon is None:
@@ -179,13 +186,15 @@ def add_site(
         )
         found = geocoder.geocode(address)
         if found is None:
-            raise RuleViolation(
-                "Address could not be located",
-                error_code="address_not_found",
-                details={"address": ["not found by the geocoder"]},
-            )
-        lat, lon, source = found.lat, found.lon, found.source
-    region = region_containing(lon, lat, session.scalars(select(Region).order_by(Region.id)))
+            lat = lon = None
+            source = REVIEW_QUEUE
+        else:
+            lat, lon, source = found.lat, found.lon, found.source
+    region = (
+        None
+        if lat is None
+        else region_containing(lon, lat, session.scalars(select(Region).order_by(Region.id)))
+    )
     site = Site(
         customer=customer,
         label=label,

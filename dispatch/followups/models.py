@@ -59,8 +59,12 @@ class FollowUp(Base):
     phone_task_at: Mapped[datetime | None]
     phone_task_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    second_touch_at: Mapped[datetime | None]  # FUP-10: the optional touch 7 days after
 
     visit: Mapped[Visit] = relationship(backref=backref("followup", uselist=False))
+
+    def mark_second_touch(self, at: datetime) -> None:
+        self.second_touch_at = at
 
     @property
     def overdue(self) -> bool:
@@ -97,6 +101,15 @@ class FollowUp(Base):
     def hand_phone_task_to(self, user_id: int) -> None:
         """Give the open phone task to another agent (ROL-6 hand-over)."""
         self.phone_task_owner_id = user_id
+
+    def delegate(self, owner_id: int) -> None:
+        """Hand the phone task to a colleague (FUP-6); only an open phone task moves."""
+        if self.status != F.PHONE_TASK:
+            raise InvalidTransition(
+                f"Follow-up is {self.status}; only a phone task is delegated",
+                details={"status": self.status},
+            )
+        self.phone_task_owner_id = owner_id
 
     def repeats_link_answer(self, via: str) -> bool:
         """Whether this is the customer's link answer coming again (ignored, not an error)."""

@@ -64,3 +64,14 @@ FollowUpListArgs = list_args(
 
 
 FollowUpPage = page_schema(FollowUpListItemOut, "FollowUpPage")
+
+
+class DelegateIn(Schema):
+    """FUP-6: the colleague taking the phone follow-up over, and why."""
+
+    to_user_id = fields.Integer(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
+class ReopenIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))

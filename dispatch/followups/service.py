@@ -16,7 +16,7 @@ from dispatch.complaints import rules as complaint_rules
 from dispatch.complaints import service as complaints
 from dispatch.config import Config
 from dispatch.customers.models import Site
-from dispatch.errors import NotFound, PermissionDenied
+from dispatch.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from dispatch.followups import rules
 from dispatch.followups.models import FollowUp
 from dispatch.followups.rules import FollowUpStatus
@@ -215,4 +215,66 @@ def get_followup_for(session: Session, actor: Actor, followup_id: int) -> Follow
         raise NotFound(f"Follow-up {followup_id} not found")
     site = followup.visit.request.site
     access.ensure_region(actor, site.region_id if site else None, what="Follow-up")
+    return followup
+
+
+def delegate(
+    session: Session, *, actor: Actor, followup_id: int, to_user_id: int, reason: str
+) -> FollowUp:
+    """The handler going off shift hands the phone follow-up to a named colleague (FUP-6)."""
+    from dispatch.alerts import service as alerts
+    from dispatch.users.models import User
+
+    followup = session.get(FollowUp, followup_id, with_for_update=True)
+    if followup is None:
+        raise NotFound(f"Follow-up {followup_id} not found")
+    if actor.role == "dispatcher" and followup.phone_task_owner_id not in (None, actor.id):
+        raise PermissionDenied("Only the handler or a manager delegates this phone task")
+    colleague = session.get(User, to_user_id)
+    if colleague is None or not colleague.active or colleague.role == "technician":
+        raise RuleViolation(
+            "Delegate to an active staff colleague",
+            error_code="bad_delegate",
+            details={"to_user_id": ["unknown, inactive or not staff"]},
+        )
+    previous = followup.phone_task_owner_id
+    with audited(
+        session,
+        actor,
+        followup,
+        "followup.delegated",
+        extra={"from_user_id": previous, "to_user_id": colleague.id, "reason": reason},
+    ):
+        followup.delegate(colleague.id)
+    alerts.alert(
+        session,
+        [colleague.id],
+        kind="followup.delegated",
+        message=f"Follow-up call of visit {followup.visit.number} delegated to you: {reason}",
+        followup_id=followup.id,
+    )
+    return followup
+
+
+def reopen_after_followup(
+    session: Session, *, actor: Actor, config: Config, followup_id: int, reason: str
+) -> FollowUp:
+    """A dispatcher reopens the job after an unsatisfied follow-up (low rating or not solved),
+    so a return visit is dispatched; the loop repeats until the customer is satisfied (FUP-5)."""
+    followup = session.get(FollowUp, followup_id)
+    if followup is None:
+        raise NotFound(f"Follow-up {followup_id} not found")
+    answered = followup.answered_at is not None
+    if not answered or not rules.unsatisfied(
+        followup.rating, followup.problem_solved, config.unsatisfied_rating_max
+    ):
+        raise RuleViolation(
+            "Only an unsatisfied follow-up reopens the job",
+            error_code="followup_satisfied",
+            details={"followup_id": ["not answered unsatisfied"]},
+        )
+    request = followup.visit.request
+    with audited(session, actor, request, "request.reopened", extra={"reason": reason}):
+        if not request.reopen():
+            raise Conflict("The job is open already", error_code="job_open")
     return followup

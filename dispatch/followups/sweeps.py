@@ -95,3 +95,38 @@ def to_phone_task(session: Session, *, config: Config, item_id: int, now: dateti
         followup_id=followup.id,
     )
     return "phone_task"
+
+
+def second_touch_due(session: Session, *, config: Config, now: datetime) -> list[int]:
+    """FUP-10 (off by default): follow-ups sent this many days ago without a second touch."""
+    if config.followup_second_touch_days <= 0:
+        return []
+    cutoff = now - timedelta(days=config.followup_second_touch_days)
+    return list(
+        session.scalars(
+            select(FollowUp.id)
+            .where(FollowUp.sent_at <= cutoff, FollowUp.second_touch_at.is_(None))
+            .order_by(FollowUp.id)
+            .limit(200)
+        )
+    )
+
+
+def second_touch(session: Session, *, config: Config, item_id: int, now: datetime) -> str:
+    """Give the request's handler the second-touch call of a follow-up, once (FUP-10)."""
+    followup = session.scalars(
+        select(FollowUp).where(FollowUp.id == item_id).with_for_update()
+    ).one()
+    if followup.second_touch_at is not None:
+        return "skipped"
+    owner_id = followup.visit.request.owner_id
+    with audited(session, SYSTEM, followup, "followup.second_touch"):
+        followup.mark_second_touch(now)
+    alerts.alert(
+        session,
+        [owner_id],
+        kind="followup.second_touch",
+        message=f"Second touch: call the customer of visit {followup.visit.number} again",
+        followup_id=followup.id,
+    )
+    return "second_touch"

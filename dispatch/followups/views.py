@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from dispatch.api.base import (
     FOLLOWUP_ROLES,
     STAFF_ROLES,
+    WRITE_ROLES,
     app_config,
     current_actor,
     roles_required,
@@ -53,4 +54,28 @@ class PhoneOutcome(MethodView):
             config=app_config(),
             followup_id=followup_id,
             survey=data,
+        )
+
+
+@blp.route("/<int:followup_id>/delegate")
+class Delegate(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.DelegateIn)
+    @blp.response(200, schemas.FollowUpRecordOut)
+    @transactional
+    def post(self, data, followup_id):
+        """Delegate a phone follow-up to a named colleague when going off shift (FUP-6)."""
+        return service.delegate(db.session, actor=current_actor(), followup_id=followup_id, **data)
+
+
+@blp.route("/<int:followup_id>/reopen-job")
+class ReopenJob(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.ReopenIn)
+    @blp.response(200, schemas.FollowUpRecordOut)
+    @transactional
+    def post(self, data, followup_id):
+        """Reopen the job after an unsatisfied follow-up, for a return visit (FUP-5)."""
+        return service.reopen_after_followup(
+            db.session, actor=current_actor(), config=app_config(), followup_id=followup_id, **data
         )

@@ -68,6 +68,8 @@ class ServiceRequest(Base):
     # INT-14: who submitted it on the customer's behalf (department, dealer, technician).
     submitted_by_kind: Mapped[str | None] = mapped_column(String(16))
     submitted_by_name: Mapped[str | None] = mapped_column(String(120))
+    # VCH-12: raised at another job's completion ("anything else?"): the request it came from.
+    origin_request_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"))
 
     customer: Mapped[Customer] = relationship()
     site: Mapped[Site | None] = relationship()

@@ -224,6 +224,7 @@ class RequestOut(Schema):
     expected_outcome = fields.String(allow_none=True)
     status = fields.String()
     hold_reason = fields.String(allow_none=True)
+    origin_request_id = fields.Integer(allow_none=True)  # VCH-12
     hold_told_at = UTCDateTime(allow_none=True)
     hold_told_by_id = fields.Integer(allow_none=True)
     closed_at = UTCDateTime(allow_none=True)

@@ -41,6 +41,11 @@ TEMPLATES = {
         "zh-CN": "【售后服务】请查看并签署服务凭证{number}：{link}（72小时内有效）",
         "en": "[Service] Please read and sign service voucher {number}: {link} (valid 72 h)",
     },
+    "assessment_result": {  # VCH-5: sent on approval, so on the day it was approved
+        "zh-CN": "【售后服务】您的服务单{number}检测结果：{diagnosis}。处理方案：{solution}",
+        "en": "[Service] Assessment of your request {number}: {diagnosis}. Proposed solution: "
+        "{solution}",
+    },
     "voucher_copy": {
         "zh-CN": "【售后服务】服务凭证{number}已归档，您的副本（PDF）：{link}（30天内有效）",
         "en": "[Service] Service voucher {number} is archived. Your copy (PDF): {link} "

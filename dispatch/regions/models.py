@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dispatch.db import Base
@@ -20,3 +20,11 @@ class Region(Base):
     checkin_radius_m: Mapped[int] = mapped_column(default=300)
     # Regions whose technicians may help here when the dispatcher allows it.
     neighbour_ids: Mapped[list] = mapped_column(default=list)
+    # DSP-11: minutes from dispatch to check-in when the emergency arrival SLA is on (None: off).
+    emergency_arrival_minutes: Mapped[int | None]
+    # DSP-1: the working calendar (dispatch.regions.calendar) and the responsible lead.
+    calendar: Mapped[str] = mapped_column(String(16), default="cn")
+    lead_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    def set_emergency_sla(self, minutes: int | None) -> None:
+        self.emergency_arrival_minutes = minutes

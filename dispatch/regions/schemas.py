@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from dispatch.regions.calendar import CALENDARS
 from dispatch.regions.rules import polygon_problem
 
 
@@ -18,6 +19,11 @@ class RegionIn(Schema):
     )
     neighbour_ids = fields.List(fields.Integer(), load_default=list)
     checkin_radius_m = fields.Integer(load_default=300, validate=validate.Range(10, 10_000))
+    calendar = fields.String(load_default="cn", validate=validate.OneOf(CALENDARS))  # DSP-1
+    lead_user_id = fields.Integer(load_default=None, allow_none=True)  # responsible lead
+    emergency_arrival_minutes = fields.Integer(  # DSP-11: off unless set (20 min when on)
+        load_default=None, allow_none=True, validate=validate.Range(5, 240)
+    )
 
     @validates("timezone")
     def known_zone(self, value, **_):
@@ -41,3 +47,23 @@ class RegionOut(Schema):
     polygon = fields.List(fields.List(fields.Float()))
     neighbour_ids = fields.List(fields.Integer())
     checkin_radius_m = fields.Integer()
+    emergency_arrival_minutes = fields.Integer(allow_none=True)
+    calendar = fields.String()
+    lead_user_id = fields.Integer(allow_none=True)
+
+
+class CalendarQuery(Schema):
+    start = fields.Date(required=True)
+    days = fields.Integer(load_default=14, validate=validate.Range(1, 366))
+
+
+class CalendarDayOut(Schema):
+    day = fields.Date()
+    working = fields.Boolean()
+
+
+class EmergencySlaIn(Schema):
+    """DSP-11: switch the region's emergency arrival SLA on (20 min by default) or off."""
+
+    enabled = fields.Boolean(required=True)
+    minutes = fields.Integer(load_default=20, validate=validate.Range(5, 240))

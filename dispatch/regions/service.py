@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch import audit
 from dispatch.actors import Actor
-from dispatch.errors import Conflict, RuleViolation
+from dispatch.errors import Conflict, NotFound, RuleViolation
+from dispatch.regions.calendar import is_working_day
 from dispatch.regions.models import Region
 
 
@@ -34,3 +37,35 @@ def create_region(*, session: Session, actor: Actor, **data) -> Region:
 def list_regions(session: Session) -> list[Region]:
     """Return every region."""
     return list(session.scalars(select(Region).order_by(Region.id)))
+
+
+def set_emergency_sla(
+    *, session: Session, actor: Actor, region_id: int, enabled: bool, minutes: int
+) -> Region:
+    """Switch a region's emergency arrival SLA (dispatch → check-in) on or off (DSP-11)."""
+    region = session.get(Region, region_id)
+    if region is None:
+        raise NotFound(f"Region {region_id} not found")
+    before = {"emergency_arrival_minutes": region.emergency_arrival_minutes}
+    region.set_emergency_sla(minutes if enabled else None)
+    audit.record(
+        session,
+        actor=actor,
+        action="region.emergency_sla",
+        entity="region",
+        entity_id=region.id,
+        before=before,
+        after={"emergency_arrival_minutes": region.emergency_arrival_minutes},
+    )
+    return region
+
+
+def calendar_days(*, session: Session, region_id: int, start: date, days: int) -> list[dict]:
+    """Return each day from `start` with whether it is a working day in the region (DSP-1)."""
+    region = session.get(Region, region_id)
+    if region is None:
+        raise NotFound(f"Region {region_id} not found")
+    return [
+        {"day": day, "working": is_working_day(day, region.calendar)}
+        for day in (start + timedelta(days=n) for n in range(days))
+    ]

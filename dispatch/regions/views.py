@@ -30,3 +30,26 @@ class Regions(MethodView):
     def post(self, data):
         """Create a region; sites inside its polygon belong to it."""
         return service.create_region(session=db.session, actor=current_actor(), **data)
+
+
+@blp.route("/<int:region_id>/emergency-sla")
+class EmergencySla(MethodView):
+    @roles_required("manager", "admin")
+    @blp.arguments(schemas.EmergencySlaIn)
+    @blp.response(200, schemas.RegionOut)
+    @transactional
+    def post(self, data, region_id):
+        """Switch the 20-minute emergency arrival SLA on or off (DSP-11; off by default)."""
+        return service.set_emergency_sla(
+            session=db.session, actor=current_actor(), region_id=region_id, **data
+        )
+
+
+@blp.route("/<int:region_id>/calendar")
+class Calendar(MethodView):
+    @roles_required(*STAFF_ROLES)
+    @blp.arguments(schemas.CalendarQuery, location="query")
+    @blp.response(200, schemas.CalendarDayOut(many=True))
+    def get(self, query, region_id):
+        """The region's working days: weekends, public holidays, make-up days (DSP-1)."""
+        return service.calendar_days(session=db.session, region_id=region_id, **query)

@@ -84,3 +84,4 @@ class PinIn(Schema):
     technician_id = fields.Integer(allow_none=True, load_default=None)
     pin_technician = fields.Boolean(required=True)
     pinned_start = UTCDateTime(allow_none=True, load_default=None)
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))  # DSP-3

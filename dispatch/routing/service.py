@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from dispatch import access, audit, outbox
 from dispatch.actors import SYSTEM, Actor
+from dispatch.assignments import service as assignments
+from dispatch.assignments.rules import AssignmentSource
 from dispatch.audit import audited
 from dispatch.clock import utcnow
 from dispatch.config import Config
@@ -167,15 +169,28 @@ def discard_plan(*, session: Session, actor: Actor, plan_id: int) -> RoutePlan:
 
 
 def assign(
-    session: Session, *, actor: Actor, visit: Visit, technician_id, position, plan_id, planned_start
+    session: Session,
+    *,
+    actor: Actor,
+    visit: Visit,
+    technician_id,
+    position,
+    plan_id,
+    planned_start,
+    source: str = AssignmentSource.PLAN,
+    reason: str | None = None,
 ) -> None:
-    """Put a not-yet-started visit on a technician's route (or off every route), audited."""
+    """Put a not-yet-started visit on a technician's route (or off every route), audited; a
+    change of technician is recorded as an assignment with its source and reason (DSP-4)."""
     if not visit.waiting:
         return  # started since the plan was made: the field wins over the plan
     before = visit.snapshot() | {"planned_start": _iso(visit.route_stop.planned_start)}
     schedule.assign(
         visit, technician_id=technician_id, start=planned_start, position=position, plan_id=plan_id
     )
+    if reason is None and source == AssignmentSource.PLAN and plan_id is not None:
+        reason = f"route plan {plan_id}"
+    assignments.record(session, actor=actor, visit=visit, source=source, reason=reason)
     after = visit.snapshot() | {"planned_start": _iso(planned_start)}
     if before != after:
         audit.record(
@@ -200,9 +215,11 @@ def pin(
     visit_id: int,
     pin_technician: bool,
     technician_id: int | None = None,
+    reason: str,
     pinned_start: datetime | None = None,
 ) -> Visit:
-    """Dispatcher override: set the technician and/or start time the planner must keep."""
+    """Dispatcher override: set the technician and/or start time the planner must keep; the
+    reason is stored with the pin and with the assignment it makes (DSP-3, DSP-4)."""
     visit = get_visit(session, visit_id, actor=actor)
     if not visit.waiting:
         raise InvalidTransition(f"Visit is {visit.status}; only a scheduled visit can be pinned")
@@ -227,6 +244,8 @@ def pin(
                 position=None,
                 plan_id=visit.route_stop.plan_id,
                 planned_start=pinned_start,
+                source=AssignmentSource.OVERRIDE,
+                reason=reason,
             ),
         )
     if pin_technician and visit.technician_id is None:
@@ -245,6 +264,10 @@ def pin(
         entity="visit",
         entity_id=visit.id,
         before=before,
-        after={"pinned_technician": pin_technician, "pinned_start": _iso(pinned_start)},
+        after={
+            "pinned_technician": pin_technician,
+            "pinned_start": _iso(pinned_start),
+            "reason": reason,
+        },
     )
     return visit

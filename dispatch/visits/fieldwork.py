@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from dispatch import audit, numbering
 from dispatch.actors import Actor
+from dispatch.alerts import service as alerts
 from dispatch.audit import audited
 from dispatch.booking.eta import eta
 from dispatch.clock import utcnow
@@ -115,6 +116,53 @@ def start_work(*, session: Session, actor: Actor, visit_id: int, device_time: da
         at,
         lambda: visit.start_work(at=at),
         None if visit.request.working else (lambda job: job.start_work()),  # after a break
+    )
+    if visit.field_record.lone_working:  # VCH-18: hazardous work without a second person
+        region_id = visit.request.site.region_id if visit.request.site else None
+        alerts.alert_role(
+            session,
+            "dispatcher",
+            region_id,
+            kind="lone_working",
+            message=f"Job {visit.number}: hazardous work started without a second person",
+        )
+    return visit
+
+
+def safety_check(
+    *,
+    session: Session,
+    actor: Actor,
+    visit_id: int,
+    device_time: datetime,
+    work_permit: bool,
+    safety_briefing: bool,
+    hazard_analysis: str | None = None,
+    controls: str | None = None,
+    guardian_name: str | None = None,
+) -> Visit:
+    """Record the pre-work checklist of a hazardous job and its second person (VCH-18)."""
+    visit = get_for_technician(session, actor, visit_id)
+    at = checked_device_time(device_time)
+    if not visit.at_site:
+        raise InvalidTransition(f"Visit is {visit.status}; the checklist is done on site")
+    check = {
+        "work_permit": work_permit,
+        "safety_briefing": safety_briefing,
+        "hazard_analysis": hazard_analysis,
+        "controls": controls,
+    }
+    visit.field_record.record_safety_check(check, guardian_name, at)
+    visit.touch()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="visit.safety_checked",
+        entity="visit",
+        entity_id=visit.id,
+        after=check | {"guardian_name": guardian_name},
+        device_time=at,
     )
     return visit
 
@@ -289,8 +337,10 @@ def complete(
     work_done: str | None = None,
     solution: str | None = None,
     result: str | None = None,
+    anything_else: dict | None = None,
 ) -> Visit:
-    """Finish the work: voucher signed (or why not), fee settled, follow-up (FUP-1)."""
+    """Finish the work: voucher signed (or why not), fee settled, follow-up (FUP-1); a further
+    need the customer names ("anything else?") becomes a linked new request (VCH-12)."""
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
     part_lines = parts_catalogue.priced_lines(session, parts or [])  # name, price: catalogue's
@@ -335,6 +385,8 @@ def complete(
         at=at,
     )
     followups.schedule_for(session, config=config, visit=visit, tz=tz)
+    if anything_else and anything_else.get("needed"):
+        _linked_request(session, actor, config, visit, anything_else["description"], tz)
     queue_sms(
         session,
         customer=visit.request.customer,
@@ -344,6 +396,28 @@ def complete(
         voucher=voucher.number,
     )
     return visit
+
+
+def _linked_request(session, actor: Actor, config: Config, visit: Visit, need: str, tz: str):
+    """Register the customer's further need as a new request linked to this job (VCH-12)."""
+    from dispatch.intake.service import register_request
+
+    origin = visit.request
+    return register_request(
+        session=session,
+        actor=actor,
+        timezone=tz,
+        config=config,
+        customer_id=origin.customer_id,
+        site_id=origin.site_id,
+        asset_id=None,
+        request_type=origin.request_type,
+        channel="technician_app",
+        category=origin.category,
+        service_class=origin.service_class,
+        fault_description=need,
+        origin_request_id=origin.id,
+    )
 
 
 def sign_voucher(

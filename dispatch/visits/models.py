@@ -16,6 +16,7 @@ from dispatch.errors import InvalidTransition, RuleViolation
 from dispatch.intake.models import ServiceRequest
 from dispatch.schedule.models import RouteStop
 from dispatch.technicians.models import Technician
+from dispatch.visits.fieldwork_rules import lone_working, safety_check_problem
 from dispatch.visits.rules import (
     APPOINTMENT_LIFECYCLE,
     FINISHED,
@@ -64,6 +65,39 @@ class VisitFieldRecord(Base):
     estimate_minutes: Mapped[int | None]
     estimate_accepted_by: Mapped[str | None] = mapped_column(String(120))
     estimate_accepted_at: Mapped[datetime | None]
+    # VCH-18: hazardous job, its pre-work checklist, the second person and lone working.
+    hazardous: Mapped[bool] = mapped_column(default=False)
+    hazard_kind: Mapped[str | None] = mapped_column(String(24))
+    safety_check: Mapped[dict | None]
+    safety_checked_at: Mapped[datetime | None]
+    guardian_name: Mapped[str | None] = mapped_column(String(120))
+    lone_working: Mapped[bool] = mapped_column(default=False)
+
+    def mark_hazardous(self, kind: str | None) -> None:
+        """Flag (or, with None, unflag) the job as hazardous; a new flag needs a new check."""
+        self.hazardous, self.hazard_kind = kind is not None, kind
+        self.safety_check = self.safety_checked_at = None
+
+    def record_safety_check(self, check: dict, guardian_name: str | None, at: datetime) -> None:
+        problem = safety_check_problem(**check)
+        if problem:
+            raise RuleViolation(
+                f"The pre-work checklist is incomplete: {problem}",
+                error_code="safety_check_incomplete",
+                details={"safety_check": [problem]},
+            )
+        self.safety_check, self.safety_checked_at = check, at
+        self.guardian_name = guardian_name
+
+    def check_may_start(self) -> None:
+        """Refuse in_progress on a hazardous job before its checklist (VCH-18)."""
+        if self.hazardous and self.safety_checked_at is None:
+            raise RuleViolation(
+                "A hazardous job starts only after the pre-work checklist",
+                error_code="safety_check_missing",
+                details={"safety_check": ["required before work starts"]},
+            )
+        self.lone_working = lone_working(self.hazardous, self.guardian_name)
 
     def check_in(self, distance_m: float | None, far: bool) -> None:
         self.arrival_distance_m, self.arrival_far_from_site = distance_m, far
@@ -116,6 +150,7 @@ class Visit(Base):
     priority: Mapped[str] = mapped_column(String(8), default="medium")
     follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
     needs_manager_review: Mapped[bool] = mapped_column(default=False)  # e.g. unsigned voucher
+    simple: Mapped[bool] = mapped_column(default=False)  # DSP-10: checked 1 h after dispatch
     # Any ORM update moves it, so the app's sync sees dispatcher edits too.
     changed_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -300,6 +335,7 @@ class Visit(Base):
     def start_work(self, *, at: datetime) -> None:
         """Start or resume the work; only reachable on site, so after a checked departure."""
         self._after_steps(at, "en_route_at", "arrived_at", "paused_at")
+        self.field_record.check_may_start()
         self._move(V.IN_PROGRESS)
         record = self.field_record
         record.work_started_at = record.work_started_at or at
@@ -316,6 +352,10 @@ class Visit(Base):
         self._move(V.UNABLE_TO_FINISH)
         record = self.field_record
         record.unable_at, record.unable_reason, record.unable_note = at, reason, note
+
+    def mark_simple(self, simple: bool) -> None:
+        self.simple = simple
+        self.touch()
 
     def record_rating(self, rating: int, comment: str | None) -> None:
         self.rating, self.rating_comment = rating, comment

@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 from dispatch.api.fields import UTCDateTime
 from dispatch.api.listing import list_args, page_schema
 from dispatch.followups.schemas import FollowUpRecordOut as FollowUpOut
+from dispatch.visits.fieldwork_rules import HAZARD_KINDS
 from dispatch.visits.rules import VisitStatus
 from dispatch.visits.service import VISIT_SORTS
 
@@ -23,9 +24,9 @@ class VoucherOut(Schema):
     id = fields.Integer()
     number = fields.String()
     service_class = fields.String()
-    started_at = UTCDateTime()
-    ended_at = UTCDateTime()
-    service_content = fields.String()
+    started_at = UTCDateTime(allow_none=True)  # None until filled (VCH-1)
+    ended_at = UTCDateTime(allow_none=True)
+    service_content = fields.String(allow_none=True)
     parts = fields.List(fields.Dict())
     labour_minutes = fields.Integer()
     fee_cents = fields.Integer()
@@ -38,6 +39,9 @@ class VoucherOut(Schema):
 class VisitOut(Schema):
     id = fields.Integer()
     number = fields.String()
+    hazard_kind = fields.String(attribute="field_record.hazard_kind", allow_none=True)  # VCH-18
+    lone_working = fields.Boolean(attribute="field_record.lone_working")
+    simple = fields.Boolean()  # DSP-10
     request_id = fields.Integer()
     technician_id = fields.Integer(allow_none=True)
     window_start = UTCDateTime()
@@ -110,3 +114,10 @@ VisitListArgs = list_args(
     ),
 )
 VisitPage = page_schema(VisitListItemOut, "VisitPage")
+
+
+class HazardIn(Schema):
+    hazard_kind = fields.String(
+        required=True, allow_none=True, validate=validate.OneOf(HAZARD_KINDS)
+    )  # None clears the flag
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))

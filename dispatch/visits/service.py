@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from dispatch import access
+from dispatch import access, audit
 from dispatch.actors import Actor
 from dispatch.api.listing import Page, order, paginate
 from dispatch.audit import audited
@@ -219,3 +219,30 @@ def checked_device_time(device_time: datetime) -> datetime:
     if problem:
         raise RuleViolation(problem, error_code="device_clock", details={"device_time": [problem]})
     return device_time
+
+
+def mark_hazardous(
+    *, session: Session, actor: Actor, visit_id: int, hazard_kind: str | None, reason: str
+) -> Visit:
+    """A dispatcher flags a job as hazardous (or clears it) before work starts (VCH-18)."""
+    visit = get_visit(session, visit_id, actor=actor)
+    if not (visit.waiting or visit.travelling or visit.at_site):
+        raise RuleViolation(
+            "Only a job not yet at work can be flagged",
+            error_code="hazard_too_late",
+            details={"visit_id": [visit.status]},
+        )
+    before = {"hazard_kind": visit.field_record.hazard_kind}
+    visit.field_record.mark_hazardous(hazard_kind)
+    visit.touch()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="visit.hazard_flagged",
+        entity="visit",
+        entity_id=visit.id,
+        before=before,
+        after={"hazard_kind": hazard_kind, "reason": reason},
+    )
+    return visit

@@ -46,3 +46,16 @@ class Release(MethodView):
     def post(self, data, visit_id):
         """Let the technician set off although unconfirmed or due another day (audited)."""
         return service.release(session=db.session, actor=current_actor(), visit_id=visit_id, **data)
+
+
+@blp.route("/visits/<int:visit_id>/hazard")
+class Hazard(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.HazardIn)
+    @blp.response(200, schemas.VisitOut)
+    @transactional
+    def post(self, data, visit_id):
+        """Flag a job as hazardous (VCH-18): work waits for the pre-work checklist."""
+        return service.mark_hazardous(
+            session=db.session, actor=current_actor(), visit_id=visit_id, **data
+        )

@@ -39,9 +39,10 @@ class ServiceVoucher(Base):
     number: Mapped[str] = mapped_column(String(32), unique=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), unique=True)
     service_class: Mapped[str] = mapped_column(String(1))
-    started_at: Mapped[datetime]
-    ended_at: Mapped[datetime]
-    service_content: Mapped[str] = mapped_column(Text)
+    # Empty while the voucher is only issued at dispatch (VCH-1); filled at completion (VCH-6).
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    service_content: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str | None] = mapped_column(Text)  # VCH-6: fault found (diagnosis)
     work_done: Mapped[str | None] = mapped_column(Text)
     solution: Mapped[str | None] = mapped_column(Text)
@@ -79,6 +80,11 @@ class ServiceVoucher(Base):
     def is_archived(self) -> bool:
         """Return whether both signatures are in and the voucher is read-only (VCH-9, VCH-10)."""
         return self.status == VoucherState.ARCHIVED
+
+    @property
+    def awaiting_record(self) -> bool:
+        """Issued at dispatch and not filled yet: nothing to print or sign (VCH-1)."""
+        return self.status == VoucherState.ISSUED
 
     def can(self, event: VoucherEvent) -> bool:
         """Return whether the lifecycle table allows `event` now."""

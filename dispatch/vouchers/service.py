@@ -58,13 +58,36 @@ def lock_voucher(session: Session, voucher_id: int, *, actor: Actor) -> ServiceV
     return voucher
 
 
+def issue_at_dispatch(
+    session: Session, *, actor: Actor, visit: Visit, tz: str, at: datetime
+) -> ServiceVoucher:
+    """Issue the job's voucher when it is dispatched: number, job, customer and service class
+    (VCH-1); the technician's app shows it, and completion fills it (VCH-6). Idempotent."""
+    if visit.voucher is not None:
+        return visit.voucher
+    voucher = ServiceVoucher(
+        number=numbering.next_number(session, "SV", at, tz),
+        visit=visit,
+        issued_at=at,
+        service_class=visit.request.service_class,
+    )
+    session.add(voucher)
+    session.flush()
+    _audit(session, actor, voucher, "voucher.issued", before=None)
+    return voucher
+
+
 def issue(
     session: Session, *, actor: Actor, visit: Visit, tz: str, content: dict, at: datetime
 ) -> ServiceVoucher:
-    """Issue the voucher of a completed visit with its record of the work (VCH-1, VCH-6)."""
-    voucher = ServiceVoucher(
-        number=numbering.next_number(session, "SV", at, tz), visit=visit, issued_at=at
-    )
+    """Fill the voucher issued at dispatch with the record of the work (VCH-1, VCH-6); a visit
+    that was never dispatched gets its voucher now."""
+    voucher = visit.voucher
+    if voucher is None:
+        voucher = ServiceVoucher(
+            number=numbering.next_number(session, "SV", at, tz), visit=visit, issued_at=at
+        )
+    before = None if voucher.id is None else voucher.snapshot()
     voucher.fill(
         service_class=visit.request.service_class,
         started_at=visit.arrived_at,
@@ -73,7 +96,7 @@ def issue(
     )
     session.add(voucher)
     session.flush()
-    _audit(session, actor, voucher, "voucher.issued", before=None)
+    _audit(session, actor, voucher, "voucher.filled" if before else "voucher.issued", before)
     return voucher
 
 

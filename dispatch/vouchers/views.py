@@ -13,6 +13,7 @@ from dispatch.api.base import (
     transactional,
 )
 from dispatch.db import db
+from dispatch.errors import NotFound
 from dispatch.visits.service import timezone_of
 from dispatch.vouchers import amendments, pdf, reconciliation, schemas, service
 
@@ -87,10 +88,13 @@ class Reconciliation(MethodView):
 
 
 def pdf_response(voucher, actor=None) -> Response:
-    """Return the voucher's PDF as a download (it names the customer: the read is logged)."""
+    """Return the voucher's PDF as a download, once it carries the record of the work (it names
+    the customer: the read is logged)."""
     from dispatch.actors import customer_actor
     from dispatch.privacy.service import log_read_now
 
+    if voucher.awaiting_record:
+        raise NotFound("The voucher has no record of the work yet")
     config = app_config()
     customer_id = voucher.visit.request.customer_id
     log_read_now(

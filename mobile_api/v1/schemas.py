@@ -79,6 +79,35 @@ class SignatureIn(Schema):
     lon = fields.Float(load_default=None, validate=validate.Range(-180, 180))
 
 
+class SafetyCheckIn(DeviceTimeIn):
+    """VCH-18: the pre-work checklist of a hazardous job and its second person (工作监护人)."""
+
+    work_permit = fields.Boolean(load_default=False)
+    safety_briefing = fields.Boolean(load_default=False)
+    hazard_analysis = fields.String(load_default=None, validate=validate.Length(min=3, max=2000))
+    controls = fields.String(load_default=None, validate=validate.Length(min=3, max=2000))
+    guardian_name = fields.String(load_default=None, validate=validate.Length(min=2, max=120))
+
+
+class AssessmentIn(DeviceTimeIn):
+    """VCH-5: what a supervisor approves before it goes to the customer."""
+
+    diagnosis = fields.String(required=True, validate=validate.Length(min=3, max=4000))
+    proposed_solution = fields.String(required=True, validate=validate.Length(min=3, max=4000))
+
+
+class AnythingElseIn(Schema):
+    """VCH-12: the answer to "anything else?" at completion; a yes names the further need."""
+
+    needed = fields.Boolean(required=True)
+    description = fields.String(load_default=None, validate=validate.Length(min=3, max=2000))
+
+    @validates_schema
+    def _need_named(self, data, **kwargs):
+        if data["needed"] and not data.get("description"):
+            raise ValidationError({"description": ["describe the further need"]})
+
+
 class CompleteIn(DeviceTimeIn):
     service_content = fields.String(required=True, validate=validate.Length(min=3, max=4000))
     parts = fields.List(fields.Nested(PartIn), load_default=list)
@@ -100,6 +129,7 @@ class CompleteIn(DeviceTimeIn):
     )
     signature = fields.Nested(SignatureIn, load_default=None)
     no_signature = fields.Nested(NoSignatureIn, load_default=None)
+    anything_else = fields.Nested(AnythingElseIn, load_default=None)
 
     @validates_schema
     def _signature_or_reason(self, data, **kwargs):
@@ -137,6 +167,8 @@ class TechnicianVisitOut(LogsCustomerReads, Schema):
     window_end = UTCDateTime()
     status = fields.String()
     appointment_status = fields.String(attribute="appointment.status")
+    hazard_kind = fields.String(attribute="field_record.hazard_kind", allow_none=True)  # VCH-18
+    safety_checked_at = UTCDateTime(attribute="field_record.safety_checked_at", allow_none=True)
     customer_name = fields.String(attribute="request.customer.name")
     # PRV-4: full only from acceptance until the period after closure; masked otherwise.
     customer_phone = ForViewer(access.phone_for_viewer)

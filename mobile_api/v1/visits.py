@@ -8,6 +8,8 @@ dispatcher may be changing the same visit.
 from flask.views import MethodView
 
 from dispatch.api.base import app_config, current_actor, technician_required
+from dispatch.assessments import service as assessments
+from dispatch.assignments import service as assignments
 from dispatch.db import db
 from dispatch.errors import NotFound
 from dispatch.idempotency import idempotent
@@ -20,12 +22,14 @@ from mobile_api.v1 import blp
 from mobile_api.v1.preconditions import if_match, with_visit_etag
 from mobile_api.v1.schemas import (
     ArriveIn,
+    AssessmentIn,
     CompleteIn,
     DelayIn,
     DeviceTimeIn,
     EstimateIn,
     PauseIn,
     RouteVisitOut,
+    SafetyCheckIn,
     SignatureIn,
     SyncOut,
     SyncQuery,
@@ -84,8 +88,8 @@ class VoucherPdf(MethodView):
     def get(self, visit_id):
         """Download the voucher of my visit as a PDF (to show or send the customer)."""
         visit = visits.get_for_technician(db.session, current_actor(), visit_id)
-        if visit.voucher is None:
-            raise NotFound("The visit has no voucher yet")
+        if visit.voucher is None or visit.voucher.awaiting_record:
+            raise NotFound("The visit's voucher has no record of the work yet")
         return pdf_response(visit.voucher, current_actor())
 
 
@@ -122,6 +126,36 @@ def _with_config(action):
     return call
 
 
+def _submit_assessment(*, session, actor, visit_id, device_time, diagnosis, proposed_solution):
+    assessments.submit(
+        session=session,
+        actor=actor,
+        visit_id=visit_id,
+        diagnosis=diagnosis,
+        proposed_solution=proposed_solution,
+    )
+    return visits.get_for_technician(session, actor, visit_id)
+
+
+def _accept_job(*, session, actor, visit_id, device_time):
+    assignments.accept(session=session, actor=actor, visit_id=visit_id, device_time=device_time)
+    return visits.get_for_technician(session, actor, visit_id)
+
+
+_write_route(
+    "/visits/<int:visit_id>/accept",
+    "AcceptJob",
+    DeviceTimeIn,
+    _accept_job,
+    "Accept (接单) the job assigned to me; the dispatcher is alerted if nobody accepts in time.",
+)
+_write_route(
+    "/visits/<int:visit_id>/assessment",
+    "SubmitAssessment",
+    AssessmentIn,
+    _submit_assessment,
+    "Submit diagnosis and proposed solution for a supervisor's approval (VCH-5).",
+)
 _write_route(
     "/visits/<int:visit_id>/depart",
     "Depart",
@@ -142,6 +176,13 @@ _write_route(
     DelayIn,
     _with_config(lateness.announce_delay),
     "Running late: the customer gets a delay SMS with the new ETA (APT-9).",
+)
+_write_route(
+    "/visits/<int:visit_id>/safety-check",
+    "SafetyCheck",
+    SafetyCheckIn,
+    fieldwork.safety_check,
+    "Record a hazardous job's pre-work checklist and second person (before work starts).",
 )
 _write_route(
     "/visits/<int:visit_id>/start",

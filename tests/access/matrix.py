@@ -134,6 +134,36 @@ MATRIX: dict[str, Row] = {
     f"GET {V}/call-tasks": row(BACK_OFFICE, LIST),
     f"POST {V}/call-tasks/{{task_id}}/resolve": row(ASSIGNERS, REGION, missing_ok=True),
     f"POST {M}/visits/{{visit_id}}/delay": row(TECH, OWN_VISIT),
+    # Dispatch, on site and after (issue 17: DSP, VCH, FUP)
+    f"GET {V}/visits/{{visit_id}}/assignments": row(BACK_OFFICE, REGION),
+    f"POST {V}/visits/{{visit_id}}/simple": row(ASSIGNERS, REGION),
+    f"POST {V}/visits/{{visit_id}}/handover": row(ASSIGNERS, REGION),
+    f"POST {V}/visits/{{visit_id}}/hazard": row(ASSIGNERS, REGION),
+    # region 1 of the matrix world may carry another id: these rows prove the role rule only
+    f"GET {V}/regions/{{region_id}}/day-end": row(
+        BACK_OFFICE, LIST, query="day=2026-12-07", missing_ok=True
+    ),
+    f"POST {V}/regions/{{region_id}}/shift-close": row(ASSIGNERS, LIST, missing_ok=True),
+    f"POST {V}/regions/{{region_id}}/emergency-sla": row(MANAGERS, LIST, missing_ok=True),
+    f"GET {V}/regions/{{region_id}}/calendar": row(
+        BACK_OFFICE, LIST, query="start=2026-12-01&days=7", missing_ok=True
+    ),
+    f"POST {V}/requests/{{request_id}}/transfer": row(ASSIGNERS, REGION),
+    f"GET {V}/transfers": row(BACK_OFFICE, LIST),
+    f"GET {V}/requests/{{request_id}}/parts": row(BACK_OFFICE, REGION),
+    f"POST {V}/requests/{{request_id}}/parts": row(ASSIGNERS, REGION),
+    f"POST {V}/job-parts/{{job_part_id}}/status": row(ASSIGNERS, REGION, missing_ok=True),
+    f"POST {V}/assessments/{{assessment_id}}/decision": row(
+        (R.MANAGER, R.DEPARTMENT_HEAD, R.ADMIN), REGION, missing_ok=True
+    ),
+    f"POST {V}/followups/{{followup_id}}/delegate": row(ASSIGNERS, REGION),
+    f"POST {V}/followups/{{followup_id}}/reopen-job": row(ASSIGNERS, REGION),
+    f"GET {V}/sites/review-queue": row(ASSIGNERS, LIST),
+    f"POST {V}/sites/{{site_id}}/place": row(ASSIGNERS, REGION, missing_ok=True),
+    **{
+        f"POST {M}/visits/{{visit_id}}/{step}": row(TECH, OWN_VISIT)
+        for step in ("accept", "assessment", "safety-check")
+    },
     # Booking, visits, routing (ROL-3: dispatchers and managers assign)
     f"POST {V}/requests/{{request_id}}/visits": row(ASSIGNERS, REGION),
     f"POST {V}/visits/{{visit_id}}/reschedule": row(ASSIGNERS, REGION),
@@ -142,7 +172,9 @@ MATRIX: dict[str, Row] = {
     f"GET {V}/visits/{{visit_id}}": row(BACK_OFFICE, REGION),
     f"POST {V}/visits/{{visit_id}}/release": row(ASSIGNERS, REGION, body=REASON),
     f"POST {V}/visits/{{visit_id}}/insertion": row(ASSIGNERS, REGION, body={}),
-    f"POST {V}/visits/{{visit_id}}/pin": row(ASSIGNERS, REGION, body={"pin_technician": False}),
+    f"POST {V}/visits/{{visit_id}}/pin": row(
+        ASSIGNERS, REGION, body={"pin_technician": False, "reason": "Customer asked for her"}
+    ),
     f"GET {V}/technicians": row(BACK_OFFICE, LIST),
     f"POST {V}/technicians": row(MANAGERS, GLOBAL),
     f"POST {V}/technicians/{{technician_id}}/absences": row((R.DISPATCHER, *MANAGERS), REGION),

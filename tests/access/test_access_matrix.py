@@ -30,6 +30,7 @@ RECORD_PARAMS = {
     "technician_id": "technician_id",
     "user_id": "user_id",
     "link_id": "link_id",
+    "site_id": "site_id",
     "attachment_id": "attachment_id",
 }
 FIXED_PARAMS = {
@@ -39,6 +40,9 @@ FIXED_PARAMS = {
     "run_id": 1,
     "change_id": 1,
     "task_id": 1,
+    "region_id": 1,
+    "job_part_id": 1,
+    "assessment_id": 1,
     "kind": "categories",
     "action": "approve",
 }

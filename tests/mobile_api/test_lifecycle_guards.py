@@ -161,6 +161,7 @@ def test_sync_reports_a_reassignment_from_its_own_rows_not_the_audit_trail(clien
         f"/api/v1/visits/{visit['id']}/pin",
         headers=world.auth("dispatcher"),
         json={
+            "reason": "Customer asked for this technician",
             "technician_id": world.technician_ids["tech_b"],
             "pin_technician": True,
             "pinned_start": start,

@@ -22,6 +22,7 @@ def _send_off(client, day, technician_id: int, visit: dict, start: datetime) -> 
         f"/api/v1/visits/{visit['id']}/pin",
         headers=day.auth("dispatcher"),
         json={
+            "reason": "Customer asked for this technician",
             "technician_id": technician_id,
             "pin_technician": True,
             "pinned_start": start.isoformat(),
@@ -68,6 +69,7 @@ def test_rte_4_pinning_onto_time_held_by_a_visit_under_way_is_409(client, day, s
         f"/api/v1/visits/{waiting['id']}/pin",
         headers=day.auth("dispatcher"),
         json={
+            "reason": "Customer asked for this technician",
             "technician_id": tech_a,
             "pin_technician": True,
             "pinned_start": local(10).isoformat(),
@@ -90,7 +92,11 @@ def test_rte_4_a_change_of_the_route_stop_alone_is_a_change_of_the_visit(client,
     pinned = client.post(
         f"/api/v1/visits/{visit['id']}/pin",
         headers=day.auth("dispatcher"),
-        json={"pin_technician": False, "pinned_start": local(10).isoformat()},
+        json={
+            "reason": "Customer asked for this technician",
+            "pin_technician": False,
+            "pinned_start": local(10).isoformat(),
+        },
     )
     assert pinned.status_code == 200, pinned.get_json()
     assert pinned.get_json()["version"] == visit["version"] + 1

@@ -134,6 +134,7 @@ def test_pinned_technician_and_time_are_kept(client, day, run_worker):
         f"/api/v1/visits/{far_from_b['id']}/pin",
         headers=day.auth("dispatcher"),
         json={
+            "reason": "Customer asked for this technician",
             "technician_id": tech_b,
             "pin_technician": True,
             "pinned_start": local(15).isoformat(),
@@ -152,7 +153,11 @@ def test_pin_outside_the_window_is_refused(client, day):
     response = client.post(
         f"/api/v1/visits/{visit['id']}/pin",
         headers=day.auth("dispatcher"),
-        json={"pin_technician": False, "pinned_start": local(14).isoformat()},
+        json={
+            "reason": "Customer asked for this technician",
+            "pin_technician": False,
+            "pinned_start": local(14).isoformat(),
+        },
     )
     assert response.status_code == 422 and "pinned_start" in response.get_json()["details"]
 
@@ -228,7 +233,11 @@ def test_sick_technician_replan_moves_visits_but_keeps_pins(client, day, session
     client.post(
         f"/api/v1/visits/{pinned['id']}/pin",
         headers=day.auth("dispatcher"),
-        json={"technician_id": tech_a, "pin_technician": True},
+        json={
+            "reason": "Customer asked for this technician",
+            "technician_id": tech_a,
+            "pin_technician": True,
+        },
     )
     day.clock.move_to(local(9))
     sick = client.post(

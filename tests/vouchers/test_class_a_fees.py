@@ -94,7 +94,8 @@ def test_vch_3_no_fee_without_an_accepted_estimate(client, world, session):
     )
     assert refused.status_code == 422
     assert refused.get_json()["error_code"] == "estimate_not_accepted"
-    assert session.scalars(select(ServiceVoucher)).first() is None  # nothing half-saved
+    # nothing half-saved: only the voucher issued at dispatch (VCH-1), still empty
+    assert [v.status for v in session.scalars(select(ServiceVoucher))] == ["issued"]
     free = client.post(
         f"/mobile/v1/visits/{visit}/complete", headers=tech, json=completion(fee_cents=0)
     )

@@ -43,7 +43,8 @@ def test_vch_7_completion_with_an_undecodable_signature_is_refused_with_422(clie
     _assert_error_shape(response, 422, "bad_signature")
     assert "signature.image" in response.get_json()["details"]
     assert session.get(Visit, visit).status == "on_site"  # nothing of it was kept
-    assert session.scalars(select(ServiceVoucher)).first() is None
+    # nothing half-saved: only the voucher issued at dispatch (VCH-1), still empty
+    assert [v.status for v in session.scalars(select(ServiceVoucher))] == ["issued"]
 
 
 def test_vch_8_signing_link_refuses_an_undecodable_signature(
@@ -106,8 +107,9 @@ def test_verification_needs_the_full_code_from_the_voucher_json(client, world):
 def test_cancelling_a_visit_voids_its_unsigned_voucher(client, world, session):
     visit_id = book_visit(client, world)["id"]
     visit = session.get(Visit, visit_id)
-    # A voucher issued ahead of the work (VCH-1), nobody has signed it.
-    voucher = ServiceVoucher(number="SV-TEST-0001", visit=visit, issued_at=utcnow())
+    # The voucher is issued at dispatch (VCH-1); filled ahead of the work, nobody signed it.
+    voucher = visit.voucher
+    assert voucher.status == "issued"
     start = utcnow() + timedelta(days=1)
     voucher.fill(
         service_class="A",

@@ -31,7 +31,8 @@ def test_vch_6_completion_without_result_or_problem_is_refused(client, world, se
     assert response.get_json()["error_code"] == "voucher_incomplete"
     assert set(response.get_json()["details"]) == {"problem", "result"}
     assert session.get(Visit, visit).status == "on_site"
-    assert session.scalars(select(ServiceVoucher)).first() is None
+    # Only the voucher issued at dispatch (VCH-1) exists, still without a record.
+    assert [v.status for v in session.scalars(select(ServiceVoucher))] == ["issued"]
 
 
 def test_vch_6_voucher_carries_the_work_record_and_the_customer_signs_it(client, world):

@@ -1,0 +1,1 @@
+"""Parts per job (VCH-16): needed → ordered → ready → used."""

@@ -1,0 +1,1 @@
+"""Issue 17: dispatch, on-site and follow-up rows (DSP, VCH, FUP)."""
