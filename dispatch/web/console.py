@@ -43,6 +43,7 @@ SCRIPT_TEXTS = {
     "completed": "completed",
     "unable_to_finish": "unable to finish",
     "cancelled": "cancelled",
+    "resend": "Resend",
     "resent": "Sent again",
     "no caller": "No customer with this number yet: a new one is created",
     "booked": "Booked",

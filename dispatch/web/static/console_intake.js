@@ -101,8 +101,40 @@ async function book(request, slot) {
     const booked = customers.flatMap(c => c.requests).flatMap(r => r.visits)
       .find(v => v.id === visit.id);
     showMessages(booked ? booked.messages : []);
+    await showLinks(visit.id);
   } catch (error) {
     if (error.status !== 401) note("intake-message", refusalText(error), true);
+  }
+}
+
+// The customer's live links for this visit, each with a resend button (issue 12).
+async function showLinks(visitId) {
+  const {body: page} = await apiCall(`/api/v1/visits/${visitId}/links`);
+  document.getElementById("links").replaceChildren(...page.items.filter((link) => link.live)
+    .map((link) => {
+      const li = element("li", {class: "link", "data-link-id": link.id}, `${link.purpose} `);
+      const button = element("button", {type: "button", class: "resend"}, t("resend"));
+      button.addEventListener("click", () => resend(link, li, button));
+      li.append(button);
+      return li;
+    }));
+}
+
+function newKey() {
+  return window.crypto && crypto.randomUUID ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+}
+
+async function resend(link, li, button) {
+  button.disabled = true;  // one press, one SMS; the key makes a retried press harmless
+  try {
+    await apiCall(`/api/v1/links/${link.id}/resend`, {method: "POST",
+                                                      headers: {"Idempotency-Key": newKey()}});
+    li.append(element("span", {class: "resent"}, ` ${t("resent")}`));
+  } catch (error) {
+    if (error.status !== 401) note("intake-message", refusalText(error), true);
+  } finally {
+    button.disabled = false;
   }
 }
 
