@@ -44,6 +44,7 @@ SCRIPT_TEXTS = {
     "unable_to_finish": "unable to finish",
     "cancelled": "cancelled",
     "resend": "Resend",
+    "moved on the board": "Moved on the day board",
     "resent": "Sent again",
     "no caller": "No customer with this number yet: a new one is created",
     "booked": "Booked",

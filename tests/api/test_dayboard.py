@@ -78,6 +78,7 @@ def test_day_board_shows_a_technicians_status_and_position_from_the_phone_dsp_12
         json={
             "technician_id": tech_id,
             "pin_technician": True,
+            "reason": "Customer asked for this technician",
             "pinned_start": local(9, 30).isoformat(),
         },
     )
@@ -110,6 +111,7 @@ def test_day_board_marks_visits_whose_eta_is_past_the_window_at_risk_issue_12(cl
         json={
             "technician_id": tech_id,
             "pin_technician": True,
+            "reason": "Customer asked for this technician",
             "pinned_start": local(10, 30).isoformat(),
         },
     )

@@ -53,6 +53,7 @@ def test_dispatcher_works_the_day_in_the_browser_issue_12_dsp_12(
         json={
             "technician_id": tech_c,
             "pin_technician": True,
+            "reason": "Customer asked for this technician",
             "pinned_start": local(10).isoformat(),
         },
     )

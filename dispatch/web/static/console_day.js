@@ -171,9 +171,16 @@ function dropVisit(visitId, technicianId, atMs) {
                  pinned_start: new Date(start).toISOString()});
 }
 
+// Every move and pin keeps the dispatcher's reason with the assignment (DSP-3).
+function moveReason() {
+  const field = document.getElementById("move-reason");
+  return (field && field.value.trim()) || t("moved on the board");
+}
+
 async function move(visitId, change) {
   try {
-    await apiCall(`/api/v1/visits/${visitId}/pin`, {method: "POST", body: JSON.stringify(change)});
+    await apiCall(`/api/v1/visits/${visitId}/pin`, {method: "POST",
+                                                   body: JSON.stringify({...change, reason: moveReason()})});
     say(t("saved"), false);
     await load(true);
   } catch (error) {
