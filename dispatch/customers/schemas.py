@@ -5,6 +5,7 @@ import re
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from dispatch.api.fields import UTCDateTime
+from dispatch.api.listing import page_schema
 from dispatch.customers.models import LANGUAGES, TIERS
 from dispatch.intake.rules import CHANNELS
 
@@ -135,8 +136,13 @@ class CustomerQuery(Schema):
     name = fields.String(validate=validate.Length(min=1, max=120))
     address = fields.String(validate=validate.Length(min=2, max=300))
     region_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
-    after = fields.Integer(
-        validate=validate.Range(min=0, max=2**31 - 1),
-        metadata={"description": "keyset cursor: the X-Next-After of the previous page"},
+    after = fields.String(
+        load_default=None,
+        validate=validate.Length(max=2000),
+        metadata={"description": "The `next_cursor` of the previous page (opaque)"},
     )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    sort = fields.String(load_default="id", validate=validate.OneOf(["id", "-id"]))
+
+
+CustomerPage = page_schema(CustomerOut, "CustomerPage")

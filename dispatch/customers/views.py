@@ -30,16 +30,7 @@ blp = Blueprint(
 class Customers(MethodView):
     @roles_required(*STAFF_ROLES)
     @blp.arguments(schemas.CustomerQuery, location="query", unknown=RAISE)
-    @blp.response(
-        200,
-        schemas.CustomerOut(many=True),
-        headers={
-            "X-Next-After": {
-                "description": "cursor of the next page (absent on the last page)",
-                "schema": {"type": "integer"},
-            }
-        },
-    )
+    @blp.response(200, schemas.CustomerPage)
     @transactional
     def get(self, query):
         """List and search customers of your regions: whole phone (any format; INT-5), phone
@@ -47,11 +38,7 @@ class Customers(MethodView):
         phone = query.pop("phone", None)
         if phone is not None:
             phone = service.phone_or_422(phone, app_config().default_phone_region)
-        page, next_after = privacy.search_customers(
-            db.session, current_actor(), phone_e164=phone, **query
-        )
-        headers = {"X-Next-After": str(next_after)} if next_after is not None else {}
-        return page, 200, headers
+        return privacy.search_customers(db.session, current_actor(), phone_e164=phone, **query)
 
     @roles_required(*INTAKE_ROLES)
     @blp.arguments(schemas.CustomerIn)

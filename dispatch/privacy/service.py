@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from dispatch import access, audit
 from dispatch.actors import Actor
+from dispatch.api.listing import Page, order, paginate
 from dispatch.clock import utcnow
 from dispatch.complaints.models import Complaint
 from dispatch.complaints.rules import OPEN_STATES
@@ -284,6 +285,9 @@ def get_visible_to_link(session: Session, customer_id: int) -> Customer:
     return customer
 
 
+CUSTOMER_SORTS = {"id": order((Customer.id, False)), "-id": order((Customer.id, True))}
+
+
 def search_customers(
     session: Session,
     actor: Actor,
@@ -293,13 +297,15 @@ def search_customers(
     name: str | None = None,
     address: str | None = None,
     region_id: int | None = None,
-    after: int | None = None,
+    sort: str = "id",
+    after: str | None = None,
     limit: int = 50,
     purpose: str = "customer search",
-) -> tuple[list[Customer], int | None]:
+) -> Page:
     """One page of the customers the actor may see, matched through blind indexes (PRV-10).
 
-    Keyset pagination on id; sites and products are eager-loaded; one access-log statement.
+    Keyset pagination (the lists' one page shape, issue 12); sites, products and further
+    phones are eager-loaded; one access-log statement.
     """
     terms: set[str] = set()
     if phone_prefix is not None:
@@ -345,29 +351,27 @@ def search_customers(
                 select(Site.id).where(Site.customer_id == Customer.id, Site.region_id == region_id)
             )
         )
-    if after is not None:
-        query = query.where(Customer.id > after)
-    rows = list(
-        session.scalars(
-            query.options(
-                selectinload(Customer.sites),
-                selectinload(Customer.assets),
-                selectinload(Customer.other_phones),
-            )
-            .order_by(Customer.id)
-            .limit(limit + 1)
-        )
+    page = paginate(
+        session,
+        query.options(
+            selectinload(Customer.sites),
+            selectinload(Customer.assets),
+            selectinload(Customer.other_phones),
+        ),
+        sorts=CUSTOMER_SORTS,
+        sort=sort,
+        limit=limit,
+        after=after,
     )
-    page, more = rows[:limit], len(rows) > limit
     log_access(
         session,
         actor,
-        customer_ids=[c.id for c in page],
+        customer_ids=[c.id for c in page.items],
         fields=CUSTOMER_FIELDS + ["sites.address"],
         action="read",
         purpose=purpose,
     )
-    return page, (page[-1].id if more and page else None)
+    return page
 
 
 # --- PRV-7 / PRV-8: view, export, correct ------------------------------------------------------

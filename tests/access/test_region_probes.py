@@ -36,8 +36,8 @@ def test_dispatcher_of_region_1_neither_reads_nor_changes_region_2_ROL_2_PRV_4(c
 
     assert get(f"/api/v1/customers/{other.customer_id}").status_code == 404
     assert get(f"/api/v1/customers/{own.customer_id}").status_code == 200
-    assert get(f"/api/v1/customers?phone={other.phone}").get_json() == []
-    assert [c["id"] for c in get(f"/api/v1/customers?phone={own.phone}").get_json()] == [
+    assert get(f"/api/v1/customers?phone={other.phone}").get_json()["items"] == []
+    assert [c["id"] for c in get(f"/api/v1/customers?phone={own.phone}").get_json()["items"]] == [
         own.customer_id
     ]
     assert get(f"/api/v1/requests/{other.request_id}").status_code == 404

@@ -13,8 +13,8 @@ def test_int_5_lookup_by_phone_in_any_format(client, world):
         "/api/v1/customers?phone=%2B86%20138-0013-8000", headers=world.auth("dispatcher")
     )
     assert found.status_code == 200
-    assert [c["id"] for c in found.get_json()] == [world.customer_id]
-    assert found.get_json()[0]["sites"][0]["id"] == world.site_id
+    assert [c["id"] for c in found.get_json()["items"]] == [world.customer_id]
+    assert found.get_json()["items"][0]["sites"][0]["id"] == world.site_id
 
 
 def test_int_8_same_phone_and_name_is_flagged_as_possible_duplicate(client, world):
