@@ -28,7 +28,9 @@ class TechnicianPositionOut(Schema):
     lat = fields.Float()
     lon = fields.Float()
     at = UTCDateTime(allow_none=True)
-    source = fields.String(metadata={"description": "check_in (last reported) or home"})
+    source = fields.String(
+        metadata={"description": "gps (latest fix, with consent), check_in, or home"}
+    )
 
 
 class BoardLaneOut(Schema):

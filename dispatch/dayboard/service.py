@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from dispatch.access import ensure_region, region_clause
@@ -23,6 +23,7 @@ from dispatch.dayboard import rules
 from dispatch.errors import NotFound
 from dispatch.intake.models import ServiceRequest
 from dispatch.intake.rules import JOB_REQUEST_TYPES, JobStatus
+from dispatch.privacy.models import TechnicianPosition
 from dispatch.regions.models import Region
 from dispatch.schedule.models import RouteStop
 from dispatch.technicians.models import WEEKDAYS, Absence, Shift, Technician
@@ -63,6 +64,7 @@ def board(session: Session, *, actor: Actor, config: Config, region_id: int, day
     for route in routes.values():
         route.sort(key=lambda r: (r.planned_start or r.window_start, r.id))
     legs = _legs(technicians, routes, config)
+    fixes = _latest_fixes(session, ids, start, end)
     lanes = [
         _lane(
             t,
@@ -73,6 +75,7 @@ def board(session: Session, *, actor: Actor, config: Config, region_id: int, day
             day,
             tz,
             now,
+            fixes.get(t.id),
         )
         for t in technicians
     ]
@@ -267,7 +270,40 @@ def _legs(technicians: list[Technician], routes: dict[int, list], config: Config
     return found
 
 
-def _lane(tech, rows, legs, absences, shift, day, tz, now) -> dict:
+def _latest_fixes(session: Session, ids: list[int], start: datetime, end: datetime) -> dict:
+    """Each technician's latest GPS fix of the day, in one query. Fixes exist only while on a
+    visit and with the technician's consent (PIPL art. 28, dispatch.privacy.location)."""
+    if not ids:
+        return {}
+    latest = (
+        select(
+            TechnicianPosition.technician_id,
+            func.max(TechnicianPosition.taken_at).label("taken_at"),
+        )
+        .where(
+            TechnicianPosition.technician_id.in_(ids),
+            TechnicianPosition.taken_at >= start,
+            TechnicianPosition.taken_at < end,
+        )
+        .group_by(TechnicianPosition.technician_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            TechnicianPosition.technician_id,
+            TechnicianPosition.lat,
+            TechnicianPosition.lon,
+            TechnicianPosition.taken_at,
+        ).join(
+            latest,
+            (latest.c.technician_id == TechnicianPosition.technician_id)
+            & (latest.c.taken_at == TechnicianPosition.taken_at),
+        )
+    )
+    return {r.technician_id: (r.lat, r.lon, r.taken_at) for r in rows}
+
+
+def _lane(tech, rows, legs, absences, shift, day, tz, now, fix=None) -> dict:
     """Return one technician's timeline: travel, visits, lunch and absences, in time order."""
     items, travel_total, last_seen = [], 0, None
     for r, seconds in zip(rows, legs, strict=False):
@@ -294,7 +330,7 @@ def _lane(tech, rows, legs, absences, shift, day, tz, now) -> dict:
         "id": tech.id,
         "name": tech.name,
         "status": rules.technician_status([r.status for r in rows], absent),
-        "position": _position(last_seen, home),
+        "position": _position(last_seen, home, fix),
         "home": home,
         "shift": [utc_text(span[0]), utc_text(span[1])] if span else None,
         "items": items,
@@ -303,8 +339,11 @@ def _lane(tech, rows, legs, absences, shift, day, tz, now) -> dict:
     }
 
 
-def _position(last_seen, home) -> dict | None:
-    """Return the last position the phone reported (at check-in), else home (DSP-12)."""
+def _position(last_seen, home, fix=None) -> dict | None:
+    """Return the last position the phone reported: its latest GPS fix or check-in, whichever
+    is newer, else home (DSP-12)."""
+    if fix and (not last_seen or fix[2] >= last_seen[2]):
+        return {"lat": fix[0], "lon": fix[1], "at": utc_text(fix[2]), "source": "gps"}
     if last_seen:
         return {
             "lat": last_seen[0],

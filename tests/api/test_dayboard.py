@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from dispatch.db import db
+from dispatch.privacy.models import TechnicianPosition
 from dispatch.regions.models import Region
 from dispatch.users.models import User
 from tests.routing.day import KUNSHAN, local, plan, visit_at
@@ -100,6 +101,19 @@ def test_day_board_shows_a_technicians_status_and_position_from_the_phone_dsp_12
     lane = next(t for t in _board(client, day).get_json()["technicians"] if t["id"] == tech_id)
     assert lane["status"] == "on_site"
     assert lane["position"]["source"] == "check_in" and lane["position"]["lat"] == 31.2001
+    # a later GPS fix (taken on the visit, with consent) moves the position on (DSP-12, PIPL 28)
+    session.add(
+        TechnicianPosition(
+            technician_id=tech_id,
+            visit_id=visit["id"],
+            lat=31.2105,
+            lon=121.4601,
+            taken_at=moment + timedelta(minutes=20),
+        )
+    )
+    session.commit()
+    lane = next(t for t in _board(client, day).get_json()["technicians"] if t["id"] == tech_id)
+    assert lane["position"]["source"] == "gps" and lane["position"]["lat"] == 31.2105
 
 
 def test_day_board_marks_visits_whose_eta_is_past_the_window_at_risk_issue_12(client, day):
