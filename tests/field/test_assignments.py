@@ -150,7 +150,7 @@ def test_dsp_5_technician_is_pushed_at_assignment_and_accepts_the_job(
     assert len(pushes) == 1 and visit["number"] in pushes[0]["body"]
     assert _rows(session, visit["id"])[0].pushed_at is not None
     other = act(client, world.auth("tech_b"), visit["id"], "accept", key=new_key())
-    assert other.status_code == 403
+    assert other.status_code == 404  # never revealing another technician's visit (PRV-4)
     key, body = new_key(), {"device_time": now_iso()}
     accepted = act(client, world.auth("tech_a"), visit["id"], "accept", key=key, **body)
     assert accepted.status_code == 200, accepted.get_json()
