@@ -101,7 +101,12 @@ class RunDetailOut(RunOut):
 def _field(column: str) -> fields.Field:
     if column in TEXT_COLUMNS:
         return fields.String(allow_none=True)
-    if column.endswith("_rate") or column.startswith("avg_") or column in ("lat", "lon"):
+    if (
+        column == "rate"
+        or column.endswith("_rate")
+        or column.startswith("avg_")
+        or column in ("lat", "lon")
+    ):
         return fields.Float(allow_none=True)
     return fields.Integer(allow_none=True)
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from dispatch.assignments.models import JobAssignment
 from dispatch.booking.models import Appointment
 from dispatch.clock import utcnow
 from dispatch.complaints.first_response import RequestFirstResponse
@@ -104,6 +105,24 @@ def report(session: Session, scope: Scope, *, by: str = "total") -> list[dict]:
         .where(scope.during(RequestFirstResponse.due_at)),
         scope,
     )
+    # DSP-5: the technician accepts (接单) within 15 minutes of the assignment. An assignment
+    # handed to someone else before its due time without acceptance is not counted.
+    acceptance = _job_region(
+        select(
+            *_fixed("acceptance_15min", JobAssignment.accept_due_at, JobAssignment.accepted_at, now)
+        )
+        .join(Visit, Visit.id == JobAssignment.visit_id)
+        .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
+        .where(
+            scope.during(JobAssignment.accept_due_at),
+            or_(
+                JobAssignment.accepted_at.is_not(None),
+                JobAssignment.ended_at.is_(None),
+                JobAssignment.ended_at > JobAssignment.accept_due_at,
+            ),
+        ),
+        scope,
+    )
     clock_metric = ("complaint_" + ComplaintClock.name).label("metric")
     breached = ComplaintClock.breached_at.is_not(None)
     clocks = _by_region(
@@ -118,6 +137,7 @@ def report(session: Session, scope: Scope, *, by: str = "total") -> list[dict]:
         by,
     )
     fixed = (
+        "acceptance_15min",
         "followup_24h",
         "booking_1_day",
         "answer_72h",
@@ -125,7 +145,7 @@ def report(session: Session, scope: Scope, *, by: str = "total") -> list[dict]:
         "request_first_response_24h",
     )
     rows = session.execute(
-        union_all(followups, booking, answer, arrival, first_response, clocks)
+        union_all(acceptance, followups, booking, answer, arrival, first_response, clocks)
     ).all()
     rows.sort(key=lambda r: (r[4], fixed.index(r[0]) if r[0] in fixed else len(fixed), r[0]))
     return [_line(*row) for row in rows]

@@ -12,6 +12,7 @@ from dispatch.customers.models import Asset, Customer, Site
 from dispatch.db import session_scope
 from dispatch.followups.models import FollowUp
 from dispatch.intake.models import ServiceRequest
+from dispatch.privacy.search import phone_index
 from dispatch.regions.models import Region
 from dispatch.technicians.models import Technician
 from dispatch.users import service as users
@@ -46,9 +47,11 @@ class Facts:
 
     def customer(self, session, region: str, *, lat=31.3, lon=121.4, model="WM-100"):
         """A customer with one site in `region` and one unit; return (customer, site, asset)."""
+        phone = f"+86138{self.serial:08d}"
         customer = Customer(
             name="C",
-            phone=f"+86138{self.serial:08d}",
+            phone=phone,
+            phone_index=phone_index(phone),  # found by its keyed hash (PRV-10)
             consent_channel="phone",
             consent_notice_version="2026-01",
             consent_at=T0 - timedelta(days=900),

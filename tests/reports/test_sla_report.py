@@ -103,3 +103,44 @@ def test_rpt_1_lines_per_region_and_the_72_hour_answer(client):
         "/api/v1/reports/sla", headers=facts.auth("manager"), query_string=period
     ).get_json()
     assert {line["key"] for line in north_only} == {"N"}
+
+
+def test_rpt_1_dsp_5_acceptance_within_15_minutes(client):
+    """RPT-1 (DSP-5): accepted in 10 min is met, in 20 min breached, never accepted and past due
+    breached, reassigned before its due time not counted, still inside its 15 min open."""
+    from datetime import timedelta
+
+    from dispatch.assignments.models import JobAssignment
+    from tests.reports.facts import at, build_facts
+
+    facts = build_facts(client)
+    with session_scope() as s:
+        _, north, _ = facts.customer(s, "N")
+        tech = facts.technician(s, "Wang", "N")
+        request = facts.request(s, north, registered=at(0))
+        visit = facts.visit(s, request, tech, window_end=at(2))
+        quarter = timedelta(minutes=15)
+
+        def assigned(when, **extra):
+            s.add(
+                JobAssignment(
+                    visit_id=visit.id,
+                    technician_id=tech,
+                    source="booking",
+                    assigned_at=when,
+                    accept_due_at=when + quarter,
+                    **extra,
+                )
+            )
+
+        assigned(at(1), accepted_at=at(1) + timedelta(minutes=10), status="accepted")
+        assigned(at(1, 1), accepted_at=at(1, 1) + timedelta(minutes=20), status="accepted")
+        assigned(at(1, 2))  # never accepted, long past due
+        assigned(at(1, 3), ended_at=at(1, 3) + timedelta(minutes=5), status="superseded")
+    period = {"start": at(0).isoformat(), "end": at(7).isoformat()}
+    lines = client.get(
+        "/api/v1/reports/sla", headers=facts.auth("quality"), query_string=period
+    ).get_json()
+    accept = line(lines, "acceptance_15min")
+    assert (accept["total"], accept["breached"], accept["open"]) == (3, 2, 0)
+    assert accept["rate"] == round(200 / 3, 1)
