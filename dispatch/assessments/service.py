@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatch import access
 from dispatch.access import ensure_region
 from dispatch.actors import Actor
 from dispatch.assessments.models import Assessment
@@ -52,9 +53,7 @@ def get(session: Session, actor: Actor, assessment_id: int) -> Assessment:
     if row is None:
         raise NotFound(f"Assessment {assessment_id} not found")
     visit = session.get(Visit, row.visit_id)
-    ensure_region(
-        actor, visit.request.site.region_id if visit.request.site else None, what="Assessment"
-    )
+    ensure_region(actor, access.region_of_request(visit.request), what="Assessment")
     return row
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dispatch import audit
+from dispatch import access, audit
 from dispatch.access import ensure_region
 from dispatch.actors import Actor
 from dispatch.assignments.models import JobAssignment, ShiftClosure
@@ -83,7 +83,7 @@ def hand_over(
     visit = session.get(Visit, visit_id)
     if visit is None:
         raise NotFound(f"Visit {visit_id} not found")
-    ensure_region(actor, visit.request.site.region_id if visit.request.site else None, what="Visit")
+    ensure_region(actor, access.region_of_request(visit.request), what="Visit")
     owner = session.get(User, next_owner_id)
     if owner is None or not owner.active:
         raise RuleViolation(

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatch import access
 from dispatch.alerts import service as alerts
 from dispatch.assignments.models import JobAssignment
 from dispatch.assignments.push import push_gateway_for
@@ -72,7 +73,7 @@ def alert_unaccepted(session: Session, *, config: Config, item_id: int, now: dat
     visit = session.get(Visit, row.visit_id)
     if not visit.waiting:
         return
-    region_id = visit.request.site.region_id if visit.request.site else None
+    region_id = access.region_of_request(visit.request)
     message = (
         f"Job {visit.number} not accepted (接单) by technician {row.technician_id} "
         f"{config.acceptance_minutes} min after assignment"
@@ -82,10 +83,6 @@ def alert_unaccepted(session: Session, *, config: Config, item_id: int, now: dat
         users = [row.assigned_by_id, *users]
     alerts.alert(session, users, kind="assignment_not_accepted", message=message)
     row.mark_alerted(now)
-
-
-def _region_of(visit: Visit) -> int | None:
-    return visit.request.site.region_id if visit.request.site else None
 
 
 def simple_checks_due(session: Session, *, config: Config, now: datetime) -> list[int]:
@@ -113,7 +110,8 @@ def raise_simple_check(session: Session, *, config: Config, item_id: int, now: d
     visit = session.get(Visit, row.visit_id)
     if visit.completed_at is None:
         message = f"Check job {visit.number}: marked simple, not completed 1 h after dispatch"
-        users = alerts.users_with_role(session, "dispatcher", _region_of(visit))
+        region_id = access.region_of_request(visit.request)
+        users = alerts.users_with_role(session, "dispatcher", region_id)
         alerts.alert(session, users, kind="simple_job_check", message=message)
     row.mark_check_raised(now)
 
@@ -146,6 +144,6 @@ def breach_emergency_arrival(
     if visit.arrived_at is not None:
         return
     message = f"Job {visit.number}: emergency arrival SLA missed (no check-in yet)"
-    users = alerts.users_with_role(session, "dispatcher", _region_of(visit))
+    users = alerts.users_with_role(session, "dispatcher", access.region_of_request(visit.request))
     alerts.alert(session, users, kind="emergency_arrival_late", message=message)
     row.mark_arrival_breached(now)

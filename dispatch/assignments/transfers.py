@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from dispatch import audit
+from dispatch import access, audit
 from dispatch.access import ensure_region, region_clause
 from dispatch.actors import Actor
 from dispatch.alerts import service as alerts
@@ -30,7 +30,7 @@ def hand_over(
     request = session.get(ServiceRequest, request_id)
     if request is None:
         raise NotFound(f"Request {request_id} not found")
-    from_region_id = request.site.region_id if request.site else None
+    from_region_id = access.region_of_request(request)
     ensure_region(actor, from_region_id, what="Request")
     if (to_region_id is None) == (to_department is None):
         raise RuleViolation(

@@ -42,27 +42,23 @@ class Owner:
     region_id: int | None
 
 
-def _region_of_request(request) -> int | None:
-    return request.site.region_id if request.site else None
-
-
 def load_owner(session: Session, actor: Actor, kind: str, owner_id: int) -> Owner:
     """Load what an attachment hangs on, as the actor may see it (404/403 otherwise)."""
     kind = OwnerKind(kind)
     if actor.is_technician:
         if kind is OwnerKind.VISIT:
             visit = get_for_technician(session, actor, owner_id)
-            return Owner(kind, visit.id, _region_of_request(visit.request))
+            return Owner(kind, visit.id, access.region_of_request(visit.request))
         if kind is OwnerKind.REQUEST and _has_visit_on(session, actor, owner_id):
             request = session.get(ServiceRequest, owner_id)  # theirs through their own visit
-            return Owner(kind, request.id, _region_of_request(request))
+            return Owner(kind, request.id, access.region_of_request(request))
         raise NotFound(f"{kind.value.capitalize()} {owner_id} not found")
     if kind is OwnerKind.REQUEST:
         request = get_request(session, owner_id, actor=actor)
-        return Owner(kind, request.id, _region_of_request(request))
+        return Owner(kind, request.id, access.region_of_request(request))
     if kind is OwnerKind.VISIT:
         visit = get_visit(session, owner_id, actor=actor)
-        return Owner(kind, visit.id, _region_of_request(visit.request))
+        return Owner(kind, visit.id, access.region_of_request(visit.request))
     from dispatch.complaints.service import get_complaint_for  # complaints link evidence here
 
     complaint = get_complaint_for(session, actor, owner_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatch import access
 from dispatch.access import ensure_region
 from dispatch.actors import Actor
 from dispatch.audit import add_created, audited
@@ -25,7 +26,7 @@ def _request(session: Session, actor: Actor, request_id: int) -> ServiceRequest:
         if actor.technician_id not in assigned:
             raise NotFound(f"Request {request_id} not found")
     else:
-        ensure_region(actor, request.site.region_id if request.site else None, what="Request")
+        ensure_region(actor, access.region_of_request(request), what="Request")
     return request
 
 

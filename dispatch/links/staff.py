@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatch import access
 from dispatch.access import ensure_region, region_clause
 from dispatch.actors import Actor
 from dispatch.api.listing import Page, order, paginate
@@ -44,10 +45,6 @@ class LinkView:
 
     def __getattr__(self, name):
         return getattr(self.link, name)
-
-
-def _region_of_visit(visit: Visit) -> int | None:
-    return visit.request.site.region_id if visit.request.site else None
 
 
 def _links(session: Session, actor: Actor):
@@ -97,7 +94,7 @@ def resend(*, session: Session, actor: Actor, config: Config, link_id: int) -> d
     if link is None:
         raise NotFound(f"Link {link_id} not found")
     visit = link.visit
-    ensure_region(actor, _region_of_visit(visit), what=f"Link {link_id}")
+    ensure_region(actor, access.region_of_request(visit.request), what=f"Link {link_id}")
     if not link.live(utcnow()):
         raise Conflict(
             "This link no longer works (withdrawn or expired); it cannot be sent again",

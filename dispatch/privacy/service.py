@@ -262,15 +262,12 @@ def reindex(session: Session, customer: Customer) -> None:
         )
 
 
-def visible_customers(actor: Actor):
-    """SQL condition: customers with a site in the actor's regions, or with no placed site."""
-    return access.customer_clause(actor, Customer.id)
-
-
 def ensure_visible(session: Session, actor: Actor, customer_id: int) -> Customer:
     """Load a customer the actor may see (404 otherwise, never revealing existence)."""
     customer = session.scalars(
-        select(Customer).where(Customer.id == customer_id, visible_customers(actor))
+        select(Customer).where(
+            Customer.id == customer_id, access.customer_clause(actor, Customer.id)
+        )
     ).first()
     if customer is None:
         raise NotFound(f"Customer {customer_id} not found")
@@ -329,7 +326,7 @@ def search_customers(
             )
         terms |= found
     query = select(Customer).where(
-        visible_customers(actor),
+        access.customer_clause(actor, Customer.id),
         Customer.anonymised_at.is_(None),
         Customer.merged_into_id.is_(None),  # a merged duplicate is found as the kept one (INT-8)
     )
@@ -548,7 +545,10 @@ def pending_changes(session: Session, actor: Actor) -> list[DataChangeRequest]:
         session.scalars(
             select(DataChangeRequest)
             .join(Customer, Customer.id == DataChangeRequest.customer_id)
-            .where(visible_customers(actor), DataChangeRequest.status == rules.ChangeStatus.PENDING)
+            .where(
+                access.customer_clause(actor, Customer.id),
+                DataChangeRequest.status == rules.ChangeStatus.PENDING,
+            )
             .order_by(DataChangeRequest.id)
         )
     )

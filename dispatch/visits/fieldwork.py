@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from dispatch import audit, numbering
+from dispatch import access, audit, numbering
 from dispatch.actors import Actor
 from dispatch.alerts import service as alerts
 from dispatch.audit import audited
@@ -118,7 +118,7 @@ def start_work(*, session: Session, actor: Actor, visit_id: int, device_time: da
         None if visit.request.working else (lambda job: job.start_work()),  # after a break
     )
     if visit.field_record.lone_working:  # VCH-18: hazardous work without a second person
-        region_id = visit.request.site.region_id if visit.request.site else None
+        region_id = access.region_of_request(visit.request)
         alerts.alert_role(
             session,
             "dispatcher",

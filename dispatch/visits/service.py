@@ -57,7 +57,7 @@ def bookable_technician(
         problem = ("technician_unknown", "unknown or inactive")
     elif not technician.certified:
         problem = ("technician_not_certified", "not certified for dispatch")
-    elif not technician.serves_region(request.site.region_id if request.site else None):
+    elif not technician.serves_region(access.region_of_request(request)):
         problem = ("technician_wrong_region", "does not serve the site's region")
     elif skill and (technician.skills or {}).get(skill, 0) < level:
         problem = ("technician_lacks_skill", f"needs {skill} at level {level}")
