@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.regions.views import blp as regions
     from dispatch.reports.views import blp as reports
     from dispatch.routing.views import blp as routing
+    from dispatch.serviceplans.views import blp as service_plans
     from dispatch.technicians.views import blp as technicians
     from dispatch.users.views import blp as users
     from dispatch.visits.views import blp as visits
@@ -166,11 +167,15 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     for blueprint in (privacy, assignments, jobparts, assessments, site_review):
         api.register_blueprint(blueprint)
+    api.register_blueprint(service_plans)  # INT-12
     app.register_blueprint(health)
     app.register_blueprint(web)
     app.register_blueprint(complaint_page)
     app.register_blueprint(console)
     app.register_blueprint(verify)
+    from dispatch.web.plan_page import bp as plan_page
+
+    app.register_blueprint(plan_page)  # INT-12
     from dispatch.privacy.pages import bp as privacy_pages
 
     app.register_blueprint(privacy_pages)

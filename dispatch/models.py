@@ -64,12 +64,14 @@ from dispatch.privacy.models import (
 from dispatch.regions.models import Region
 from dispatch.reports.models import ReportRun
 from dispatch.routing.models import RoutePlan
+from dispatch.serviceplans.models import ServicePlan
 from dispatch.technicians.models import Absence, Shift, Technician
 from dispatch.users.models import User
 from dispatch.visits.models import Visit
 from dispatch.vouchers.models import ServiceVoucher, VoucherAmendment, VoucherSignature
 
 __all__ = [
+    "ServicePlan",
     "AccessLogEntry",
     "ConsentRecord",
     "CustomerSearchTerm",

@@ -25,6 +25,7 @@ from dispatch.audit import add_created, audited
 from dispatch.clock import utcnow
 from dispatch.config import active_config
 from dispatch.errors import NotFound
+from dispatch.serviceplans import service as service_plans
 from dispatch.visits.models import Visit
 
 
@@ -70,6 +71,7 @@ def record(
             current.supersede(at=now)
     if visit.technician_id is None:
         return None
+    service_plans.ensure_dispatchable(session, visit.request_id)  # INT-12: 同意方案 first
     row = JobAssignment(
         visit_id=visit.id,
         technician_id=visit.technician_id,

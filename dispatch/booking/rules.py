@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatch.intake.rules import JobStatus
+from dispatch.visits.rules import VisitStatus
 
 CONTACT_DEADLINE = timedelta(hours=24)  # H6: agree a date within 1 day of registration
 
@@ -35,3 +36,17 @@ APPOINTMENT_KINDS = ("assessment", "repair", "installation", "collection", "drop
 def contact_overdue_why(request_status: str) -> str:
     """Why a request is on the APT-1 list: no visit yet, or its proposal is not agreed."""
     return "proposal_unconfirmed" if request_status == JobStatus.SCHEDULED else "no_visit"
+
+
+# APT-4: a technician proposes a follow-on appointment from the site; the customer (by link) or
+# an agent for them confirms it. Before the visit reached the site there is nothing to follow.
+FOLLOW_ON_FROM = frozenset({VisitStatus.ON_SITE, VisitStatus.IN_PROGRESS, VisitStatus.PAUSED})
+
+
+def follow_on_problem(visit_status: str, pending_follow_on: bool) -> tuple[str, str] | None:
+    """Return (error_code, why) a technician may not propose a follow-on now, or None (APT-4)."""
+    if visit_status not in FOLLOW_ON_FROM:
+        return "visit_not_on_site", f"the visit is {visit_status}; propose it from the site"
+    if pending_follow_on:
+        return "follow_on_pending", "a follow-on appointment already waits for the customer"
+    return None

@@ -27,6 +27,12 @@ TEMPLATES = {
         "en": '[Service] Please check your request {number}: fault "{fault}", address {address}, '
         "requested time {requested}. Call us if anything is wrong.",
     },
+    "service_plan_proposed": {  # INT-12: the customer agrees (同意方案) before dispatch
+        "zh-CN": "【售后服务】您的服务申请{number}的服务方案：{remedy}，预计费用{cost}，"
+        "预计用时{minutes}分钟。请确认方案：{link}",
+        "en": "[Service] The service plan for your request {number}: {remedy}. Estimated cost "
+        "{cost}, time {minutes} min. Please agree or reject: {link}",
+    },
     "request_needs_supplement": {
         "zh-CN": "【售后服务】您的服务申请{number}还需补充：{missing}。请回复短信或致电我们。",
         "en": "[Service] Your request {number} still needs: {missing}. Please reply or call us.",

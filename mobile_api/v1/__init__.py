@@ -13,6 +13,7 @@ from mobile_api.v1 import (  # noqa: E402,F401  (routes register on blp)
     attachments,
     auth,
     complaints,
+    follow_on,
     knowledge,
     parts,
     photos,

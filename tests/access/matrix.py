@@ -128,12 +128,25 @@ MATRIX: dict[str, Row] = {
             "new-need",
         )
     },
+    # Service plans agreed before dispatch (INT-12); a request has none until one is drafted.
+    f"GET {V}/requests/{{request_id}}/plan": row(BACK_OFFICE, REGION, missing_ok=True),
+    f"POST {V}/requests/{{request_id}}/plan": row(
+        ASSIGNERS, REGION, body={"remedy": "Replace the drive belt"}
+    ),
+    **{
+        f"POST {V}/requests/{{request_id}}/plan/{step}": row(ASSIGNERS, REGION, missing_ok=True)
+        for step in ("propose", "agree")
+    },
+    f"POST {V}/requests/{{request_id}}/plan/reject": row(
+        ASSIGNERS, REGION, body={"reason": "Too dear"}, missing_ok=True
+    ),
     f"POST {V}/customers/{{customer_id}}/merge": row(MANAGERS, REGION),
     f"POST {V}/customers/{{customer_id}}/phones": row(INTAKE, REGION),
     f"POST {V}/visits/{{visit_id}}/confirm": row(ASSIGNERS, REGION),
     f"GET {V}/call-tasks": row(BACK_OFFICE, LIST),
     f"POST {V}/call-tasks/{{task_id}}/resolve": row(ASSIGNERS, REGION, missing_ok=True),
     f"POST {M}/visits/{{visit_id}}/delay": row(TECH, OWN_VISIT),
+    f"POST {M}/visits/{{visit_id}}/follow-on": row(TECH, OWN_VISIT),  # APT-4
     # Dispatch, on site and after (issue 17: DSP, VCH, FUP)
     f"GET {V}/visits/{{visit_id}}/assignments": row(BACK_OFFICE, REGION),
     f"POST {V}/visits/{{visit_id}}/simple": row(ASSIGNERS, REGION),

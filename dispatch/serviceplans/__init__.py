@@ -1,0 +1,1 @@
+"""Service plans proposed at intake and agreed by the customer (INT-12)."""
