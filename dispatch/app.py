@@ -146,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.web.console import bp as console
     from dispatch.web.verify import bp as verify
     from dispatch.web.views import bp as web
+    from dispatch.webform.views import blp as web_requests
     from mobile_api.v1 import blp as mobile
 
     api = Api(
@@ -168,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (privacy, assignments, jobparts, assessments, site_review):
         api.register_blueprint(blueprint)
     api.register_blueprint(service_plans)  # INT-12
+    api.register_blueprint(web_requests)  # INT-15
     app.register_blueprint(health)
     app.register_blueprint(web)
     app.register_blueprint(complaint_page)
@@ -176,6 +178,9 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.web.plan_page import bp as plan_page
 
     app.register_blueprint(plan_page)  # INT-12
+    from dispatch.web.request_form import bp as request_form
+
+    app.register_blueprint(request_form)  # INT-15
     from dispatch.privacy.pages import bp as privacy_pages
 
     app.register_blueprint(privacy_pages)

@@ -92,6 +92,12 @@ class Config:
     geocoder_user_agent: str = "field-dispatch"
     password_hash_method: str = "scrypt"
     link_rate_limit: str = "60/minute;600/hour"  # per client address, customer link pages
+    # INT-15: the public web form's one-time SMS codes and the privacy notice it shows (PRV-1)
+    web_code_minutes: int = 10
+    web_code_attempts: int = 5
+    web_codes_per_phone_hour: int = 5
+    web_codes_per_client_hour: int = 20
+    privacy_notice_version: str = "2026-01"
     login_rate_limit: str = "20/minute"
     access_token_minutes: int = 30
     refresh_token_days: int = 14  # technicians' phones; each refresh token works once
@@ -160,6 +166,10 @@ class Config:
             raise ConfigError("PUSH_GATEWAY=jpush needs JPUSH_APP_KEY and JPUSH_MASTER_SECRET")
         if self.acceptance_minutes <= 0:
             raise ConfigError("ACCEPTANCE_MINUTES must be positive")
+        if min(self.web_code_minutes, self.web_code_attempts, self.web_codes_per_phone_hour) <= 0:
+            raise ConfigError("WEB_CODE_MINUTES, WEB_CODE_ATTEMPTS and WEB_CODES_PER_* must be > 0")
+        if self.web_codes_per_client_hour <= 0 or not self.privacy_notice_version:
+            raise ConfigError("WEB_CODES_PER_CLIENT_HOUR must be > 0, PRIVACY_NOTICE_VERSION set")
         if self.travel_matrix not in {"geodesic", "osrm"} or (
             self.travel_matrix == "osrm" and not self.osrm_url
         ):

@@ -52,6 +52,12 @@ class UnsupportedMediaType(DomainError):
     error_code = "unsupported_media_type"
 
 
+class TooManyRequests(DomainError):
+    """A public door tried too often (429), e.g. one-time codes per phone (INT-15)."""
+
+    error_code = "too_many_requests"
+
+
 class LinkInvalid(DomainError):
     """A customer link is tampered, expired, revoked or used for another purpose."""
 

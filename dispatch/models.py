@@ -69,9 +69,12 @@ from dispatch.technicians.models import Absence, Shift, Technician
 from dispatch.users.models import User
 from dispatch.visits.models import Visit
 from dispatch.vouchers.models import ServiceVoucher, VoucherAmendment, VoucherSignature
+from dispatch.webform.models import PhoneCode, WebRequest
 
 __all__ = [
+    "PhoneCode",
     "ServicePlan",
+    "WebRequest",
     "AccessLogEntry",
     "ConsentRecord",
     "CustomerSearchTerm",

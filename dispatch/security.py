@@ -25,12 +25,14 @@ DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
 DOCS_ENDPOINTS = {"api-docs.openapi_swagger_ui"}
 
 PHONE = re.compile(r"(?<![\w])(\+?)(\d{3,11})(\d{4})(?!\d)")
-LINK_TOKEN = re.compile(r"/(l|v)/[A-Za-z0-9_\-.~%]+")
+LINK_TOKEN = re.compile(r"/(l|v|p)/[A-Za-z0-9_\-.~%]+")  # p: service plans (INT-12)
+ONE_TIME_CODE = re.compile(r"(验证码是|code is )\d{6}")  # the web form's SMS code (INT-15)
 
 
 def redact(text: str) -> str:
     """Mask phone numbers (all but the last four digits) and customer link tokens in a text."""
     text = LINK_TOKEN.sub(lambda m: f"/{m.group(1)}/[redacted]", text)
+    text = ONE_TIME_CODE.sub(lambda m: f"{m.group(1)}[redacted]", text)
     return PHONE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
 
 

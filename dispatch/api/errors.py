@@ -22,6 +22,7 @@ STATUS_BY_ERROR = [
     (errors.RuleViolation, 422),
     (errors.PayloadTooLarge, 413),
     (errors.UnsupportedMediaType, 415),
+    (errors.TooManyRequests, 429),
 ]
 
 

@@ -33,6 +33,10 @@ TEMPLATES = {
         "en": "[Service] The service plan for your request {number}: {remedy}. Estimated cost "
         "{cost}, time {minutes} min. Please agree or reject: {link}",
     },
+    "web_form_code": {  # INT-15: the one-time code of the public web form
+        "zh-CN": "【售后服务】您的验证码是{code}，{minutes}分钟内有效。请勿告诉他人。",
+        "en": "[Service] Your code is {code}. It is valid for {minutes} minutes. Do not share it.",
+    },
     "request_needs_supplement": {
         "zh-CN": "【售后服务】您的服务申请{number}还需补充：{missing}。请回复短信或致电我们。",
         "en": "[Service] Your request {number} still needs: {missing}. Please reply or call us.",

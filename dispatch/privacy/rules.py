@@ -27,6 +27,11 @@ FIELD_LABELS: dict[str, Sensitivity] = {
     "signature.image_png": Sensitivity.SENSITIVE,
     "technician_position.lat": Sensitivity.SENSITIVE,
     "technician_position.lon": Sensitivity.SENSITIVE,
+    "web_request.phone": Sensitivity.PERSONAL,  # INT-15, until registered
+    "web_request.name": Sensitivity.PERSONAL,
+    "web_request.address": Sensitivity.PERSONAL,
+    "web_request.lat": Sensitivity.PERSONAL,
+    "web_request.lon": Sensitivity.PERSONAL,
 }
 
 PURPOSES = ("service", "marketing")

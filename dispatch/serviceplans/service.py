@@ -120,7 +120,7 @@ def link_token(config: Config, plan: ServicePlan) -> str:
 
 
 def link_url(config: Config, plan: ServicePlan) -> str:
-    return f"{config.public_base_url}/l/plan/{link_token(config, plan)}"
+    return f"{config.public_base_url}/p/{link_token(config, plan)}"
 
 
 def plan_of_link(session: Session, config: Config, token: str) -> ServicePlan:

@@ -23,7 +23,7 @@ def _page_error(error: DomainError):
     return render_template("error.html", message=_(error.message)), status
 
 
-@bp.get("/l/plan/<token>")
+@bp.get("/p/<token>")
 def show(token: str):
     """Show the proposed plan and, while it waits, the agree and reject buttons."""
     plan = service.plan_of_link(db.session, app_config(), token)
@@ -37,7 +37,7 @@ def show(token: str):
     )
 
 
-@bp.post("/l/plan/<token>/agree")
+@bp.post("/p/<token>/agree")
 @transactional
 def agree(token: str):
     """Agree to the plan (同意方案)."""
@@ -45,7 +45,7 @@ def agree(token: str):
     return redirect(url_for("plan_page.show", token=token), code=303)
 
 
-@bp.post("/l/plan/<token>/reject")
+@bp.post("/p/<token>/reject")
 @transactional
 def reject(token: str):
     """Reject the plan with the customer's reason; staff revise it."""

@@ -140,6 +140,13 @@ MATRIX: dict[str, Row] = {
     f"POST {V}/requests/{{request_id}}/plan/reject": row(
         ASSIGNERS, REGION, body={"reason": "Too dear"}, missing_ok=True
     ),
+    # The public web form (INT-15): anonymous doors, and the queue staff register from
+    f"POST {V}/web-requests/codes": row(EVERYONE, PUBLIC),
+    f"POST {V}/web-requests": row(EVERYONE, PUBLIC),
+    f"GET {V}/web-requests": row(BACK_OFFICE, LIST),
+    f"POST {V}/web-requests/{{web_request_id}}/register": row(
+        INTAKE, REGION, body={"service_class": "A"}
+    ),
     f"POST {V}/customers/{{customer_id}}/merge": row(MANAGERS, REGION),
     f"POST {V}/customers/{{customer_id}}/phones": row(INTAKE, REGION),
     f"POST {V}/visits/{{visit_id}}/confirm": row(ASSIGNERS, REGION),

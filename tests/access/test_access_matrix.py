@@ -32,6 +32,7 @@ RECORD_PARAMS = {
     "link_id": "link_id",
     "site_id": "site_id",
     "attachment_id": "attachment_id",
+    "web_request_id": "web_request_id",
 }
 FIXED_PARAMS = {
     "assist_id": 1,

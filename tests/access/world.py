@@ -13,14 +13,17 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from dispatch.actors import SYSTEM
+from dispatch.clock import utcnow
 from dispatch.db import session_scope
 from dispatch.followups.models import FollowUp
 from dispatch.links.models import CustomerLink
 from dispatch.parts import service as parts
+from dispatch.privacy.search import phone_index
 from dispatch.regions.models import Region
 from dispatch.technicians.models import Technician
 from dispatch.users import service as users
 from dispatch.users.rules import Role
+from dispatch.webform.models import PhoneCode, WebRequest
 from tests.builders import PASSWORD, SHANGHAI, login, next_workday_at, signature_b64
 from tests.mobile_api.helpers import completion, now_iso
 
@@ -50,6 +53,7 @@ class Records:
     user_id: int = 0  # a staff member serving only this region
     link_id: int = 0  # the customer link of the booked visit
     attachment_id: int = 0  # a document on the request (INT-16)
+    web_request_id: int = 0  # submitted on the public web form, waiting in the queue (INT-15)
 
 
 @dataclass
@@ -226,6 +230,43 @@ def _records(client, world: TwoRegions, number: int, tech: str) -> None:
         records.link_id = session.scalar(
             select(CustomerLink.id).where(CustomerLink.visit_id == records.visit_id).limit(1)
         )
+        records.web_request_id = _web_request(session, world.region_ids[number], number)
+
+
+def _web_request(session, region_id: int, number: int) -> int:
+    """A web-form request of the region, as the form leaves it after the code was confirmed."""
+    now, phone = utcnow(), f"+86137001370{number:02d}"
+    code = PhoneCode(
+        phone_index=phone_index(phone),
+        client_index="-",
+        code_hash="-",
+        sent_at=now,
+        expires_at=now,
+    )
+    session.add(code)
+    session.flush()
+    code.use(now)
+    lat, lon, address = PLACES[number]
+    web_request = WebRequest(
+        phone_code_id=code.id,
+        fingerprint="-",
+        phone=phone,
+        phone_index=phone_index(phone),
+        name=f"Web customer {number}",
+        address=address,
+        lat=lat,
+        lon=lon,
+        region_id=region_id,
+        category="appliance",
+        fault_description="Leaks water",
+        language="zh-CN",
+        consent_notice_version="2026-01",
+        consent_at=now,
+        submitted_at=now,
+    )
+    session.add(web_request)
+    session.flush()
+    return web_request.id
 
 
 def _booked(client, world: TwoRegions, number: int, tech: str, days_ahead: int):

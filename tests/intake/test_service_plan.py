@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from dispatch.audit import AuditEntry
 from dispatch.notifications.models import SmsMessage
-from tests.builders import next_workday_at, repair_request, sms_link_token
+from tests.builders import next_workday_at, repair_request
 
 PLAN = {"remedy": "Replace the drive belt", "estimate_cents": 18000, "estimate_minutes": 45}
 
@@ -36,7 +37,7 @@ def plan_link(session) -> str:
         .where(SmsMessage.template == "service_plan_proposed")
         .order_by(SmsMessage.id.desc())
     ).first()
-    return sms_link_token(body)
+    return re.search(r"/p/(\S+)", body).group(1)
 
 
 def book(client, world, request_id: int, technician: str | None = "tech_a"):
@@ -115,18 +116,18 @@ def test_int_12_an_agent_records_the_customers_agreement_on_their_behalf(client,
 def test_int_12_the_customer_agrees_on_the_link_page_in_their_language(client, world, session):
     request = proposed_plan(client, world)
     token = plan_link(session)
-    page = client.get(f"/l/{token}")
+    page = client.get(f"/p/{token}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Replace the drive belt" in text and "¥180.00" in text and "45 minutes" in text
     assert "Agree to the plan" in text
-    chinese = client.get(f"/l/{token}?lang=zh_CN").get_data(as_text=True)
+    chinese = client.get(f"/p/{token}?lang=zh_CN").get_data(as_text=True)
     assert "服务方案" in chinese and "同意方案" in chinese
-    assert client.post(f"/l/{token}/agree").status_code == 303
-    assert client.post(f"/l/{token}/agree").status_code == 303  # a double tap changes nothing
+    assert client.post(f"/p/{token}/agree").status_code == 303
+    assert client.post(f"/p/{token}/agree").status_code == 303  # a double tap changes nothing
     plan = ok(client.get(f"/api/v1/requests/{request['id']}/plan", headers=world.auth("admin")))
     assert (plan["status"], plan["agreed_via"], plan["agreed_by_id"]) == ("agreed", "link", None)
-    shown = client.get(f"/l/{token}").get_data(as_text=True)
+    shown = client.get(f"/p/{token}").get_data(as_text=True)
     assert "You agreed to this plan" in shown and "Agree to the plan" not in shown
     entries = session.scalars(
         select(AuditEntry).where(AuditEntry.action == "service_plan.agreed")
@@ -140,14 +141,14 @@ def test_int_12_rejected_goes_back_to_drafting_then_a_new_proposal_is_agreed(
 ):
     request = proposed_plan(client, world)
     first = plan_link(session)
-    assert client.post(f"/l/{first}/reject", data={"reason": "Too expensive"}).status_code == 303
+    assert client.post(f"/p/{first}/reject", data={"reason": "Too expensive"}).status_code == 303
     plan = ok(client.get(f"/api/v1/requests/{request['id']}/plan", headers=world.auth("admin")))
     assert (plan["status"], plan["reject_reason"], plan["rejections"]) == (
         "drafting",
         "Too expensive",
         1,
     )
-    assert "You rejected this plan" in client.get(f"/l/{first}").get_data(as_text=True)
+    assert "You rejected this plan" in client.get(f"/p/{first}").get_data(as_text=True)
     assert book(client, world, request["id"]).status_code == 409  # drafting is not agreed
     revised = PLAN | {"remedy": "Refit the old belt", "estimate_cents": 9000}
     ok(plan_call(client, world, request["id"], body=revised))
@@ -155,8 +156,8 @@ def test_int_12_rejected_goes_back_to_drafting_then_a_new_proposal_is_agreed(
     assert (proposed["status"], proposed["version"]) == ("proposed", 2)
     second = plan_link(session)
     assert second != first
-    assert client.get(f"/l/{first}").status_code == 403  # the old proposal's link is gone
-    assert client.post(f"/l/{second}/agree").status_code == 303
+    assert client.get(f"/p/{first}").status_code == 403  # the old proposal's link is gone
+    assert client.post(f"/p/{second}/agree").status_code == 303
     plan = ok(client.get(f"/api/v1/requests/{request['id']}/plan", headers=world.auth("admin")))
     assert (plan["status"], plan["remedy"], plan["estimate_cents"]) == (
         "agreed",
@@ -202,5 +203,5 @@ def test_int_12_a_class_a_plan_needs_estimated_cost_and_time_to_be_proposed(clie
 def test_int_12_a_tampered_plan_link_is_refused(client, world, session):
     proposed_plan(client, world)
     token = plan_link(session)
-    assert client.get(f"/l/{token[:-2]}xx").status_code in (403, 404)
-    assert client.post(f"/l/{token[:-2]}xx/agree").status_code in (403, 404)
+    assert client.get(f"/p/{token[:-2]}xx").status_code in (403, 404)
+    assert client.post(f"/p/{token[:-2]}xx/agree").status_code in (403, 404)
