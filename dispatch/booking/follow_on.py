@@ -40,7 +40,9 @@ def propose(
     """Propose a follow-on appointment of my visit; the customer gets the link to confirm it."""
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
-    problem = rules.follow_on_problem(visit.status, _pending(session, visit.id))
+    problem = rules.follow_on_problem(
+        visit.status, pending_follow_on(session, visit.id) is not None
+    )
     if problem:
         raise Conflict(f"No follow-on can be proposed: {problem[1]}", error_code=problem[0])
     _check_window(window_start, window_end)
@@ -70,17 +72,15 @@ def propose(
     return follow_on
 
 
-def _pending(session: Session, visit_id: int) -> bool:
-    """Whether a follow-on of the visit still waits for the customer's confirmation."""
-    return (
-        session.scalar(
-            select(Visit.id)
-            .join(Appointment, Appointment.visit_id == Visit.id)
-            .where(
-                Visit.follow_up_of_id == visit_id,
-                Appointment.status == AppointmentStatus.PROPOSED,
-            )
-            .limit(1)
+def pending_follow_on(session: Session, visit_id: int) -> Visit | None:
+    """Return the follow-on of the visit still waiting for the customer's confirmation."""
+    return session.scalars(
+        select(Visit)
+        .join(Appointment, Appointment.visit_id == Visit.id)
+        .where(
+            Visit.follow_up_of_id == visit_id,
+            Appointment.status == AppointmentStatus.PROPOSED,
         )
-        is not None
-    )
+        .order_by(Visit.id.desc())
+        .limit(1)
+    ).first()

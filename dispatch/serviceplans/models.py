@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dispatch.db import Base
 from dispatch.errors import InvalidTransition, RuleViolation
 from dispatch.intake.models import ServiceRequest
-from dispatch.serviceplans.rules import PLAN_LIFECYCLE, PlanStatus, estimate_problem
+from dispatch.serviceplans.rules import PLAN_LIFECYCLE, PlanStatus, estimate_problem, money_text
 
 
 class ServicePlan(Base):
@@ -48,6 +48,11 @@ class ServicePlan(Base):
     @property
     def agreed(self) -> bool:
         return self.status == PlanStatus.AGREED
+
+    @property
+    def cost_text(self) -> str:
+        """The estimated cost as the customer reads it."""
+        return money_text(self.estimate_cents)
 
     @property
     def proposed(self) -> bool:

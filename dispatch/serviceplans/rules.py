@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
+from dispatch.intake.rules import CLOSED_STATES, ENDED_WITHOUT_VISIT, creates_job
 from dispatch.lifecycle import Lifecycle
 
 
@@ -44,6 +45,18 @@ def estimate_problem(
         return "estimate_required", "a class A plan needs an estimated cost and time"
     if service_class in FREE_CLASSES and estimate_cents:
         return "estimate_not_chargeable", f"a class {service_class} service is not charged"
+    return None
+
+
+def draft_problem(request_type: str, request_status: str) -> tuple[str, str] | None:
+    """Return (error_code, why) a request takes no service plan, or None.
+
+    A plan belongs to a field job that has not ended.
+    """
+    if not creates_job(request_type):
+        return "no_field_job", f"a {request_type} request has no field job"
+    if request_status in CLOSED_STATES | ENDED_WITHOUT_VISIT:
+        return "request_ended", f"the request is {request_status}"
     return None
 
 

@@ -34,6 +34,11 @@ def get_plan(session: Session, request_id: int, *, actor: Actor) -> ServicePlan:
     return plan
 
 
+def shown_with_visit(session: Session, request_id: int) -> ServicePlan | None:
+    """The plan the customer's appointment page shows beside the visit (the link is the key)."""
+    return _plan_of(session, request_id)
+
+
 def _plan_of(session: Session, request_id: int, *, lock: bool = False) -> ServicePlan | None:
     query = select(ServicePlan).where(ServicePlan.request_id == request_id)
     return session.scalars(query.with_for_update() if lock else query).one_or_none()
@@ -50,6 +55,9 @@ def draft(
 ) -> ServicePlan:
     """Write the plan's remedy and estimate; the first draft creates the plan."""
     request = get_request(session, request_id, actor=actor)
+    problem = rules.draft_problem(request.request_type, request.status)
+    if problem:
+        raise Conflict(f"No service plan: {problem[1]}", error_code=problem[0])
     plan = _plan_of(session, request.id, lock=True)
     now = utcnow()
     content = {

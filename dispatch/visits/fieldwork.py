@@ -12,6 +12,7 @@ from dispatch.actors import Actor
 from dispatch.alerts import service as alerts
 from dispatch.audit import audited
 from dispatch.booking.eta import eta
+from dispatch.booking.follow_on import pending_follow_on
 from dispatch.clock import utcnow
 from dispatch.config import Config
 from dispatch.errors import InvalidTransition
@@ -272,7 +273,8 @@ def unable_to_complete(
         lambda job: job.hold(why),
     )
     schedule.finish(visit, at)
-    follow_on = _follow_up_visit(
+    # A follow-on the technician already proposed from the site stands (APT-4).
+    follow_on = pending_follow_on(session, visit.id) or _follow_up_visit(
         session, actor, config, visit, (return_window_start, return_window_end)
     )
     queue_sms(

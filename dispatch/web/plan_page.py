@@ -11,7 +11,7 @@ from dispatch.api.errors import status_for
 from dispatch.api.limits import link_limit
 from dispatch.db import db
 from dispatch.errors import DomainError
-from dispatch.serviceplans import rules, service
+from dispatch.serviceplans import service
 
 bp = Blueprint("plan_page", __name__, template_folder="templates")
 link_limit(bp)
@@ -28,13 +28,7 @@ def show(token: str):
     """Show the proposed plan and, while it waits, the agree and reject buttons."""
     plan = service.plan_of_link(db.session, app_config(), token)
     g.page_language = plan.request.customer.language
-    return render_template(
-        "service_plan.html",
-        plan=plan,
-        number=plan.request.number,
-        cost=rules.money_text(plan.estimate_cents),
-        token=token,
-    )
+    return render_template("service_plan.html", plan=plan, token=token)
 
 
 @bp.post("/p/<token>/agree")

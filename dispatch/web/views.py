@@ -13,6 +13,7 @@ from dispatch.db import db
 from dispatch.errors import DomainError
 from dispatch.knowledge import output as knowledge_output
 from dispatch.links.service import purpose_of
+from dispatch.serviceplans import service as service_plans
 from dispatch.vouchers import copies, signing
 from dispatch.vouchers.views import pdf_response
 from dispatch.web import appointment, service
@@ -70,6 +71,7 @@ def show(token: str):
         token=token,
         actions=appointment.actions(db.session, app_config(), link),
         eta=appointment.eta_text(link, app_config()),
+        plan=service_plans.shown_with_visit(db.session, link.visit.request_id),  # INT-12
     )
 
 

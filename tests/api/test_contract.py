@@ -79,6 +79,8 @@ def test_api_contract_every_operation_documents_the_statuses_it_can_return(docum
         ("/api/v1/auth/login", "post"),
         ("/api/v1/auth/session", "post"),  # the console's cookie login (issue 11)
         ("/mobile/v1/auth/login", "post"),
+        ("/api/v1/web-requests/codes", "post"),  # the public web form (INT-15)
+        ("/api/v1/web-requests", "post"),
     }
     for path in ("/api/v1/auth/login", "/mobile/v1/auth/login"):
         assert {"401", "429"} <= set(document["paths"][path]["post"]["responses"])

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from dispatch.audit import AuditEntry
 from dispatch.notifications.models import SmsMessage
-from tests.builders import next_workday_at, repair_request
+from tests.builders import next_workday_at, repair_request, sms_link_token
 
 PLAN = {"remedy": "Replace the drive belt", "estimate_cents": 18000, "estimate_minutes": 45}
 
@@ -134,6 +134,11 @@ def test_int_12_the_customer_agrees_on_the_link_page_in_their_language(client, w
     ).all()
     assert [e.actor_kind for e in entries] == ["customer"]
     assert book(client, world, request["id"]).status_code == 201
+    ask = session.scalars(
+        select(SmsMessage.body).where(SmsMessage.template == "appointment_confirm")
+    ).one()
+    appointment_page = client.get(f"/l/{sms_link_token(ask)}?lang=en").get_data(as_text=True)
+    assert 'id="service-plan"' in appointment_page and "Replace the drive belt" in appointment_page
 
 
 def test_int_12_rejected_goes_back_to_drafting_then_a_new_proposal_is_agreed(

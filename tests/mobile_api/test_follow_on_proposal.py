@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from dispatch.audit import AuditEntry
 from dispatch.notifications.models import SmsMessage
+from dispatch.visits.models import Visit
 from tests.builders import book_visit, next_workday_at, sms_link_token
 from tests.mobile_api.helpers import act, now_iso, walk_to_site
 
@@ -116,3 +117,16 @@ def test_apt_4_only_from_the_site_of_my_own_visit(client, world):
     assert propose(client, world.auth("tech_b"), visit).status_code == 404
     backwards = window() | {"window_end": window()["window_start"]}
     assert propose(client, tech, visit, **backwards).status_code == 422
+
+
+def test_apt_4_leaving_unfinished_keeps_the_follow_on_the_technician_proposed(
+    client, world, session
+):
+    visit, tech = book_visit(client, world)["id"], world.auth("tech_a")
+    walk_to_site(client, tech, visit)
+    proposed = propose(client, tech, visit, kind="repair").get_json()
+    assert act(client, tech, visit, "unable", reason="needs_parts").status_code == 200
+    follow_ons = session.scalars(select(Visit.id).where(Visit.follow_up_of_id == visit)).all()
+    assert follow_ons == [proposed["id"]]  # no second one
+    told = session.scalars(select(SmsMessage).where(SmsMessage.template == "job_on_hold")).one()
+    assert told.visit_id == proposed["id"]

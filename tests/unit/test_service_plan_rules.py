@@ -9,6 +9,7 @@ from dispatch.serviceplans.rules import (
     PLAN_LIFECYCLE,
     PlanStatus,
     blocks_dispatch,
+    draft_problem,
     estimate_problem,
     money_text,
 )
@@ -35,6 +36,13 @@ def test_int_12_a_rejected_proposal_goes_back_to_drafting_and_agreed_is_final():
     assert PLAN_LIFECYCLE.final(PlanStatus.AGREED)
     with pytest.raises(InvalidTransition):
         PLAN_LIFECYCLE.check(PlanStatus.DRAFTING, PlanStatus.AGREED)
+
+
+def test_int_12_only_an_open_field_job_takes_a_plan():
+    assert draft_problem("repair", "verified") is None
+    assert draft_problem("consultation", "registered")[0] == "no_field_job"
+    assert draft_problem("repair", "out_of_scope")[0] == "request_ended"
+    assert draft_problem("installation", "closed")[0] == "request_ended"
 
 
 def test_int_12_cost_is_shown_in_yuan():
