@@ -99,7 +99,6 @@ class Outcome:
 
     web_request: WebRequest | None = None
     problem: DomainError | None = None
-    replayed: bool = False
 
 
 def submit(
@@ -187,7 +186,7 @@ def _replay(session: Session, row: PhoneCode, print_: str) -> Outcome:
         select(WebRequest).where(WebRequest.phone_code_id == row.id)
     ).one_or_none()
     if earlier is not None and earlier.fingerprint == print_:
-        return Outcome(web_request=earlier, replayed=True)
+        return Outcome(web_request=earlier)
     return Outcome(problem=Conflict("This code was already used", error_code="code_used"))
 
 
