@@ -127,6 +127,15 @@ class FollowUp(Base):
             )
         self.phone_task_owner_id = owner_id
 
+    def repeats_link_answer(self, survey: dict, via: str) -> bool:
+        """Whether this is the customer's same link answer again (a double tap): no change."""
+        return (
+            via == "link"
+            and self.answered_via == "link"
+            and self.completed
+            and all(getattr(self, name) == survey.get(name) for name in SURVEY_FIELDS)
+        )
+
     def answer(self, survey: dict, *, via: str, at: datetime) -> None:
         """Store the survey answer; a completed follow-up refuses any other (FUP-8)."""
         self.ensure_writable()

@@ -91,6 +91,8 @@ def answer(
     followup = session.scalars(
         select(FollowUp).where(FollowUp.visit_id == visit.id).with_for_update()
     ).one()
+    if followup.repeats_link_answer(survey, via):
+        return followup  # the customer submitted the same page twice
     with audited(session, actor, followup, f"followup.answered_by_{via}"):
         followup.answer(survey, via=via, at=utcnow())
     visit.record_rating(followup.rating, followup.comment)

@@ -32,6 +32,8 @@ RECORD_PARAMS = {
     "link_id": "link_id",
     "site_id": "site_id",
     "attachment_id": "attachment_id",
+    "opinion_id": "opinion_id",
+    "return_visit_id": "return_visit_id",
 }
 FIXED_PARAMS = {
     "assist_id": 1,
@@ -45,6 +47,7 @@ FIXED_PARAMS = {
     "assessment_id": 1,
     "kind": "categories",
     "action": "approve",
+    "return_plan_id": 1,
 }
 
 

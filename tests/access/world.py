@@ -13,11 +13,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from dispatch.actors import SYSTEM
+from dispatch.clock import utcnow
 from dispatch.db import session_scope
 from dispatch.followups.models import FollowUp
 from dispatch.links.models import CustomerLink
+from dispatch.opinions.models import Opinion
 from dispatch.parts import service as parts
 from dispatch.regions.models import Region
+from dispatch.returnvisits.models import ReturnVisit, ReturnVisitPlan
 from dispatch.technicians.models import Technician
 from dispatch.users import service as users
 from dispatch.users.rules import Role
@@ -49,6 +52,8 @@ class Records:
     technician_id: int = 0
     user_id: int = 0  # a staff member serving only this region
     link_id: int = 0  # the customer link of the booked visit
+    opinion_id: int = 0  # a customer's suggestion on the completed visit (FUP-11)
+    return_visit_id: int = 0  # a periodic return visit of the request (FUP-9)
     attachment_id: int = 0  # a document on the request (INT-16)
 
 
@@ -226,6 +231,31 @@ def _records(client, world: TwoRegions, number: int, tech: str) -> None:
         records.link_id = session.scalar(
             select(CustomerLink.id).where(CustomerLink.visit_id == records.visit_id).limit(1)
         )
+    _opinion_and_return_visit(records, number)
+
+
+def _opinion_and_return_visit(records: Records, number: int) -> None:
+    with session_scope() as session:
+        opinion = Opinion(
+            source="link",
+            visit_id=records.done_visit_id,
+            customer_id=records.customer_id,
+            category="other",
+            department="customer_service",
+            text="Please call before you come",
+        )
+        plan = ReturnVisitPlan(product_model=f"MATRIX-{number}", interval_months=6)
+        session.add_all([opinion, plan])
+        session.flush()
+        task = ReturnVisit(
+            plan_id=plan.id,
+            request_id=records.request_id,
+            customer_id=records.customer_id,
+            due_at=utcnow(),
+        )
+        session.add(task)
+        session.flush()
+        records.opinion_id, records.return_visit_id = opinion.id, task.id
 
 
 def _booked(client, world: TwoRegions, number: int, tech: str, days_ahead: int):
