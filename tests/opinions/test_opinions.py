@@ -7,11 +7,14 @@ from __future__ import annotations
 import time_machine
 from sqlalchemy import event, func, select
 
+from dispatch.actors import SYSTEM
 from dispatch.audit import AuditEntry
-from dispatch.db import db
+from dispatch.db import db, session_scope
 from dispatch.followups.models import FollowUp
 from dispatch.notifications.models import SmsMessage
 from dispatch.opinions.models import Opinion, OpinionReply
+from dispatch.privacy.erasure import anonymise
+from dispatch.privacy.rules import ANONYMISED_NAME
 from dispatch.users.models import User
 from tests.access.world import build
 from tests.aftercare.helpers import complete_visit, local, survey_links
@@ -308,3 +311,27 @@ def test_fup_11_form_reply_is_stored_sent_by_sms_once_and_shown_on_the_link_page
     assert session.get(Opinion, opinion.id).status == "acknowledged"
     zh = client.get(f"/l/{token}?lang=zh_CN").get_data(as_text=True)
     assert "意见与建议" in zh and "我们的答复" in zh
+
+
+def test_fup_11_prv_9_erasure_forgets_the_customers_opinions_and_replies(
+    client, world, session, run_worker
+):
+    book_visit(client, world)
+    token = appointment_token(session, run_worker)
+    sent = client.post(
+        f"/l/{token}/opinions",
+        json={"text": "I am Mrs Zhang at flat 1201, call 13800138000"},
+        headers={"Idempotency-Key": "erase-1"},
+    )
+    opinion_id = sent.get_json()["id"]
+    reply = client.post(
+        f"/api/v1/opinions/{opinion_id}/replies",
+        headers=world.auth("dispatcher") | {"Idempotency-Key": "erase-reply"},
+        json={"text": "Dear Mrs Zhang, we will call you"},
+    )
+    assert reply.status_code == 201
+    with session_scope() as scope:
+        anonymise(scope, SYSTEM, world.customer_id)
+    session.expire_all()
+    assert session.get(Opinion, opinion_id).text == ANONYMISED_NAME
+    assert [r.text for r in session.scalars(select(OpinionReply))] == [ANONYMISED_NAME]
