@@ -6,7 +6,7 @@ A return visit lies in the region of its job (dispatch.access, through the reque
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from dispatch import access
 from dispatch.actors import Actor
@@ -96,7 +96,6 @@ def list_return_visits(
         .join(ServiceRequest, ServiceRequest.id == ReturnVisit.request_id)
         .outerjoin(Site, Site.id == ServiceRequest.site_id)
         .where(access.region_clause(actor, Site.region_id))
-        .options(selectinload(ReturnVisit.plan))
     )
     for column, value in (
         (ReturnVisit.status, status),

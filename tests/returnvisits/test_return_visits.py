@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from dispatch.alerts.models import StaffAlert
+from dispatch.db import db
 from dispatch.returnvisits.models import ReturnVisit
+from tests.access.world import build
 from tests.aftercare.helpers import complete_visit, local, relogin, sweep
 from tests.builders import build_world, login
 
@@ -162,3 +164,52 @@ def test_fup_9_plans_are_an_admin_setting_validated_and_switchable(client, sessi
     assert off.status_code == 200 and off.get_json()["active"] is False
     assert [p["id"] for p in listed.get_json()] == [plan["id"]]
     assert session.scalar(select(func.count(ReturnVisit.id))) == 0
+
+
+def test_fup_9_return_visits_are_region_scoped_and_listed_in_constant_queries(client, session):
+    world = build(client, roles=("dispatcher", "cs_manager"))
+    own, other = world.records[1], world.records[2]
+    plan_id = session.get(ReturnVisit, own.return_visit_id).plan_id
+    for month in range(1, 5):
+        session.add(
+            ReturnVisit(
+                plan_id=plan_id,
+                request_id=own.request_id,
+                customer_id=own.customer_id,
+                due_at=_local(2027, month, 1, 9),
+            )
+        )
+    session.commit()
+    me = world.auth("dispatcher")
+
+    def ids(headers, query=""):
+        reply = client.get(f"/api/v1/return-visits{query}", headers=headers)
+        return [item["id"] for item in reply.get_json()["items"]]
+
+    mine = ids(me)
+    assert own.return_visit_id in mine and other.return_visit_id not in mine and len(mine) == 5
+    assert other.return_visit_id in ids(world.auth("cs_manager"))
+    hidden = client.get(f"/api/v1/return-visits/{other.return_visit_id}", headers=me)
+    refused = client.post(
+        f"/api/v1/return-visits/{other.return_visit_id}/outcome",
+        headers=me,
+        json={"outcome": "satisfied"},
+    )
+    assert hidden.status_code == 404 and refused.status_code == 404
+    first = client.get("/api/v1/return-visits?limit=2", headers=me).get_json()
+    rest = client.get(
+        f"/api/v1/return-visits?limit=10&after={first['page']['next_cursor']}", headers=me
+    ).get_json()
+    assert [i["id"] for i in first["items"] + rest["items"]] == mine
+
+    def count(query):
+        statements = []
+        listener = lambda *_a: statements.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(f"/api/v1/return-visits{query}", headers=me).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    assert count("?limit=1") == count("?limit=50")
