@@ -15,7 +15,7 @@ from dispatch.api.listing import Page, order, paginate
 from dispatch.audit import add_created, audited
 from dispatch.clock import utcnow
 from dispatch.customers.models import Site
-from dispatch.errors import NotFound
+from dispatch.errors import NotFound, RuleViolation
 from dispatch.intake.models import ServiceRequest
 from dispatch.notifications.service import queue_sms
 from dispatch.opinions import rules
@@ -58,6 +58,12 @@ def submit_from_link(
             )
         ).first()
         if earlier is not None:
+            if (earlier.category, earlier.text) != (category, text.strip()):
+                raise RuleViolation(
+                    "This Idempotency-Key was used for a different opinion",
+                    error_code="idempotency_key_reused",
+                    details={"Idempotency-Key": ["used with another opinion"]},
+                )
             return earlier, False
     opinion = _create(
         session,

@@ -238,6 +238,11 @@ def test_fup_11_customer_sends_an_opinion_as_json_from_any_link_once_per_key(
     first = client.post(f"/l/{token}/opinions", json=body, headers={"Idempotency-Key": "k-1"})
     retry = client.post(f"/l/{token}/opinions", json=body, headers={"Idempotency-Key": "k-1"})
     keyless = client.post(f"/l/{token}/opinions", json=body)
+    reused = client.post(
+        f"/l/{token}/opinions",
+        json=body | {"text": "Another one"},
+        headers={"Idempotency-Key": "k-1"},
+    )
     bad = client.post(
         f"/l/{token}/opinions",
         json={"category": "spam", "text": ""},
@@ -249,7 +254,8 @@ def test_fup_11_customer_sends_an_opinion_as_json_from_any_link_once_per_key(
     assert first.status_code == 201, first.get_json()
     assert retry.status_code == 200 and retry.get_json()["id"] == first.get_json()["id"]
     assert set(first.get_json()) == {"id", "category", "status", "created_at"}
-    for refused, status in ((keyless, 428), (bad, 422), (forged, 403)):
+    assert reused.get_json()["error_code"] == "idempotency_key_reused"
+    for refused, status in ((keyless, 428), (reused, 422), (bad, 422), (forged, 403)):
         assert refused.status_code == status
         assert_error_shape(refused.get_json())
     assert set(bad.get_json()["details"]["fields"]["json"]) == {"category", "text"}
