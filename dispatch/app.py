@@ -132,11 +132,14 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.knowledge.views import blp as knowledge
     from dispatch.links.views import blp as links
     from dispatch.notifications.views import blp as messages
+    from dispatch.opinions.page import bp as opinion_page
+    from dispatch.opinions.views import blp as opinions
     from dispatch.parts.views import blp as parts
     from dispatch.photos.views import blp as photos
     from dispatch.privacy.views import blp as privacy
     from dispatch.regions.views import blp as regions
     from dispatch.reports.views import blp as reports
+    from dispatch.returnvisits.views import blp as return_visits
     from dispatch.routing.views import blp as routing
     from dispatch.serviceplans.views import blp as service_plans
     from dispatch.technicians.views import blp as technicians
@@ -170,9 +173,12 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     api.register_blueprint(service_plans)  # INT-12
     api.register_blueprint(web_requests)  # INT-15
+    for blueprint in (opinions, return_visits):
+        api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)
     app.register_blueprint(complaint_page)
+    app.register_blueprint(opinion_page)
     app.register_blueprint(console)
     app.register_blueprint(verify)
     from dispatch.web.plan_page import bp as plan_page

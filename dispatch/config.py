@@ -99,6 +99,7 @@ class Config:
     web_codes_per_client_hour: int = 20
     privacy_notice_version: str = "2026-01"
     login_rate_limit: str = "20/minute"
+    opinion_rate_limit: str = "5/minute;30/day"  # per link: customers' opinions (FUP-11)
     access_token_minutes: int = 30
     refresh_token_days: int = 14  # technicians' phones; each refresh token works once
     staff_refresh_hours: int = 12  # a staff login lasts a working day, not two weeks

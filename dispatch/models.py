@@ -47,6 +47,7 @@ from dispatch.knowledge.models import (
 from dispatch.links.models import CustomerLink
 from dispatch.notifications.models import SmsMessage
 from dispatch.numbering import NumberCounter
+from dispatch.opinions.models import Opinion, OpinionReply
 from dispatch.outbox import OutboxMessage
 from dispatch.parts.models import Part
 from dispatch.payments.models import InvoiceTask
@@ -63,6 +64,7 @@ from dispatch.privacy.models import (
 )
 from dispatch.regions.models import Region
 from dispatch.reports.models import ReportRun
+from dispatch.returnvisits.models import ReturnVisit, ReturnVisitPlan
 from dispatch.routing.models import RoutePlan
 from dispatch.serviceplans.models import ServicePlan
 from dispatch.technicians.models import Absence, Shift, Technician
@@ -121,11 +123,15 @@ __all__ = [
     "KbVersion",
     "KbVocabulary",
     "NumberCounter",
+    "Opinion",
+    "OpinionReply",
     "OutboxMessage",
     "Part",
     "Photo",
     "Region",
     "ReportRun",
+    "ReturnVisit",
+    "ReturnVisitPlan",
     "RequestFirstResponse",
     "RoutePlan",
     "CallTask",

@@ -22,6 +22,7 @@ from dispatch.followups import sweeps as followups
 from dispatch.knowledge import sweeps as knowledge
 from dispatch.privacy import service as privacy
 from dispatch.reports import scheduled as reports
+from dispatch.returnvisits import sweeps as return_visits
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ def run_all(config: Config) -> dict[str, int]:
         "followups_overdue": each(config, followups.past_deadline, followups.flag_overdue),
         "phone_tasks": each(config, followups.unanswered, followups.to_phone_task),
         "second_touches": each(config, followups.second_touch_due, followups.second_touch),
+        "return_visit_plans": each(config, return_visits.active_plans, return_visits.create_due),
         "complaint_breaches": each(config, sla.due_breaches, sla.breach),
         "first_responses_late": each(config, first_response.due_breaches, first_response.breach),
         "carried_over": each(config, backlog.carry_over_candidates, backlog.carry_over),

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from dispatch.db import Base
-from dispatch.errors import InvalidTransition
+from dispatch.errors import Conflict, InvalidTransition
 from dispatch.followups.rules import FOLLOWUP_LIFECYCLE, FollowUpStatus
 from dispatch.visits.models import Visit
 
@@ -64,7 +64,21 @@ class FollowUp(Base):
     visit: Mapped[Visit] = relationship(backref=backref("followup", uselist=False))
 
     def mark_second_touch(self, at: datetime) -> None:
-        self.second_touch_at = at
+        self.second_touch_at = at  # the system's own note of the second call (FUP-10)
+
+    @property
+    def completed(self) -> bool:
+        """Answered on the link or by phone: from then on the follow-up is read-only (FUP-8)."""
+        return FOLLOWUP_LIFECYCLE.final(self.status)
+
+    def ensure_writable(self) -> None:
+        """Raise Conflict `followup_completed` when a write reaches a completed follow-up."""
+        if self.completed:
+            raise Conflict(
+                "This follow-up is completed and can no longer be changed",
+                error_code="followup_completed",
+                details={"status": self.status},
+            )
 
     @property
     def overdue(self) -> bool:
@@ -100,10 +114,12 @@ class FollowUp(Base):
 
     def hand_phone_task_to(self, user_id: int) -> None:
         """Give the open phone task to another agent (ROL-6 hand-over)."""
+        self.ensure_writable()
         self.phone_task_owner_id = user_id
 
     def delegate(self, owner_id: int) -> None:
         """Hand the phone task to a colleague (FUP-6); only an open phone task moves."""
+        self.ensure_writable()
         if self.status != F.PHONE_TASK:
             raise InvalidTransition(
                 f"Follow-up is {self.status}; only a phone task is delegated",
@@ -111,14 +127,18 @@ class FollowUp(Base):
             )
         self.phone_task_owner_id = owner_id
 
-    def repeats_link_answer(self, via: str) -> bool:
-        """Whether this is the customer's link answer coming again (ignored, not an error)."""
-        return via == "link" and self.status == F.ANSWERED
+    def repeats_link_answer(self, survey: dict, via: str) -> bool:
+        """Whether this is the customer's same link answer again (a double tap): no change."""
+        return (
+            via == "link"
+            and self.answered_via == "link"
+            and self.completed
+            and all(getattr(self, name) == survey.get(name) for name in SURVEY_FIELDS)
+        )
 
-    def answer(self, survey: dict, *, via: str, at: datetime) -> bool:
-        """Store the survey answer; return False when the customer's link answer is repeated."""
-        if self.repeats_link_answer(via):
-            return False
+    def answer(self, survey: dict, *, via: str, at: datetime) -> None:
+        """Store the survey answer; a completed follow-up refuses any other (FUP-8)."""
+        self.ensure_writable()
         to = F.ANSWERED if via == "link" else F.DONE
         if not FOLLOWUP_LIFECYCLE.allows(self.status, to):
             raise InvalidTransition(
@@ -129,7 +149,6 @@ class FollowUp(Base):
             setattr(self, name, survey.get(name))
         self._move(to)
         self.answered_via, self.answered_at = via, at
-        return True
 
     def snapshot(self) -> dict:
         """Return the fields an audit row shows before and after a change."""

@@ -23,7 +23,9 @@ from dispatch.followups.rules import FollowUpStatus
 from dispatch.intake.models import ServiceRequest
 from dispatch.links import service as links
 from dispatch.notifications.service import queue_sms
+from dispatch.opinions import service as opinions
 from dispatch.visits.models import Visit
+from dispatch.visits.service import get_visit
 
 
 def schedule_for(session: Session, *, config: Config, visit: Visit, tz: str) -> FollowUp:
@@ -89,11 +91,12 @@ def answer(
     followup = session.scalars(
         select(FollowUp).where(FollowUp.visit_id == visit.id).with_for_update()
     ).one()
-    if followup.repeats_link_answer(via):
-        return followup  # the customer submitted the page twice
+    if followup.repeats_link_answer(survey, via):
+        return followup  # the customer submitted the same page twice
     with audited(session, actor, followup, f"followup.answered_by_{via}"):
         followup.answer(survey, via=via, at=utcnow())
     visit.record_rating(followup.rating, followup.comment)
+    opinions.route_followup_remark(session, actor=actor, followup=followup)
     _act_on_answer(session, actor, config, followup)
     return followup
 
@@ -136,13 +139,8 @@ def record_phone_outcome(
     session: Session, *, actor: Actor, config: Config, followup_id: int, survey: dict
 ) -> FollowUp:
     """Enter the answers a customer gave on the phone task's call (FUP-4)."""
-    followup = session.get(FollowUp, followup_id)
-    if followup is None:
-        raise NotFound(f"Follow-up {followup_id} not found")
-    try:
-        access.ensure_visit(actor, followup.visit)
-    except NotFound:
-        raise NotFound(f"Follow-up {followup_id} not found") from None
+    followup = get_followup_for(session, actor, followup_id)
+    followup.ensure_writable()
     if actor.role == "dispatcher" and followup.phone_task_owner_id not in (None, actor.id):
         raise PermissionDenied("This phone task belongs to another handler")
     answered = answer(
@@ -208,13 +206,17 @@ def list_followups(
     return paginate(session, query, sorts=FOLLOWUP_SORTS, sort=sort, limit=limit, after=after)
 
 
-def get_followup_for(session: Session, actor: Actor, followup_id: int) -> FollowUp:
-    """Load a follow-up of a region the actor may see, or raise NotFound."""
-    followup = session.get(FollowUp, followup_id)
+def get_followup_for(
+    session: Session, actor: Actor, followup_id: int, *, lock: bool = False
+) -> FollowUp:
+    """Load a follow-up whose visit the actor may see (the shared loader), or raise NotFound."""
+    followup = session.get(FollowUp, followup_id, with_for_update=lock)
     if followup is None:
         raise NotFound(f"Follow-up {followup_id} not found")
-    site = followup.visit.request.site
-    access.ensure_region(actor, site.region_id if site else None, what="Follow-up")
+    try:
+        get_visit(session, followup.visit_id, actor=actor)
+    except NotFound:
+        raise NotFound(f"Follow-up {followup_id} not found") from None
     return followup
 
 
@@ -225,9 +227,8 @@ def delegate(
     from dispatch.alerts import service as alerts
     from dispatch.users.models import User
 
-    followup = session.get(FollowUp, followup_id, with_for_update=True)
-    if followup is None:
-        raise NotFound(f"Follow-up {followup_id} not found")
+    followup = get_followup_for(session, actor, followup_id, lock=True)
+    followup.ensure_writable()
     if actor.role == "dispatcher" and followup.phone_task_owner_id not in (None, actor.id):
         raise PermissionDenied("Only the handler or a manager delegates this phone task")
     colleague = session.get(User, to_user_id)
@@ -261,9 +262,7 @@ def reopen_after_followup(
 ) -> FollowUp:
     """A dispatcher reopens the job after an unsatisfied follow-up (low rating or not solved),
     so a return visit is dispatched; the loop repeats until the customer is satisfied (FUP-5)."""
-    followup = session.get(FollowUp, followup_id)
-    if followup is None:
-        raise NotFound(f"Follow-up {followup_id} not found")
+    followup = get_followup_for(session, actor, followup_id)
     answered = followup.answered_at is not None
     if not answered or not rules.unsatisfied(
         followup.rating, followup.problem_solved, config.unsatisfied_rating_max

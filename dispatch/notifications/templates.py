@@ -102,6 +102,10 @@ TEMPLATES = {
         "zh-CN": "【售后服务】应您的要求，再次发送{number}的链接：{link}",
         "en": "[Service] As you asked, here is your link for {number} again: {link}",
     },
+    "opinion_reply": {  # FUP-11: a staff reply to the customer's opinion or suggestion
+        "zh-CN": "【售后服务】关于您对{number}的意见，我们的回复：{reply}",
+        "en": "[Service] Our reply to your feedback on {number}: {reply}",
+    },
     "followup_survey": {
         "zh-CN": "【售后服务】请为本次服务（{number}）打分：{link}",
         "en": "[Service] How did we do on visit {number}? Rate us: {link}",

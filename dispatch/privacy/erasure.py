@@ -58,6 +58,21 @@ def _scrub_audit(session: Session, stored_forms: set[str], plain: set[str]) -> N
         entry.before = _scrubbed(entry.before, plain)
 
 
+def _forget_opinions(session: Session, customer_id: int) -> None:
+    """The customer's opinions and the replies to them are free text about them (FUP-8/11)."""
+    from dispatch.opinions.models import Opinion, OpinionReply
+
+    mine = select(Opinion.id).where(Opinion.customer_id == customer_id)
+    session.execute(
+        update(Opinion)
+        .where(Opinion.customer_id == customer_id)
+        .values(text=ERASED, close_note=None)
+    )
+    session.execute(
+        update(OpinionReply).where(OpinionReply.opinion_id.in_(mine)).values(text=ERASED)
+    )
+
+
 def anonymise(session: Session, actor: Actor, customer_id: int, *, config: Config | None = None):
     from dispatch.followups.models import FollowUp
     from dispatch.idempotency import IdempotentResponse
@@ -112,6 +127,7 @@ def anonymise(session: Session, actor: Actor, customer_id: int, *, config: Confi
         session.execute(
             update(FollowUp).where(FollowUp.visit_id.in_(visit_ids)).values(comment=None)
         )
+    _forget_opinions(session, customer_id)
     sms_match = [SmsMessage.to_phone == old_phone]
     if visit_ids:
         sms_match.append(SmsMessage.visit_id.in_(visit_ids))

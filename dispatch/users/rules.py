@@ -66,6 +66,15 @@ ASSIGNERS = (R.DISPATCHER, R.MANAGER, R.ADMIN)
 COUNTERSIGNERS = (R.MANAGER, R.ADMIN)
 # Follow-up calls (回访) and their outcome.
 FOLLOWUP_CALLERS = (R.FOLLOWUP_AGENT, R.CS_AGENT, *ASSIGNERS)
+# FUP-8/11: who takes, answers and closes customers' opinions in a department's inbox.
+OPINION_HANDLERS = (
+    *FOLLOWUP_CALLERS,
+    R.DEPARTMENT_HEAD,
+    R.COMPLAINT_HANDLER,
+    R.CS_MANAGER,
+)
+# FUP-9: who sets up periodic return visits (定期回访) per service class or product.
+RETURN_PLAN_KEEPERS = (R.MANAGER, R.CS_MANAGER, R.ADMIN)
 # ROL-3: payments and invoices are finance's (reconciliation of charges).
 FINANCE_READERS = (R.FINANCE, R.MANAGER, R.ADMIN, R.QUALITY)
 # Managers' reports (RPT-10: the quality monitor reads every one), region-scoped.

@@ -29,9 +29,11 @@ from dispatch.users.rules import (
     COUNTERSIGNERS,
     FOLLOWUP_CALLERS,
     INTAKE,
+    OPINION_HANDLERS,
     PRIVACY_OFFICERS,
     PRIVACY_RIGHTS,
     REPORT_READERS,
+    RETURN_PLAN_KEEPERS,
     ROLES,
     Role,
 )
@@ -273,6 +275,27 @@ MATRIX: dict[str, Row] = {
     f"GET {V}/followups/{{followup_id}}": row(BACK_OFFICE, REGION),
     f"POST {V}/followups/{{followup_id}}/phone-outcome": row(
         FOLLOWUP_CALLERS, REGION, body={"rating": 5}
+    ),
+    # Opinions per department (FUP-8, FUP-11) and periodic return visits (FUP-9)
+    f"GET {V}/opinions": row(BACK_OFFICE, LIST),
+    f"GET {V}/opinions/{{opinion_id}}": row(BACK_OFFICE, REGION),
+    f"POST {V}/opinions/{{opinion_id}}/acknowledge": row(OPINION_HANDLERS, REGION),
+    f"POST {V}/opinions/{{opinion_id}}/replies": row(
+        OPINION_HANDLERS,
+        REGION,
+        body={"text": "We will call you tomorrow"},
+        headers={"Idempotency-Key": "matrix-opinion-reply"},
+    ),
+    f"POST {V}/opinions/{{opinion_id}}/close": row(OPINION_HANDLERS, REGION),
+    f"GET {V}/return-visit-plans": row(BACK_OFFICE, GLOBAL),
+    f"POST {V}/return-visit-plans": row(RETURN_PLAN_KEEPERS, GLOBAL),
+    f"PATCH {V}/return-visit-plans/{{return_plan_id}}": row(
+        RETURN_PLAN_KEEPERS, GLOBAL, body={}, missing_ok=True
+    ),
+    f"GET {V}/return-visits": row(BACK_OFFICE, LIST),
+    f"GET {V}/return-visits/{{return_visit_id}}": row(BACK_OFFICE, REGION),
+    f"POST {V}/return-visits/{{return_visit_id}}/outcome": row(
+        FOLLOWUP_CALLERS, REGION, body={"outcome": "satisfied"}
     ),
     f"GET {V}/complaints": row(BACK_OFFICE, LIST),
     f"POST {V}/complaints": row(CASE, GLOBAL),

@@ -33,6 +33,8 @@ RECORD_PARAMS = {
     "site_id": "site_id",
     "attachment_id": "attachment_id",
     "web_request_id": "web_request_id",
+    "opinion_id": "opinion_id",
+    "return_visit_id": "return_visit_id",
 }
 FIXED_PARAMS = {
     "assist_id": 1,
@@ -46,6 +48,7 @@ FIXED_PARAMS = {
     "assessment_id": 1,
     "kind": "categories",
     "action": "approve",
+    "return_plan_id": 1,
 }
 
 

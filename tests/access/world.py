@@ -17,9 +17,11 @@ from dispatch.clock import utcnow
 from dispatch.db import session_scope
 from dispatch.followups.models import FollowUp
 from dispatch.links.models import CustomerLink
+from dispatch.opinions.models import Opinion
 from dispatch.parts import service as parts
 from dispatch.privacy.search import phone_index
 from dispatch.regions.models import Region
+from dispatch.returnvisits.models import ReturnVisit, ReturnVisitPlan
 from dispatch.technicians.models import Technician
 from dispatch.users import service as users
 from dispatch.users.rules import Role
@@ -52,6 +54,8 @@ class Records:
     technician_id: int = 0
     user_id: int = 0  # a staff member serving only this region
     link_id: int = 0  # the customer link of the booked visit
+    opinion_id: int = 0  # a customer's suggestion on the completed visit (FUP-11)
+    return_visit_id: int = 0  # a periodic return visit of the request (FUP-9)
     attachment_id: int = 0  # a document on the request (INT-16)
     web_request_id: int = 0  # submitted on the public web form, waiting in the queue (INT-15)
 
@@ -231,6 +235,7 @@ def _records(client, world: TwoRegions, number: int, tech: str) -> None:
             select(CustomerLink.id).where(CustomerLink.visit_id == records.visit_id).limit(1)
         )
         records.web_request_id = _web_request(session, world.region_ids[number], number)
+    _opinion_and_return_visit(records, number)
 
 
 def _web_request(session, region_id: int, number: int) -> int:
@@ -267,6 +272,30 @@ def _web_request(session, region_id: int, number: int) -> int:
     session.add(web_request)
     session.flush()
     return web_request.id
+
+
+def _opinion_and_return_visit(records: Records, number: int) -> None:
+    with session_scope() as session:
+        opinion = Opinion(
+            source="link",
+            visit_id=records.done_visit_id,
+            customer_id=records.customer_id,
+            category="other",
+            department="customer_service",
+            text="Please call before you come",
+        )
+        plan = ReturnVisitPlan(product_model=f"MATRIX-{number}", interval_months=6)
+        session.add_all([opinion, plan])
+        session.flush()
+        task = ReturnVisit(
+            plan_id=plan.id,
+            request_id=records.request_id,
+            customer_id=records.customer_id,
+            due_at=utcnow(),
+        )
+        session.add(task)
+        session.flush()
+        records.opinion_id, records.return_visit_id = opinion.id, task.id
 
 
 def _booked(client, world: TwoRegions, number: int, tech: str, days_ahead: int):

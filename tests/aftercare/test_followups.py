@@ -224,6 +224,6 @@ def test_fup_4_unanswered_link_becomes_a_phone_task_for_the_handler(
     assert technician.status_code == 403
     assert done.status_code == 200, done.get_json()
     assert (done.get_json()["status"], done.get_json()["answered_via"]) == ("done", "phone")
-    assert again.status_code == 409 and again.get_json()["error_code"] == "invalid_transition"
+    assert again.status_code == 409 and again.get_json()["error_code"] == "followup_completed"
     assert bad.status_code == 422
     assert session.get(StaffAlert, 1).followup_id == followup_id

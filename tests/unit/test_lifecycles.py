@@ -13,7 +13,7 @@ import pytest
 from dispatch.booking.models import Appointment
 from dispatch.complaints.models import Complaint
 from dispatch.complaints.rules import COMPLAINT_LIFECYCLE, ComplaintStatus
-from dispatch.errors import InvalidTransition, RuleViolation
+from dispatch.errors import Conflict, InvalidTransition, RuleViolation
 from dispatch.followups.models import FollowUp
 from dispatch.followups.rules import FOLLOWUP_LIFECYCLE, FollowUpStatus
 from dispatch.intake.models import ServiceRequest
@@ -289,9 +289,13 @@ def test_followup_answers_follow_its_table():
     followup.mark_sent(T0)
     with pytest.raises(InvalidTransition):
         followup.answer({"rating": 5}, via="phone", at=T0)  # phone only as a phone task
-    assert followup.answer({"rating": 5, "problem_solved": True}, via="link", at=T0) is True
-    assert followup.confirms_fix
-    assert followup.answer({"rating": 1}, via="link", at=T0) is False  # repeated link answer
+    followup.answer({"rating": 5, "problem_solved": True}, via="link", at=T0)
+    assert followup.confirms_fix and followup.completed
+    for via in ("link", "phone"):  # FUP-8: a completed follow-up is read-only
+        with pytest.raises(Conflict) as refused:
+            followup.answer({"rating": 1}, via=via, at=T0)
+        assert refused.value.error_code == "followup_completed"
+    assert followup.rating == 5
     with pytest.raises(InvalidTransition):
         followup.mark_sent(T0)
 

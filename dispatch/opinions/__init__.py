@@ -1,0 +1,1 @@
+"""Customer opinions and suggestions, routed to the responsible department (FUP-8, FUP-11)."""
