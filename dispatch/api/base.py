@@ -24,6 +24,10 @@ WRITE_ROLES = tuple(map(str, roles.ASSIGNERS))
 INTAKE_ROLES = tuple(map(str, roles.INTAKE))
 FOLLOWUP_ROLES = tuple(map(str, roles.FOLLOWUP_CALLERS))
 MANAGER_ROLES = tuple(map(str, roles.COUNTERSIGNERS))
+SETUP_ROLES = tuple(map(str, roles.SETUP))
+APPROVER_ROLES = tuple(map(str, roles.ASSESSMENT_APPROVERS))
+USER_ADMIN_ROLES = tuple(map(str, roles.USER_ADMINS))
+SUPERVISOR_ROLES = tuple(map(str, roles.STAFF_SUPERVISORS))
 
 
 class Api(flask_smorest.Api):

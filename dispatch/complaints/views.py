@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from dispatch.api.base import (
+    SETUP_ROLES,
     STAFF_ROLES,
     WRITE_ROLES,
     app_config,
@@ -158,7 +159,7 @@ class Compensations(MethodView):
 
 @blp.route("/routes")
 class Routes(MethodView):
-    @roles_required("manager", "admin", *ROUTE_KEEPERS)
+    @roles_required(*SETUP_ROLES, *ROUTE_KEEPERS)
     @blp.arguments(schemas.ComplaintRouteIn)
     @blp.response(201, schemas.ComplaintRouteOut)
     @transactional

@@ -4,7 +4,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from dispatch.api.base import (
+    SETUP_ROLES,
     STAFF_ROLES,
+    WRITE_ROLES,
     app_config,
     current_actor,
     roles_required,
@@ -19,7 +21,6 @@ blp = Blueprint(
     url_prefix="/api/v1/technicians",
     description="Technicians, shifts and absences",
 )
-MANAGERS = ("manager", "admin")
 
 
 @blp.route("")
@@ -32,7 +33,7 @@ class Technicians(MethodView):
         `region_id` gives those serving a region."""
         return service.list_technicians(db.session, current_actor(), **args)
 
-    @roles_required(*MANAGERS)
+    @roles_required(*SETUP_ROLES)
     @blp.arguments(schemas.TechnicianIn)
     @blp.response(201, schemas.TechnicianOut)
     @transactional
@@ -48,7 +49,7 @@ class Technicians(MethodView):
 
 @blp.route("/<int:technician_id>/absences")
 class Absences(MethodView):
-    @roles_required("dispatcher", *MANAGERS)
+    @roles_required(*WRITE_ROLES)
     @blp.arguments(schemas.AbsenceIn)
     @blp.response(201, schemas.PeriodOut)
     @transactional
@@ -61,7 +62,7 @@ class Absences(MethodView):
 
 @blp.route("/<int:technician_id>/shifts")
 class Shifts(MethodView):
-    @roles_required("dispatcher", *MANAGERS)
+    @roles_required(*WRITE_ROLES)
     @blp.arguments(schemas.PeriodIn)
     @blp.response(201, schemas.PeriodOut)
     @transactional
