@@ -126,6 +126,18 @@ def roles_required(*roles: str):
     return decorator
 
 
+def list_operation(blp, args, page, *, roles: tuple[str, ...] = STAFF_ROLES):
+    """Decorate a list view: the roles that may call it, its query arguments (`list_args`) and
+    its page response (`page_schema`); the view gets the parsed arguments and calls one query."""
+
+    def decorate(view):
+        view = blp.response(200, page)(view)
+        view = blp.arguments(args, location="query")(view)
+        return roles_required(*roles)(view)
+
+    return decorate
+
+
 def require_technician() -> None:
     """Raise unless the request carries a technician's token of the mobile login."""
     require_role("technician")

@@ -9,6 +9,7 @@ from dispatch.api.base import (
     WRITE_ROLES,
     app_config,
     current_actor,
+    list_operation,
     roles_required,
     transactional,
 )
@@ -43,9 +44,7 @@ class Complaints(MethodView):
             session=db.session, actor=actor, config=app_config(), owner_id=actor.id, **data
         )
 
-    @roles_required(*READ_ROLES)
-    @blp.arguments(schemas.ComplaintListArgs, location="query")
-    @blp.response(200, schemas.ComplaintPage)
+    @list_operation(blp, schemas.ComplaintListArgs, schemas.ComplaintPage, roles=READ_ROLES)
     def get(self, args):
         """List complaints of the regions I may see, newest first (keyset pages); filter by
         `overdue=true` (a breached clock), status, visit, customer or region."""

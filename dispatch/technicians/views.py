@@ -5,10 +5,10 @@ from flask_smorest import Blueprint
 
 from dispatch.api.base import (
     SETUP_ROLES,
-    STAFF_ROLES,
     WRITE_ROLES,
     app_config,
     current_actor,
+    list_operation,
     roles_required,
     transactional,
 )
@@ -25,9 +25,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Technicians(MethodView):
-    @roles_required(*STAFF_ROLES)
-    @blp.arguments(schemas.TechnicianListArgs, location="query")
-    @blp.response(200, schemas.TechnicianPage)
+    @list_operation(blp, schemas.TechnicianListArgs, schemas.TechnicianPage)
     def get(self, args):
         """List technicians of the regions I may see, with their usernames (keyset pages);
         `region_id` gives those serving a region."""

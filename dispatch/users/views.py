@@ -10,6 +10,7 @@ from dispatch.api.base import (
     SUPERVISOR_ROLES,
     USER_ADMIN_ROLES,
     current_actor,
+    list_operation,
     refresh_token_required,
     roles_required,
     transactional,
@@ -165,9 +166,7 @@ class Users(MethodView):
         """Create a user (administrators only)."""
         return service.create_user(session=db.session, actor=current_actor(), **data)
 
-    @roles_required(*SUPERVISOR_ROLES)
-    @blp.arguments(UserListArgs, location="query")
-    @blp.response(200, UserPage)
+    @list_operation(blp, UserListArgs, UserPage, roles=SUPERVISOR_ROLES)
     def get(self, args):
         """List users who work in the regions I may see (administrators and managers)."""
         return service.list_users(db.session, current_actor(), **args)
