@@ -162,7 +162,8 @@ def technician_required(view):
 
 def refresh_token_required(view):
     """Require a valid refresh token (401 without one; 403 when it is not the right kind)."""
-    return openapi.token_required(jwt_required(refresh=True)(view))
+    view = openapi.token_required(jwt_required(refresh=True)(view))
+    return caller_check(view, functools.partial(verify_jwt_in_request, refresh=True))
 
 
 def app_config():

@@ -185,6 +185,7 @@ def test_rol_3_a_caller_the_operation_refuses_gets_401_or_403_before_any_unknown
     phone_only = client.get("/mobile/v1/visits/today?day=1", headers=world.auth("dispatcher"))
     assert phone_only.status_code == 403
     assert client.get("/api/v1/requests?page=2").status_code == 401
+    assert client.post("/api/v1/auth/refresh?page=2").status_code == 401  # no refresh token
     allowed = client.get("/api/v1/requests?page=2", headers=world.auth("quality"))
     assert allowed.status_code == 422  # a role that may call it still hears of the typo
     assert list(allowed.get_json()["details"]["fields"]["query"]) == ["page"]
