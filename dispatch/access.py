@@ -9,8 +9,9 @@ The rules:
 
 - Head-office roles (`rules.ALL_REGION_ROLES`) and the system see every region; everyone else
   the regions their user record lists (carried in the token, ROL-2).
-- A request, visit, voucher, follow-up or photo lies in the region of the request's site (a
-  request without a site, such as a consultation, lies with its customer); a complaint in its
+- A request, visit, voucher, follow-up, photo, job part or assessment lies in the region of the
+  request's site (a request without a site, such as a consultation, lies with its customer:
+  `ensure_request`; a visit always has a site); a complaint in its
   own `region_id` (none yet: every back-office member may route it); a plan in its region.
 - A customer lies in the regions of their sites. A customer without a placed site (just
   registered at the front desk, or only sites outside every region) belongs to no region yet:

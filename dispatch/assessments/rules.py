@@ -23,5 +23,3 @@ ASSESSMENT_LIFECYCLE = Lifecycle(
         S.APPROVED: set(),
     },
 )
-
-SUPERVISOR_ROLES = ("manager", "department_head", "admin")

@@ -6,8 +6,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch import access
-from dispatch.access import ensure_region
 from dispatch.actors import Actor
 from dispatch.assessments.models import Assessment
 from dispatch.audit import add_created, audited
@@ -15,7 +13,7 @@ from dispatch.clock import utcnow
 from dispatch.errors import NotFound, PermissionDenied
 from dispatch.notifications.service import queue_sms
 from dispatch.visits.models import Visit
-from dispatch.visits.service import get_for_technician
+from dispatch.visits.service import get_for_technician, get_visit
 
 
 def submit(
@@ -49,11 +47,14 @@ def submit(
 
 
 def get(session: Session, actor: Actor, assessment_id: int) -> Assessment:
+    """Load an assessment whose visit the actor may see (`get_visit`) or raise NotFound."""
     row = session.get(Assessment, assessment_id)
     if row is None:
         raise NotFound(f"Assessment {assessment_id} not found")
-    visit = session.get(Visit, row.visit_id)
-    ensure_region(actor, access.region_of_request(visit.request), what="Assessment")
+    try:
+        get_visit(session, row.visit_id, actor=actor)
+    except NotFound:
+        raise NotFound(f"Assessment {assessment_id} not found") from None
     return row
 
 

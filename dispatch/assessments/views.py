@@ -4,10 +4,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from dispatch.api.base import current_actor, roles_required, transactional
+from dispatch.api.base import APPROVER_ROLES, current_actor, roles_required, transactional
 from dispatch.api.fields import UTCDateTime
 from dispatch.assessments import service
-from dispatch.assessments.rules import SUPERVISOR_ROLES
 from dispatch.db import db
 
 blp = Blueprint(
@@ -36,7 +35,7 @@ class AssessmentDecisionIn(Schema):
 
 @blp.route("/<int:assessment_id>/decision")
 class Decision(MethodView):
-    @roles_required(*SUPERVISOR_ROLES)
+    @roles_required(*APPROVER_ROLES)
     @blp.arguments(AssessmentDecisionIn)
     @blp.response(200, AssessmentOut)
     @transactional

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dispatch import access, audit
+from dispatch import audit
 from dispatch.access import ensure_region
 from dispatch.actors import Actor
 from dispatch.assignments.models import JobAssignment, ShiftClosure
@@ -24,6 +24,7 @@ from dispatch.regions.models import Region
 from dispatch.users.models import User
 from dispatch.visits.models import Visit
 from dispatch.visits.rules import VisitStatus
+from dispatch.visits.service import get_visit
 
 
 def _region(session: Session, actor: Actor, region_id: int) -> Region:
@@ -80,10 +81,7 @@ def hand_over(
     *, session: Session, actor: Actor, visit_id: int, note: str, next_owner_id: int
 ) -> JobAssignment:
     """Write the handover note of an unfinished job, naming who takes it over (DSP-9)."""
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise NotFound(f"Visit {visit_id} not found")
-    ensure_region(actor, access.region_of_request(visit.request), what="Visit")
+    visit = get_visit(session, visit_id, actor=actor)
     owner = session.get(User, next_owner_id)
     if owner is None or not owner.active:
         raise RuleViolation(

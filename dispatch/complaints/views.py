@@ -4,10 +4,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from dispatch.api.base import (
+    SETUP_ROLES,
     STAFF_ROLES,
     WRITE_ROLES,
     app_config,
     current_actor,
+    list_operation,
     roles_required,
     transactional,
 )
@@ -42,9 +44,7 @@ class Complaints(MethodView):
             session=db.session, actor=actor, config=app_config(), owner_id=actor.id, **data
         )
 
-    @roles_required(*READ_ROLES)
-    @blp.arguments(schemas.ComplaintListArgs, location="query")
-    @blp.response(200, schemas.ComplaintPage)
+    @list_operation(blp, schemas.ComplaintListArgs, schemas.ComplaintPage, roles=READ_ROLES)
     def get(self, args):
         """List complaints of the regions I may see, newest first (keyset pages); filter by
         `overdue=true` (a breached clock), status, visit, customer or region."""
@@ -158,7 +158,7 @@ class Compensations(MethodView):
 
 @blp.route("/routes")
 class Routes(MethodView):
-    @roles_required("manager", "admin", *ROUTE_KEEPERS)
+    @roles_required(*SETUP_ROLES, *ROUTE_KEEPERS)
     @blp.arguments(schemas.ComplaintRouteIn)
     @blp.response(201, schemas.ComplaintRouteOut)
     @transactional

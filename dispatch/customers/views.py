@@ -6,6 +6,7 @@ from marshmallow import RAISE
 
 from dispatch.api.base import (
     INTAKE_ROLES,
+    SETUP_ROLES,
     STAFF_ROLES,
     app_config,
     current_actor,
@@ -85,7 +86,7 @@ class CustomerPhones(MethodView):
 
 @blp.route("/<int:customer_id>/merge")
 class MergeCustomer(MethodView):
-    @roles_required("manager", "admin")
+    @roles_required(*SETUP_ROLES)
     @blp.arguments(schemas.MergeIn)
     @blp.response(200, schemas.CustomerOut)
     @transactional

@@ -9,6 +9,7 @@ from dispatch.api.base import (
     WRITE_ROLES,
     app_config,
     current_actor,
+    list_operation,
     roles_required,
     transactional,
 )
@@ -23,11 +24,22 @@ blp = Blueprint(
 )
 
 
+def _request_write(rule, endpoint, schema, action, summary, *, status=200, out=schemas.RequestOut):
+    """Register one use-case write on a request: the assigners' roles, one transaction, one
+    service call with the request id and the body."""
+
+    def post(self, data, request_id):
+        return action(session=db.session, actor=current_actor(), request_id=request_id, **data)
+
+    post.__doc__ = summary
+    view = blp.response(status, out)(transactional(post))
+    view = roles_required(*WRITE_ROLES)(blp.arguments(schema)(view))
+    blp.route(rule, endpoint=endpoint)(type(endpoint, (MethodView,), {"post": view}))
+
+
 @blp.route("")
 class Requests(MethodView):
-    @roles_required(*STAFF_ROLES)
-    @blp.arguments(schemas.RequestListArgs, location="query")
-    @blp.response(200, schemas.RequestPage)
+    @list_operation(blp, schemas.RequestListArgs, schemas.RequestPage)
     def get(self, args):
         """List and search requests of the regions I may see, newest first (keyset pages)."""
         return service.list_requests(db.session, current_actor(), **args)
@@ -67,17 +79,15 @@ class Unconfirmed(MethodView):
         return triage.unconfirmed(db.session, current_actor(), **query)
 
 
-@blp.route("/<int:request_id>/contacts")
-class Contacts(MethodView):
-    @roles_required(*WRITE_ROLES)
-    @blp.arguments(schemas.ContactIn)
-    @blp.response(201, schemas.TimelineEntryOut)
-    @transactional
-    def post(self, data, request_id):
-        """Log a call or app message with the customer on the request (INT-13)."""
-        return contacts.log_contact(
-            session=db.session, actor=current_actor(), request_id=request_id, **data
-        )
+_request_write(
+    "/<int:request_id>/contacts",
+    "Contacts",
+    schemas.ContactIn,
+    contacts.log_contact,
+    "Log a call or app message with the customer on the request (INT-13).",
+    status=201,
+    out=schemas.TimelineEntryOut,
+)
 
 
 @blp.route("/<int:request_id>/timeline")
@@ -89,17 +99,13 @@ class Timeline(MethodView):
         return contacts.timeline(db.session, current_actor(), request_id)
 
 
-@blp.route("/<int:request_id>/read-back")
-class ReadBack(MethodView):
-    @roles_required(*WRITE_ROLES)
-    @blp.arguments(schemas.ReadBackIn)
-    @blp.response(200, schemas.RequestOut)
-    @transactional
-    def post(self, data, request_id):
-        """Fault, address and requested time read back and agreed; an SMS restates them (INT-6)."""
-        return triage.confirm_details(
-            session=db.session, actor=current_actor(), request_id=request_id, **data
-        )
+_request_write(
+    "/<int:request_id>/read-back",
+    "ReadBack",
+    schemas.ReadBackIn,
+    triage.confirm_details,
+    "Fault, address and requested time read back and agreed; an SMS restates them (INT-6).",
+)
 
 
 @blp.route("/answer-overdue")
@@ -132,56 +138,40 @@ class CloseRequest(MethodView):
         )
 
 
-@blp.route("/<int:request_id>/diagnosis")
-class Diagnosis(MethodView):
-    @roles_required(*WRITE_ROLES)
-    @blp.arguments(schemas.DiagnosisIn)
-    @blp.response(200, schemas.RequestOut)
-    @transactional
-    def post(self, data, request_id):
-        """Record the preliminary diagnosis (INT-9)."""
-        return triage.record_diagnosis(
-            session=db.session, actor=current_actor(), request_id=request_id, **data
-        )
+_request_write(
+    "/<int:request_id>/diagnosis",
+    "Diagnosis",
+    schemas.DiagnosisIn,
+    triage.record_diagnosis,
+    "Record the preliminary diagnosis (INT-9).",
+)
 
 
-@blp.route("/<int:request_id>/resolve")
-class Resolve(MethodView):
-    @roles_required(*WRITE_ROLES)
-    @blp.arguments(schemas.ResolveWithoutVisitIn)
-    @blp.response(200, schemas.RequestOut)
-    @transactional
-    def post(self, data, request_id):
-        """Close a request answered on the spot or solved remotely, keeping the answer (INT-9)."""
-        return triage.resolve_without_visit(
-            session=db.session, actor=current_actor(), request_id=request_id, **data
-        )
+_request_write(
+    "/<int:request_id>/resolve",
+    "Resolve",
+    schemas.ResolveWithoutVisitIn,
+    triage.resolve_without_visit,
+    "Close a request answered on the spot or solved remotely, keeping the answer (INT-9).",
+)
 
 
-@blp.route("/<int:request_id>/scope")
-class Scope(MethodView):
-    @roles_required(*WRITE_ROLES)
-    @blp.arguments(schemas.ScopeIn)
-    @blp.response(200, schemas.RequestOut)
-    @transactional
-    def post(self, data, request_id):
-        """Record the scope check and service class; out of scope ends it (INT-10)."""
-        return triage.check_scope(
-            session=db.session, actor=current_actor(), request_id=request_id, **data
-        )
+_request_write(
+    "/<int:request_id>/scope",
+    "Scope",
+    schemas.ScopeIn,
+    triage.check_scope,
+    "Record the scope check and service class; out of scope ends it (INT-10).",
+)
 
 
-@blp.route("/<int:request_id>/supplement")
-class Supplement(MethodView):
-    @roles_required(*WRITE_ROLES)
-    @blp.arguments(schemas.SupplementIn)
-    @blp.response(200, schemas.RequestOut)
-    @transactional
-    def post(self, data, request_id):
-        """List what the customer still has to supply, and tell them (INT-11)."""
-        return triage.ask_supplement(
-            session=db.session, actor=current_actor(), request_id=request_id, **data
-        )
+_request_write(
+    "/<int:request_id>/supplement",
+    "Supplement",
+    schemas.SupplementIn,
+    triage.ask_supplement,
+    "List what the customer still has to supply, and tell them (INT-11).",
+)
 
 
 @blp.route("/<int:request_id>/new-need")

@@ -9,11 +9,14 @@ from dispatch.clock import utcnow
 from dispatch.errors import PermissionDenied
 from dispatch.knowledge.models import KbEntry
 from dispatch.knowledge.rules import EntryStatus, Visibility
+from dispatch.users import rules as role_groups
 
-AUTHORS = ("kb_author", "kb_reviewer", "kb_admin", "technician", "manager", "admin")
-REVIEWERS = ("kb_reviewer", "kb_admin")
-ADMINISTRATORS = ("kb_admin", "admin")
-READERS = (*AUTHORS, "dispatcher", "quality")
+# The knowledge base's role groups of dispatch.users.rules (ROL-3), as the role names tokens carry.
+AUTHORS = tuple(map(str, role_groups.KB_AUTHORS))
+REVIEWERS = tuple(map(str, role_groups.KB_REVIEWERS))
+ADMINISTRATORS = tuple(map(str, role_groups.KB_ADMINS))
+REPORT_READERS = tuple(map(str, role_groups.KB_REPORT_READERS))
+READERS = tuple(map(str, role_groups.KB_READERS))
 
 
 def require(actor: Actor, roles: tuple[str, ...], doing: str) -> None:

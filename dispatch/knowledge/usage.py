@@ -109,7 +109,7 @@ def review_due(session: Session, *, actor: Actor, after: int = 0, limit: int = 5
 
 def usage_report(session: Session, *, actor: Actor, start: datetime, end: datetime) -> dict:
     """Count views, searches (and zero-result ones), feedback and flags in a period (KB-10)."""
-    access.require(actor, (*access.ADMINISTRATORS, "quality"), "read the usage report")
+    access.require(actor, access.REPORT_READERS, "read the usage report")
     period = (KbUsageEvent.at >= start) & (KbUsageEvent.at < end)
     counts = dict(
         session.execute(
@@ -142,7 +142,7 @@ def usage_report(session: Session, *, actor: Actor, start: datetime, end: dateti
 
 def models_without_entries(session: Session, *, actor: Actor) -> list[str]:
     """List product models of service requests that no published entry covers (KB-14)."""
-    access.require(actor, (*access.ADMINISTRATORS, "quality"), "read knowledge reports")
+    access.require(actor, access.REPORT_READERS, "read knowledge reports")
     covered = (
         select(KbTerm.term)
         .join(KbEntry, KbEntry.id == KbTerm.entry_id)

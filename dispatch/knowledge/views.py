@@ -217,7 +217,7 @@ class ReviewDue(MethodView):
 
 @blp.route("/reports/usage")
 class UsageReport(MethodView):
-    @roles_required(*access.ADMINISTRATORS, "quality")
+    @roles_required(*access.REPORT_READERS)
     @blp.arguments(s.PeriodQuery, location="query")
     @blp.response(200, s.UsageReportOut)
     def get(self, query):
@@ -227,7 +227,7 @@ class UsageReport(MethodView):
 
 @blp.route("/reports/models-without-entries")
 class ModelsReport(MethodView):
-    @roles_required(*access.ADMINISTRATORS, "quality")
+    @roles_required(*access.REPORT_READERS)
     @blp.response(200, s.ModelsReportOut)
     def get(self):
         """Product models of requests that no published entry covers (KB-14)."""

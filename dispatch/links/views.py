@@ -3,7 +3,13 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from dispatch.api.base import STAFF_ROLES, WRITE_ROLES, app_config, current_actor, roles_required
+from dispatch.api.base import (
+    WRITE_ROLES,
+    app_config,
+    current_actor,
+    list_operation,
+    roles_required,
+)
 from dispatch.db import db
 from dispatch.idempotency import idempotent
 from dispatch.links import schemas, staff
@@ -13,9 +19,7 @@ blp = Blueprint("links", __name__, url_prefix="/api/v1", description="Customer l
 
 @blp.route("/requests/<int:request_id>/links")
 class RequestLinks(MethodView):
-    @roles_required(*STAFF_ROLES)
-    @blp.arguments(schemas.LinkListArgs, location="query")
-    @blp.response(200, schemas.LinkPage)
+    @list_operation(blp, schemas.LinkListArgs, schemas.LinkPage)
     def get(self, args, request_id):
         """List the customer links of a request's visits, newest first, with live addresses."""
         return staff.links_of(
@@ -25,9 +29,7 @@ class RequestLinks(MethodView):
 
 @blp.route("/visits/<int:visit_id>/links")
 class VisitLinks(MethodView):
-    @roles_required(*STAFF_ROLES)
-    @blp.arguments(schemas.LinkListArgs, location="query")
-    @blp.response(200, schemas.LinkPage)
+    @list_operation(blp, schemas.LinkListArgs, schemas.LinkPage)
     def get(self, args, visit_id):
         """List the customer links of a visit, newest first, with live addresses."""
         return staff.links_of(db.session, current_actor(), app_config(), visit_id=visit_id, **args)

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from dispatch.api.base import STAFF_ROLES, current_actor, roles_required
+from dispatch.api.base import current_actor, list_operation
 from dispatch.db import db
 from dispatch.notifications import schemas, service
 
@@ -14,9 +14,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Messages(MethodView):
-    @roles_required(*STAFF_ROLES)
-    @blp.arguments(schemas.MessageListArgs, location="query")
-    @blp.response(200, schemas.MessagePage)
+    @list_operation(blp, schemas.MessageListArgs, schemas.MessagePage)
     def get(self, args):
         """List the SMS of the regions I may see, newest first (keyset pages): to whom
         (masked), purpose, status and times; filter by status, purpose, visit, request, region."""

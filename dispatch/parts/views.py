@@ -3,13 +3,18 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from dispatch.api.base import STAFF_ROLES, current_actor, roles_required, transactional
+from dispatch.api.base import (
+    SETUP_ROLES,
+    STAFF_ROLES,
+    current_actor,
+    roles_required,
+    transactional,
+)
 from dispatch.db import db
 from dispatch.errors import RuleViolation
 from dispatch.parts import schemas, service
 
 blp = Blueprint("parts", __name__, url_prefix="/api/v1", description="Parts catalogue")
-MANAGERS = ("manager", "admin")
 
 
 @blp.route("/parts")
@@ -24,7 +29,7 @@ class Parts(MethodView):
 
 @blp.route("/parts/import")
 class PartImport(MethodView):
-    @roles_required(*MANAGERS)
+    @roles_required(*SETUP_ROLES)
     @blp.arguments(schemas.PartImportIn, location="files")
     @blp.response(200, schemas.ImportReportOut)
     @transactional

@@ -3,7 +3,13 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from dispatch.api.base import STAFF_ROLES, current_actor, roles_required, transactional
+from dispatch.api.base import (
+    SETUP_ROLES,
+    STAFF_ROLES,
+    current_actor,
+    roles_required,
+    transactional,
+)
 from dispatch.db import db
 from dispatch.regions import schemas, service
 
@@ -23,7 +29,7 @@ class Regions(MethodView):
         """List regions."""
         return service.list_regions(db.session)
 
-    @roles_required("manager", "admin")
+    @roles_required(*SETUP_ROLES)
     @blp.arguments(schemas.RegionIn)
     @blp.response(201, schemas.RegionOut)
     @transactional
@@ -34,7 +40,7 @@ class Regions(MethodView):
 
 @blp.route("/<int:region_id>/emergency-sla")
 class EmergencySla(MethodView):
-    @roles_required("manager", "admin")
+    @roles_required(*SETUP_ROLES)
     @blp.arguments(schemas.EmergencySlaIn)
     @blp.response(200, schemas.RegionOut)
     @transactional

@@ -66,11 +66,13 @@ def _bars(title, label, value, unit=""):
     )
 
 
-def _report(path, columns):
-    """Decorate a view as a report endpoint: roles, JSON rows, CSV and SVG alternatives."""
+def _report(path, columns, query=ReportQuery):
+    """Decorate a view as a report endpoint: roles, its query arguments, JSON rows, CSV and SVG
+    alternatives."""
     name = path.strip("/").replace("/", "_")
 
     def decorate(view):
+        view = blp.arguments(query, location="query")(view)
         view = blp.alt_response(200, schema=SVG, content_type="image/svg+xml", success=True)(view)
         view = blp.alt_response(200, schema=CSV, content_type="text/csv", success=True)(view)
         view = blp.response(200, rows_schema(f"{name.title()}Row", columns))(view)
@@ -82,8 +84,7 @@ def _report(path, columns):
 
 @blp.route("/sla")
 class SlaReport(MethodView):
-    @_report("sla", sla.COLUMNS)
-    @blp.arguments(SlaQuery, location="query")
+    @_report("sla", sla.COLUMNS, SlaQuery)
     def get(self, query):
         """Breach counts and rates of every SLA promise due in the period (RPT-1)."""
         rows = sla.report(db.session, _scope(query), by=query["by"])
@@ -98,8 +99,7 @@ class SlaReport(MethodView):
 
 @blp.route("/complaints")
 class ComplaintReport(MethodView):
-    @_report("complaints", complaints.COLUMNS)
-    @blp.arguments(ComplaintQuery, location="query")
+    @_report("complaints", complaints.COLUMNS, ComplaintQuery)
     def get(self, query):
         """Complaint KPIs of complaints received in the period, by one dimension (RPT-2)."""
         rows = complaints.report(db.session, _scope(query), by=query["by"])
@@ -110,7 +110,6 @@ class ComplaintReport(MethodView):
 @blp.route("/satisfaction")
 class SatisfactionReport(MethodView):
     @_report("satisfaction", satisfaction.WEEKLY_COLUMNS)
-    @blp.arguments(ReportQuery, location="query")
     def get(self, query):
         """Follow-up results per region for any period (RPT-3's table, on demand)."""
         rows = satisfaction.weekly(db.session, _scope(query))
@@ -121,7 +120,6 @@ class SatisfactionReport(MethodView):
 @blp.route("/followups")
 class FollowUpAnalysis(MethodView):
     @_report("followups", satisfaction.MONTHLY_COLUMNS)
-    @blp.arguments(ReportQuery, location="query")
     def get(self, query):
         """Rating distribution, unresolved and reopened jobs, top categories (RPT-4)."""
         rows = satisfaction.monthly(db.session, _scope(query))
@@ -135,8 +133,7 @@ class FollowUpAnalysis(MethodView):
 
 @blp.route("/requests")
 class RequestReport(MethodView):
-    @_report("requests", requests.COLUMNS)
-    @blp.arguments(RequestQuery, location="query")
+    @_report("requests", requests.COLUMNS, RequestQuery)
     def get(self, query):
         """Requests registered in the period by one dimension, never-jobs included (RPT-5)."""
         scope = _scope(query)
@@ -150,7 +147,6 @@ class RequestReport(MethodView):
 @blp.route("/requests/demand")
 class DemandMap(MethodView):
     @_report("requests/demand", requests.AREA_COLUMNS)
-    @blp.arguments(ReportQuery, location="query")
     def get(self, query):
         """Requests per map cell of about 5 km; format=svg draws the demand map (RPT-5)."""
         scope = _scope(query)
@@ -163,7 +159,6 @@ class DemandMap(MethodView):
 @blp.route("/technicians")
 class TechnicianReport(MethodView):
     @_report("technicians", technicians.COLUMNS)
-    @blp.arguments(ReportQuery, location="query")
     def get(self, query):
         """Per-technician jobs, punctuality, time on site, first-time fix, rating (RPT-6)."""
         rows = technicians.report(db.session, _scope(query))
@@ -173,8 +168,7 @@ class TechnicianReport(MethodView):
 
 @blp.route("/customers")
 class CustomerReport(MethodView):
-    @_report("customers", customers.COLUMNS)
-    @blp.arguments(ChurnQuery, location="query")
+    @_report("customers", customers.COLUMNS, ChurnQuery)
     def get(self, query):
         """Repeat-customer, complaint and churn rates per region (RPT-7)."""
         config = app_config()
@@ -191,8 +185,7 @@ class CustomerReport(MethodView):
 
 @blp.route("/quality/jobs")
 class QualityJobs(MethodView):
-    @_report("quality/jobs", quality.JOB_COLUMNS)
-    @blp.arguments(PageQuery, location="query")
+    @_report("quality/jobs", quality.JOB_COLUMNS, PageQuery)
     def get(self, query):
         """Per completed job: need, problem, cause, solution, parts, status (RPT-8).
 
@@ -207,7 +200,6 @@ class QualityJobs(MethodView):
 @blp.route("/quality/faults")
 class QualityFaults(MethodView):
     @_report("quality/faults", quality.FAULT_COLUMNS)
-    @blp.arguments(ReportQuery, location="query")
     def get(self, query):
         """The most frequent fault types per product model (RPT-8)."""
         rows = quality.faults(db.session, _scope(query))
@@ -218,7 +210,6 @@ class QualityFaults(MethodView):
 @blp.route("/management/cases")
 class ManagementCases(MethodView):
     @_report("management/cases", management.CASE_COLUMNS)
-    @blp.arguments(ReportQuery, location="query")
     def get(self, query):
         """Major and important (high-priority) complaints of the period (RPT-9)."""
         rows = management.cases(db.session, _scope(query))
@@ -229,7 +220,6 @@ class ManagementCases(MethodView):
 @blp.route("/management/causes")
 class ManagementCauses(MethodView):
     @_report("management/causes", management.CAUSE_COLUMNS)
-    @blp.arguments(ReportQuery, location="query")
     def get(self, query):
         """Complaint causes that recur in the period (RPT-9)."""
         rows = management.causes(db.session, _scope(query))

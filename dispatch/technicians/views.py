@@ -4,9 +4,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from dispatch.api.base import (
-    STAFF_ROLES,
+    SETUP_ROLES,
+    WRITE_ROLES,
     app_config,
     current_actor,
+    list_operation,
     roles_required,
     transactional,
 )
@@ -19,20 +21,17 @@ blp = Blueprint(
     url_prefix="/api/v1/technicians",
     description="Technicians, shifts and absences",
 )
-MANAGERS = ("manager", "admin")
 
 
 @blp.route("")
 class Technicians(MethodView):
-    @roles_required(*STAFF_ROLES)
-    @blp.arguments(schemas.TechnicianListArgs, location="query")
-    @blp.response(200, schemas.TechnicianPage)
+    @list_operation(blp, schemas.TechnicianListArgs, schemas.TechnicianPage)
     def get(self, args):
         """List technicians of the regions I may see, with their usernames (keyset pages);
         `region_id` gives those serving a region."""
         return service.list_technicians(db.session, current_actor(), **args)
 
-    @roles_required(*MANAGERS)
+    @roles_required(*SETUP_ROLES)
     @blp.arguments(schemas.TechnicianIn)
     @blp.response(201, schemas.TechnicianOut)
     @transactional
@@ -48,7 +47,7 @@ class Technicians(MethodView):
 
 @blp.route("/<int:technician_id>/absences")
 class Absences(MethodView):
-    @roles_required("dispatcher", *MANAGERS)
+    @roles_required(*WRITE_ROLES)
     @blp.arguments(schemas.AbsenceIn)
     @blp.response(201, schemas.PeriodOut)
     @transactional
@@ -61,7 +60,7 @@ class Absences(MethodView):
 
 @blp.route("/<int:technician_id>/shifts")
 class Shifts(MethodView):
-    @roles_required("dispatcher", *MANAGERS)
+    @roles_required(*WRITE_ROLES)
     @blp.arguments(schemas.PeriodIn)
     @blp.response(201, schemas.PeriodOut)
     @transactional

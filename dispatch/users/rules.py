@@ -92,5 +92,20 @@ REPORT_READERS = (
 PRIVACY_RIGHTS = (R.CS_AGENT, *ASSIGNERS, R.PRIVACY_OFFICER)
 # PRV-5/13/15/16: the access log, disclosures and the privacy reports.
 PRIVACY_OFFICERS = (R.PRIVACY_OFFICER, R.ADMIN)
+# Set the service up: regions, technicians' profiles, the parts catalogue, complaint routes,
+# customer merges (INT-8).
+SETUP = (R.MANAGER, R.ADMIN)
+# VCH-5: approve a technician's diagnosis and proposed solution before the customer gets it.
+ASSESSMENT_APPROVERS = (R.MANAGER, R.DEPARTMENT_HEAD, R.ADMIN)
+# ROL-1: create user accounts, change their roles and regions, deactivate them (ROL-6).
+USER_ADMINS = (R.ADMIN,)
+# ROL-4: see the staff and the open work a leaver owns, and hand it over.
+STAFF_SUPERVISORS = (R.ADMIN, R.MANAGER)
+# KB-1..KB-14: write, review and administer the knowledge base; its reports.
+KB_AUTHORS = (R.KB_AUTHOR, R.KB_REVIEWER, R.KB_ADMIN, R.TECHNICIAN, R.MANAGER, R.ADMIN)
+KB_REVIEWERS = (R.KB_REVIEWER, R.KB_ADMIN)
+KB_ADMINS = (R.KB_ADMIN, R.ADMIN)
+KB_REPORT_READERS = (*KB_ADMINS, R.QUALITY)
+KB_READERS = (*KB_AUTHORS, R.DISPATCHER, R.QUALITY)
 # Who may hold open work (an owner of a request, visit or complaint); technicians hold visits.
 STAFF = tuple(role for role in Role if role is not R.TECHNICIAN)

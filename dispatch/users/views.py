@@ -7,7 +7,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from dispatch.api.base import (
+    SUPERVISOR_ROLES,
+    USER_ADMIN_ROLES,
     current_actor,
+    list_operation,
     refresh_token_required,
     roles_required,
     transactional,
@@ -90,7 +93,6 @@ UserListArgs = list_args(
     ),
 )
 UserPage = page_schema(UserListItemOut, "UserPage")
-USER_LISTERS = ("admin", "manager")
 
 
 @blp.route("/auth/login")
@@ -156,7 +158,7 @@ class ConsoleSession(MethodView):
 
 @blp.route("/users")
 class Users(MethodView):
-    @roles_required("admin")
+    @roles_required(*USER_ADMIN_ROLES)
     @blp.arguments(UserIn)
     @blp.response(201, UserOut)
     @transactional
@@ -164,9 +166,7 @@ class Users(MethodView):
         """Create a user (administrators only)."""
         return service.create_user(session=db.session, actor=current_actor(), **data)
 
-    @roles_required(*USER_LISTERS)
-    @blp.arguments(UserListArgs, location="query")
-    @blp.response(200, UserPage)
+    @list_operation(blp, UserListArgs, UserPage, roles=SUPERVISOR_ROLES)
     def get(self, args):
         """List users who work in the regions I may see (administrators and managers)."""
         return service.list_users(db.session, current_actor(), **args)
@@ -174,7 +174,7 @@ class Users(MethodView):
 
 @blp.route("/users/<int:user_id>")
 class UserById(MethodView):
-    @roles_required("admin")
+    @roles_required(*USER_ADMIN_ROLES)
     @blp.arguments(UserChangeIn)
     @blp.response(200, UserOut)
     @transactional
@@ -187,7 +187,7 @@ class UserById(MethodView):
 
 @blp.route("/users/<int:user_id>/open-items")
 class UserOpenItems(MethodView):
-    @roles_required("admin", "manager")
+    @roles_required(*SUPERVISOR_ROLES)
     @blp.response(200, OpenItemsOut)
     def get(self, user_id):
         """The open work the user owns (ROL-4/6): it must move before they can leave."""
@@ -197,7 +197,7 @@ class UserOpenItems(MethodView):
 
 @blp.route("/users/<int:user_id>/hand-over")
 class HandOver(MethodView):
-    @roles_required("admin", "manager")
+    @roles_required(*SUPERVISOR_ROLES)
     @blp.arguments(UserHandOverIn)
     @blp.response(200, OpenItemsOut)
     @transactional
@@ -209,7 +209,7 @@ class HandOver(MethodView):
 
 @blp.route("/users/<int:user_id>/deactivate")
 class Deactivate(MethodView):
-    @roles_required("admin")
+    @roles_required(*USER_ADMIN_ROLES)
     @blp.response(200, UserOut)
     @transactional
     def post(self, user_id):

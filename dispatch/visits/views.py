@@ -8,6 +8,7 @@ from dispatch.api.base import (
     WRITE_ROLES,
     app_config,
     current_actor,
+    list_operation,
     roles_required,
     transactional,
 )
@@ -19,9 +20,7 @@ blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Appointme
 
 @blp.route("/visits")
 class Visits(MethodView):
-    @roles_required(*STAFF_ROLES)
-    @blp.arguments(schemas.VisitListArgs, location="query")
-    @blp.response(200, schemas.VisitPage)
+    @list_operation(blp, schemas.VisitListArgs, schemas.VisitPage)
     def get(self, args):
         """List visits of the regions I may see: by day (region time), region, technician,
         status; in window order (keyset pages)."""

@@ -20,7 +20,6 @@ from dispatch.vouchers import amendments, pdf, reconciliation, schemas, service
 blp = Blueprint(
     "vouchers", __name__, url_prefix="/api/v1", description="Service vouchers (服务凭证)"
 )
-MANAGERS = MANAGER_ROLES  # ROL-3: only managers countersign and correct vouchers
 
 
 @blp.route("/vouchers/<int:voucher_id>")
@@ -31,7 +30,7 @@ class VoucherById(MethodView):
         """Read a voucher with its signatures and amendments."""
         return service.get_voucher(db.session, voucher_id, actor=current_actor())
 
-    @roles_required(*MANAGERS)
+    @roles_required(*MANAGER_ROLES)  # ROL-3: managers countersign and correct vouchers
     @blp.arguments(schemas.VoucherEditIn)
     @blp.response(200, schemas.VoucherDetailOut)
     @transactional
@@ -42,7 +41,7 @@ class VoucherById(MethodView):
 
 @blp.route("/vouchers/<int:voucher_id>/countersign")
 class Countersign(MethodView):
-    @roles_required(*MANAGERS)
+    @roles_required(*MANAGER_ROLES)
     @blp.arguments(schemas.CountersignIn)
     @blp.response(200, schemas.VoucherDetailOut)
     @transactional
@@ -55,7 +54,7 @@ class Countersign(MethodView):
 
 @blp.route("/vouchers/<int:voucher_id>/amendments")
 class Amendments(MethodView):
-    @roles_required(*MANAGERS)
+    @roles_required(*MANAGER_ROLES)
     @blp.arguments(schemas.AmendmentIn)
     @blp.response(201, schemas.AmendmentOut)
     @transactional

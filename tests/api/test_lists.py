@@ -172,6 +172,25 @@ def test_unknown_query_parameters_are_422_on_every_operation_issue_12(client, wo
     assert client.get("/api/v1/requests?status=registered", headers=headers).status_code == 200
 
 
+def test_rol_3_a_caller_the_operation_refuses_gets_401_or_403_before_any_unknown_parameter(
+    client, world
+):
+    """The role check comes first: who may not call an operation learns nothing about its
+    parameters (403, or 401 without a token), whatever the query string holds."""
+    refused = client.get("/api/v1/requests?page=2", headers=world.auth("tech_a"))
+    assert refused.status_code == 403
+    assert refused.get_json()["details"]["allowed_roles"]
+    write_only = client.get("/api/v1/users?sort=x&nope=1", headers=world.auth("dispatcher"))
+    assert write_only.status_code == 403
+    phone_only = client.get("/mobile/v1/visits/today?day=1", headers=world.auth("dispatcher"))
+    assert phone_only.status_code == 403
+    assert client.get("/api/v1/requests?page=2").status_code == 401
+    assert client.post("/api/v1/auth/refresh?page=2").status_code == 401  # no refresh token
+    allowed = client.get("/api/v1/requests?page=2", headers=world.auth("quality"))
+    assert allowed.status_code == 422  # a role that may call it still hears of the typo
+    assert list(allowed.get_json()["details"]["fields"]["query"]) == ["page"]
+
+
 @pytest.mark.parametrize(
     "query",
     ["limit=0", "limit=201", "limit=x", "sort=fault", "status=lost", "region_id=-3", "q="],

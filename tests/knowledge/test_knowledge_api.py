@@ -296,8 +296,10 @@ def test_kb_14_a_deactivated_authors_entries_stay_and_uncovered_models_are_liste
     client, world, kb, session
 ):
     entry = publish(client, world, kb)["id"]
-    session.execute(User.__table__.update().where(User.username == "author").values(active=False))
-    session.commit()
+    author = session.scalars(select(User.id).where(User.username == "author")).one()
+    left = client.post(f"/api/v1/users/{author}/deactivate", headers=world.auth("admin"))
+    assert left.status_code == 200, left.get_json()  # ROL-6: the author owns no open work
+    assert left.get_json()["active"] is False
     assert [e["id"] for e in search(client, world, q="制冷")] == [entry]
     repair_request(client, world, product_model="AC-35")
     repair_request(client, world, product_model="FR-450")
