@@ -15,6 +15,9 @@ The rules:
 - A customer lies in the regions of their sites. A customer without a placed site (just
   registered at the front desk, or only sites outside every region) belongs to no region yet:
   back-office staff may see them so intake can finish; once a site is placed, its region rules.
+- A job handed to another region (DSP-13, `job_transfers`) lies in the receiving region as
+  well: its staff read and act on the job, its visits and what hangs off them, while the
+  sending region keeps sight through the site (or, after a further handover, as a receiver).
 - A customer acting through a link sees only their own file, requests and visits.
 - A technician sees only visits assigned to them (others' are 404, never 403).
 - A technician sees the customer's phone and full address (PRV-4) only from acceptance until
@@ -122,11 +125,47 @@ def site_clause(actor: Actor, site_id_column) -> ColumnElement[bool]:
     return site_id_column.in_(select(site.id).where(region_clause(actor, site.region_id)))
 
 
+def transferred_clause(actor: Actor, request_id_column) -> ColumnElement[bool]:
+    """A SQL condition: the request was handed to one of the actor's regions (DSP-13)."""
+    from dispatch.assignments.models import JobTransfer
+
+    regions = visible_region_ids(actor)
+    if regions is None:
+        return true()
+    if not regions:
+        return false()
+    return exists(
+        select(JobTransfer.id).where(
+            JobTransfer.request_id == request_id_column, JobTransfer.to_region_id.in_(regions)
+        )
+    )
+
+
+def handed_to_actor(actor: Actor, request) -> bool:
+    """Whether the request was handed to one of the actor's regions (DSP-13)."""
+    from sqlalchemy.orm import object_session
+
+    from dispatch.assignments.models import JobTransfer
+
+    regions = visible_region_ids(actor)
+    session = object_session(request)
+    if not regions or session is None or actor.kind != "user":
+        return False
+    found = session.scalar(
+        select(JobTransfer.id)
+        .where(JobTransfer.request_id == request.id, JobTransfer.to_region_id.in_(regions))
+        .limit(1)
+    )
+    return found is not None
+
+
 def ensure_request(actor: Actor, request) -> None:
     """Raise NotFound unless the actor may see this service request."""
     if actor.kind == "customer":
         if request.customer_id != actor.id:
             raise NotFound(f"Request {request.id} not found")
+        return
+    if handed_to_actor(actor, request):
         return
     if request.site is None:  # a consultation or suggestion: it lies with its customer
         try:
@@ -146,6 +185,8 @@ def ensure_visit(actor: Actor, visit) -> None:
     if actor.kind == "customer":
         if visit.request.customer_id != actor.id:
             raise NotFound(f"Visit {visit.id} not found")
+        return
+    if handed_to_actor(actor, visit.request):
         return
     ensure_region(actor, region_of_request(visit.request), what=f"Visit {visit.id}")
 

@@ -20,6 +20,7 @@ from dispatch.intake.rules import hold_reason
 from dispatch.notifications.service import queue_sms
 from dispatch.parts import service as parts_catalogue
 from dispatch.payments import service as payments
+from dispatch.privacy import location
 from dispatch.schedule import service as schedule
 from dispatch.visits import fieldwork_rules as rules
 from dispatch.visits.models import Visit
@@ -84,9 +85,15 @@ def arrive(
     lat: float | None = None,
     lon: float | None = None,
 ) -> Visit:
-    """Check in at the customer's site; flag a check-in farther than the radius from it."""
+    """Check in at the customer's site; flag a check-in farther than the radius from it.
+
+    The position is sensitive personal information (PIPL art. 28): without the technician's
+    separate location consent it is neither used nor kept, and the check-in goes on without it.
+    """
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
+    if not location.consented(session, visit.technician_id):
+        lat = lon = None
     site = visit.request.site
     distance = rules.checkin_distance_m(
         (lat, lon) if lat is not None and lon is not None else None,

@@ -64,6 +64,7 @@ def show(token: str):
         return redirect(url_for("web.voucher_copy", token=token), code=303)
     if purpose == "sign":
         return render_template("sign.html", view=view, token=token, voucher=link.visit.voucher)
+    service.log_view(link, service.PAGE_FIELDS, "appointment")
     return render_template(
         "appointment.html",
         view=view,
@@ -126,6 +127,7 @@ def calendar(token: str):
     """Download the appointment for the phone's calendar."""
     link = service.open_link(db.session, app_config(), token, "appointment")
     view = service.appointment_view(link, app_config())
+    service.log_view(link, service.CALENDAR_FIELDS, "calendar")
     return Response(
         appointment.calendar_file(link, view.address),
         mimetype="text/calendar",
