@@ -141,22 +141,30 @@ def transferred_clause(actor: Actor, request_id_column) -> ColumnElement[bool]:
     )
 
 
-def handed_to_actor(actor: Actor, request) -> bool:
-    """Whether the request was handed to one of the actor's regions (DSP-13)."""
+def handed_to_regions(request) -> set[int]:
+    """The regions a request was handed to (DSP-13), read through the request's session."""
     from sqlalchemy.orm import object_session
 
     from dispatch.assignments.models import JobTransfer
 
-    regions = visible_region_ids(actor)
     session = object_session(request)
-    if not regions or session is None or actor.kind != "user":
-        return False
-    found = session.scalar(
-        select(JobTransfer.id)
-        .where(JobTransfer.request_id == request.id, JobTransfer.to_region_id.in_(regions))
-        .limit(1)
+    if session is None:
+        return set()
+    return set(
+        session.scalars(
+            select(JobTransfer.to_region_id).where(
+                JobTransfer.request_id == request.id, JobTransfer.to_region_id.is_not(None)
+            )
+        )
     )
-    return found is not None
+
+
+def handed_to_actor(actor: Actor, request) -> bool:
+    """Whether the request was handed to one of the actor's regions (DSP-13)."""
+    regions = visible_region_ids(actor)
+    if not regions or actor.kind != "user":
+        return False
+    return bool(handed_to_regions(request) & set(regions))
 
 
 def ensure_request(actor: Actor, request) -> None:

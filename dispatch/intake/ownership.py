@@ -19,11 +19,16 @@ from dispatch.users.models import User
 from dispatch.users.rules import ALL_REGION_ROLES, Role
 
 
-def may_own(user: User | None, region_id: int | None) -> bool:
-    """Whether `user` can answer for a job of `region_id`: active staff serving the region."""
+def may_own(user: User | None, region_ids: set[int | None]) -> bool:
+    """Whether `user` can answer for a job lying in `region_ids` (its site's and those it was
+    handed to, DSP-13): active staff serving one of them."""
     if user is None or not user.active or user.role == Role.TECHNICIAN:
         return False
-    return user.role in ALL_REGION_ROLES or region_id is None or region_id in user.region_ids
+    return (
+        user.role in ALL_REGION_ROLES
+        or None in region_ids
+        or bool(region_ids & set(user.region_ids))
+    )
 
 
 def change_owner(
@@ -42,7 +47,8 @@ def change_owner(
     if request.status in FINISHED_JOBS:
         raise Conflict("The job is finished; it needs no owner any more", error_code="job_finished")
     owner = session.get(User, owner_id)
-    if not may_own(owner, access.region_of_request(request)):
+    regions = {access.region_of_request(request)} | access.handed_to_regions(request)
+    if not may_own(owner, regions):
         raise RuleViolation(
             "The new owner must be active staff serving the job's region",
             error_code="owner_invalid",

@@ -87,13 +87,13 @@ def arrive(
 ) -> Visit:
     """Check in at the customer's site; flag a check-in farther than the radius from it.
 
-    The position is sensitive personal information (PIPL art. 28): without the technician's
-    separate location consent it is neither used nor kept, and the check-in goes on without it.
+    The position is sensitive personal information (PIPL art. 28): it is kept with the visit
+    only with the technician's separate location consent. Without it the check-in goes on, the
+    distance check (VCH-2) is made in passing, and the position itself is dropped.
     """
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
-    if not location.consented(session, visit.technician_id):
-        lat = lon = None
+    keep = location.consented(session, visit.technician_id)
     site = visit.request.site
     distance = rules.checkin_distance_m(
         (lat, lon) if lat is not None and lon is not None else None,
@@ -101,7 +101,8 @@ def arrive(
     )
 
     def move():
-        visit.arrive(at=at, received_at=utcnow(), lat=lat, lon=lon)
+        kept = (lat, lon) if keep else (None, None)
+        visit.arrive(at=at, received_at=utcnow(), lat=kept[0], lon=kept[1])
         visit.field_record.check_in(distance, rules.too_far(distance, config.checkin_radius_m))
         tolerance = timedelta(minutes=config.late_arrival_tolerance_minutes)
         visit.field_record.arrived_late = rules.arrived_late(at, visit.window_end, tolerance)
