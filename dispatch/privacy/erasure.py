@@ -134,7 +134,9 @@ def anonymise(session: Session, actor: Actor, customer_id: int, *, config: Confi
     )
     _scrub_audit(session, texts, {old_phone, old_name, *old_addresses})
     complaint_text.scrub_customer(
-        session, customer_id, {old_name, *rules.phone_forms(old_phone), *old_addresses}
+        session,
+        customer_id,
+        {old_name, *old_name.split(), *rules.phone_forms(old_phone), *old_addresses},
     )
     session.flush()
     service.log_access(
