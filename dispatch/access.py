@@ -173,15 +173,14 @@ def ensure_request(actor: Actor, request) -> None:
         if request.customer_id != actor.id:
             raise NotFound(f"Request {request.id} not found")
         return
-    if handed_to_actor(actor, request):
-        return
-    if request.site is None:  # a consultation or suggestion: it lies with its customer
-        try:
+    try:
+        if request.site is None:  # a consultation or suggestion: it lies with its customer
             ensure_customer(actor, request.customer)
-        except NotFound:
+        else:
+            ensure_region(actor, region_of_request(request))
+    except NotFound:
+        if not handed_to_actor(actor, request):  # asked only when the region says no
             raise NotFound(f"Request {request.id} not found") from None
-        return
-    ensure_region(actor, region_of_request(request), what=f"Request {request.id}")
 
 
 def ensure_visit(actor: Actor, visit) -> None:
@@ -194,9 +193,10 @@ def ensure_visit(actor: Actor, visit) -> None:
         if visit.request.customer_id != actor.id:
             raise NotFound(f"Visit {visit.id} not found")
         return
-    if handed_to_actor(actor, visit.request):
-        return
-    ensure_region(actor, region_of_request(visit.request), what=f"Visit {visit.id}")
+    if not may_see_region(actor, region_of_request(visit.request)) and not handed_to_actor(
+        actor, visit.request
+    ):
+        raise NotFound(f"Visit {visit.id} not found")
 
 
 def closed_at(visit) -> datetime | None:
