@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from dispatch.actors import customer_actor
+from dispatch.actors import customer_actor, link_viewer
 from dispatch.api.base import app_config, transactional
 from dispatch.api.errors import status_for
 from dispatch.api.limits import link_limit
@@ -138,7 +138,8 @@ def calendar(token: str):
 @bp.get("/l/<token>/voucher.pdf")
 def voucher_copy(token: str):
     """Download the customer's PDF copy of the archived voucher (VCH-10)."""
-    return pdf_response(copies.open_copy(db.session, config=app_config(), token=token))
+    voucher = copies.open_copy(db.session, config=app_config(), token=token)
+    return pdf_response(voucher, actor=link_viewer(voucher.visit.request.customer_id))
 
 
 @bp.post("/l/<token>/sign")
