@@ -703,9 +703,10 @@ def held_due(session: Session, *, config: Config, now: datetime) -> list[int]:
             select(ErasureRequest.id)
             .where(
                 ErasureRequest.status == rules.ErasureStatus.HELD,
-                ErasureRequest.retry_at <= now,
+                # held before retry_at existed (migration 0020): due at once
+                or_(ErasureRequest.retry_at <= now, ErasureRequest.retry_at.is_(None)),
             )
-            .order_by(ErasureRequest.retry_at, ErasureRequest.id)
+            .order_by(ErasureRequest.id)
             .limit(200)
         )
     )

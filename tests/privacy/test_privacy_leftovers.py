@@ -51,6 +51,8 @@ def test_prv_1_customer_accepts_the_privacy_notice_on_the_link_page_once(
     client, world, config, session
 ):
     token = _token(config, book_visit(client, world)["id"])
+    my_data = client.get(f"/l/{token}/my-data").get_data(as_text=True)
+    assert f"/l/{token}/consent" in my_data  # reached from the customer's "my data" page
     page = client.get(f"/l/{token}/consent?lang=en")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
