@@ -121,6 +121,7 @@ def test_dsp_13_receiving_region_reads_and_acts_on_a_handed_over_job_sender_keep
     assert client.get(job, headers=receiver).status_code == 404
     assert client.get(visit, headers=receiver).status_code == 404
     assert client.post(f"{job}/owner", headers=receiver, json=owner).status_code == 404
+    assert client.post(f"{visit}/confirm", headers=receiver).status_code == 404
 
     sent = client.post(
         f"{job}/transfer",
@@ -133,6 +134,8 @@ def test_dsp_13_receiving_region_reads_and_acts_on_a_handed_over_job_sender_keep
     assert client.get(visit, headers=receiver).status_code == 200
     listed = client.get("/api/v1/requests?limit=100", headers=receiver).get_json()["items"]
     assert own.request_id in [r["id"] for r in listed]
+    confirmed = client.post(f"{visit}/confirm", headers=receiver)  # acts on the visit too
+    assert confirmed.status_code == 200, confirmed.get_json()
     taken = client.post(f"{job}/owner", headers=receiver, json=owner)
     assert taken.status_code == 200 and taken.get_json()["owner_id"] == owner["owner_id"]
     # the sender keeps sight, of the job and of the handover
