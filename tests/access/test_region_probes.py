@@ -134,6 +134,9 @@ def test_dsp_13_receiving_region_reads_and_acts_on_a_handed_over_job_sender_keep
     assert client.get(visit, headers=receiver).status_code == 200
     listed = client.get("/api/v1/requests?limit=100", headers=receiver).get_json()["items"]
     assert own.request_id in [r["id"] for r in listed]
+    visits = client.get("/api/v1/visits?limit=100", headers=receiver).get_json()["items"]
+    assert own.visit_id in [v["id"] for v in visits]
+    assert own.done_visit_id not in [v["id"] for v in visits]
     confirmed = client.post(f"{visit}/confirm", headers=receiver)  # acts on the visit too
     assert confirmed.status_code == 200, confirmed.get_json()
     taken = client.post(f"{job}/owner", headers=receiver, json=owner)
