@@ -16,6 +16,9 @@ The rules:
 - A customer lies in the regions of their sites. A customer without a placed site (just
   registered at the front desk, or only sites outside every region) belongs to no region yet:
   back-office staff may see them so intake can finish; once a site is placed, its region rules.
+- A job handed to another region (DSP-13, `job_transfers`) lies in the receiving region as
+  well: its staff read and act on the job, its visits and what hangs off them, while the
+  sending region keeps sight through the site (or, after a further handover, as a receiver).
 - A customer acting through a link sees only their own file, requests and visits.
 - A technician sees only visits assigned to them (others' are 404, never 403).
 - A technician sees the customer's phone and full address (PRV-4) only from acceptance until
@@ -123,19 +126,62 @@ def site_clause(actor: Actor, site_id_column) -> ColumnElement[bool]:
     return site_id_column.in_(select(site.id).where(region_clause(actor, site.region_id)))
 
 
+def transferred_clause(actor: Actor, request_id_column) -> ColumnElement[bool]:
+    """A SQL condition: the request was handed to one of the actor's regions (DSP-13)."""
+    from dispatch.assignments.models import JobTransfer
+
+    regions = visible_region_ids(actor)
+    if regions is None:
+        return true()
+    if not regions:
+        return false()
+    return exists(
+        select(JobTransfer.id).where(
+            JobTransfer.request_id == request_id_column, JobTransfer.to_region_id.in_(regions)
+        )
+    )
+
+
+def handed_to_regions(request) -> set[int]:
+    """The regions a request was handed to (DSP-13), read through the request's session."""
+    from sqlalchemy.orm import object_session
+
+    from dispatch.assignments.models import JobTransfer
+
+    session = object_session(request)
+    if session is None:
+        return set()
+    return set(
+        session.scalars(
+            select(JobTransfer.to_region_id).where(
+                JobTransfer.request_id == request.id, JobTransfer.to_region_id.is_not(None)
+            )
+        )
+    )
+
+
+def handed_to_actor(actor: Actor, request) -> bool:
+    """Whether the request was handed to one of the actor's regions (DSP-13)."""
+    regions = visible_region_ids(actor)
+    if not regions or actor.kind != "user":
+        return False
+    return bool(handed_to_regions(request) & set(regions))
+
+
 def ensure_request(actor: Actor, request) -> None:
     """Raise NotFound unless the actor may see this service request."""
     if actor.kind == "customer":
         if request.customer_id != actor.id:
             raise NotFound(f"Request {request.id} not found")
         return
-    if request.site is None:  # a consultation or suggestion: it lies with its customer
-        try:
+    try:
+        if request.site is None:  # a consultation or suggestion: it lies with its customer
             ensure_customer(actor, request.customer)
-        except NotFound:
+        else:
+            ensure_region(actor, region_of_request(request))
+    except NotFound:
+        if not handed_to_actor(actor, request):  # asked only when the region says no
             raise NotFound(f"Request {request.id} not found") from None
-        return
-    ensure_region(actor, region_of_request(request), what=f"Request {request.id}")
 
 
 def ensure_visit(actor: Actor, visit) -> None:
@@ -148,7 +194,10 @@ def ensure_visit(actor: Actor, visit) -> None:
         if visit.request.customer_id != actor.id:
             raise NotFound(f"Visit {visit.id} not found")
         return
-    ensure_region(actor, region_of_request(visit.request), what=f"Visit {visit.id}")
+    if not may_see_region(actor, region_of_request(visit.request)) and not handed_to_actor(
+        actor, visit.request
+    ):
+        raise NotFound(f"Visit {visit.id} not found")
 
 
 def closed_at(visit) -> datetime | None:

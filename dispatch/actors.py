@@ -28,3 +28,9 @@ SYSTEM = Actor(kind="system", label="system")
 def customer_actor(customer_id: int) -> Actor:
     """Return the actor for a customer acting through a link."""
     return Actor(kind="customer", id=customer_id, role="customer", label=f"customer:{customer_id}")
+
+
+def link_viewer(customer_id: int) -> Actor:
+    """Return who the access log names for a customer link page's view (PRV-5): "customer link"
+    (whoever holds the link; it may have been forwarded)."""
+    return Actor(kind="customer_link", id=customer_id, role="customer", label="customer link")

@@ -131,6 +131,8 @@ class Config:
     data_keys: str = ""
     blind_index_key: str = ""  # HMAC key of the search indexes; empty: derived from SECRET_KEY
     retention_days: int = 3 * 365  # PRV-9: customers without activity this long are anonymised
+    erasure_retry_hours: int = 24  # PRV-9: a held-back erasure is tried again this often
+    privacy_notice_version: str = "2026-01"  # PRV-1: the notice a link shows for consent
     # --- end privacy ---
     queue_name: str = "dispatch"
     testing: bool = False
@@ -203,6 +205,10 @@ class Config:
             raise ConfigError(f"DATA_KEYS: {exc}") from exc
         if self.retention_days <= 0:
             raise ConfigError("RETENTION_DAYS must be positive")
+        if self.erasure_retry_hours <= 0:
+            raise ConfigError("ERASURE_RETRY_HOURS must be positive")
+        if not 1 <= len(self.privacy_notice_version) <= 16:
+            raise ConfigError("PRIVACY_NOTICE_VERSION must be 1 to 16 characters")
 
     @property
     def has_strong_key(self) -> bool:

@@ -61,6 +61,7 @@ def run_all(config: Config) -> dict[str, int]:
         "reports_scheduled": each(config, reports.unscheduled, reports.schedule),
         "reports_generated": each(config, reports.due, reports.generate),
         "customers_anonymised": each(config, privacy.retention_due, privacy.retention_erase),
+        "held_erasures_retried": each(config, privacy.held_due, privacy.retry_held),
         "proposal_calls": each(config, calls.unconfirmed_proposals, calls.call_about_proposal),
         "assignments_pushed": each(config, assignments.unpushed, assignments.push),
         "assignments_unaccepted": each(

@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dispatch import access, audit
-from dispatch.access import ensure_region, region_clause
+from dispatch.access import region_clause
 from dispatch.actors import Actor
 from dispatch.alerts import service as alerts
 from dispatch.assignments.models import JobTransfer
@@ -30,8 +30,8 @@ def hand_over(
     request = session.get(ServiceRequest, request_id)
     if request is None:
         raise NotFound(f"Request {request_id} not found")
-    from_region_id = access.region_of_request(request)
-    ensure_region(actor, from_region_id, what="Request")
+    access.ensure_request(actor, request)  # its region's, or a region it was handed to
+    from_region_id = _sending_region(session, actor, request)
     if (to_region_id is None) == (to_department is None):
         raise RuleViolation(
             "Name either a region or a department",
@@ -72,6 +72,24 @@ def hand_over(
             session, "dispatcher", to_region_id, kind="job_transferred", message=message
         )
     return row
+
+
+def _sending_region(session: Session, actor: Actor, request: ServiceRequest) -> int | None:
+    """The region the actor hands the job from: its site's if theirs, else the last region of
+    theirs it was handed to (DSP-13)."""
+    site_region = access.region_of_request(request)
+    if access.may_see_region(actor, site_region):
+        return site_region
+    return session.scalar(
+        select(JobTransfer.to_region_id)
+        .where(
+            JobTransfer.request_id == request.id,
+            region_clause(actor, JobTransfer.to_region_id),
+            JobTransfer.to_region_id.is_not(None),
+        )
+        .order_by(JobTransfer.id.desc())
+        .limit(1)
+    )
 
 
 def transfers(*, session: Session, actor: Actor) -> list[JobTransfer]:

@@ -10,6 +10,13 @@ from dispatch.intake.service import REQUEST_SORTS
 REQUIRED_FOR_REPAIR = "Required when request_type is `repair`; otherwise optional (INT-2)"
 
 
+class OwnerIn(Schema):
+    owner_id = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "the new owner (ROL-4)"}
+    )
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+
+
 class RequestIn(Schema):
     customer_id = fields.Integer(required=True)
     site_id = fields.Integer(

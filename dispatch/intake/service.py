@@ -183,6 +183,7 @@ def list_requests(
             or_(  # as ensure_request: by the site's region, a request with no site by its customer
                 and_(R.site_id.is_not(None), access.region_clause(actor, Site.region_id)),
                 and_(R.site_id.is_(None), access.customer_clause(actor, R.customer_id)),
+                access.transferred_clause(actor, R.id),  # handed to the actor's region (DSP-13)
             )
         )
         .options(selectinload(R.site), selectinload(R.assessment))

@@ -14,7 +14,7 @@ from dispatch.api.base import (
     transactional,
 )
 from dispatch.db import db
-from dispatch.intake import contacts, customer_file, schemas, service, triage
+from dispatch.intake import contacts, customer_file, ownership, schemas, service, triage
 
 blp = Blueprint(
     "requests",
@@ -124,6 +124,19 @@ class RequestById(MethodView):
     def get(self, request_id):
         """Read one request."""
         return service.get_request(db.session, request_id, actor=current_actor())
+
+
+@blp.route("/<int:request_id>/owner")
+class RequestOwner(MethodView):
+    @roles_required(*WRITE_ROLES)
+    @blp.arguments(schemas.OwnerIn)
+    @blp.response(200, schemas.RequestOut)
+    @transactional
+    def post(self, data, request_id):
+        """Name the job's new current owner, with the reason; never nobody (ROL-4)."""
+        return ownership.change_owner(
+            session=db.session, actor=current_actor(), request_id=request_id, **data
+        )
 
 
 @blp.route("/<int:request_id>/close")

@@ -2,8 +2,9 @@
 
 Personal fields are overwritten (the ciphertext of the old value is gone with them, so no key
 brings it back), search terms deleted, the customer's signature images and the visit photos
-deleted (rows and files), SMS copies and cached phone answers naming the customer erased, and
-customer-written free text cleared. Requests, visits and vouchers stay for statistics: numbers,
+deleted (rows and files), SMS copies and cached phone answers naming the customer erased,
+customer-written free text cleared, and the customer's data found in their complaints' free text
+replaced (dispatch.complaints.erasure). Requests, visits and vouchers stay for statistics: numbers,
 states, times, classes, fees and ratings.
 """
 
@@ -19,6 +20,7 @@ from dispatch import audit
 from dispatch.actors import Actor
 from dispatch.audit import AuditEntry
 from dispatch.clock import utcnow
+from dispatch.complaints import erasure as complaint_text
 from dispatch.config import Config, active_config
 from dispatch.customers.models import Customer, CustomerPhone
 from dispatch.intake.models import ServiceRequest
@@ -147,6 +149,11 @@ def anonymise(session: Session, actor: Actor, customer_id: int, *, config: Confi
         )
     )
     _scrub_audit(session, texts, {old_phone, old_name, *old_addresses})
+    complaint_text.scrub_customer(
+        session,
+        customer_id,
+        {old_name, *old_name.split(), *rules.phone_forms(old_phone), *old_addresses},
+    )
     session.flush()
     service.log_access(
         session,

@@ -126,14 +126,15 @@ class ErasureRequest(Base):
     held_reason: Mapped[str | None] = mapped_column(String(200))
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None]
+    retry_at: Mapped[datetime | None] = mapped_column(index=True)  # held: next try (sweep)
 
-    def hold(self, reason: str) -> None:
+    def hold(self, reason: str, *, retry_at: datetime) -> None:
         ERASURE_LIFECYCLE.check(self.status, ErasureStatus.HELD)
-        self.status, self.held_reason = ErasureStatus.HELD, reason
+        self.status, self.held_reason, self.retry_at = ErasureStatus.HELD, reason, retry_at
 
     def finish(self, at: datetime) -> None:
         ERASURE_LIFECYCLE.check(self.status, ErasureStatus.DONE)
-        self.status, self.done_at = ErasureStatus.DONE, at
+        self.status, self.done_at, self.retry_at = ErasureStatus.DONE, at, None
 
     @property
     def open(self) -> bool:

@@ -1,4 +1,4 @@
-"""The customer's "my data" pages behind any live link of theirs (PRV-7, PRV-8, PRV-11).
+"""The customer's "my data" pages behind any live link of theirs (PRV-1, PRV-7, PRV-8, PRV-11).
 
 Pages show the phone masked and no full address; the JSON export by link masks them the same
 way (a forwarded link must not hand out the full phone and address; staff give the full copy).
@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from dispatch.actors import customer_actor
 from dispatch.api.base import app_config, transactional
-from dispatch.api.errors import status_for
+from dispatch.api.errors import error_response, status_for
 from dispatch.api.limits import link_limit
 from dispatch.customers.rules import mask_address, mask_name, mask_phone
 from dispatch.db import db
@@ -28,6 +28,8 @@ bp.after_app_request(service.write_pending_reads)  # access-log rows of serialis
 @bp.errorhandler(DomainError)
 def _page_error(error: DomainError):
     status = 410 if error.error_code == "link_expired" else status_for(error)
+    if request.path.endswith(".json"):  # the JSON twins answer in the one error shape
+        return error_response(status, error.message, error.error_code, error.details)
     return render_template("error.html", message=_(error.message)), status
 
 
@@ -103,6 +105,79 @@ def correction(token: str):
         phone_region=app_config().default_phone_region,
     )
     return redirect(url_for("privacy_pages.my_data", token=token, done=change.status), code=303)
+
+
+def _consent_json(consent) -> dict:
+    return {
+        "purposes": consent.purposes,
+        "scope": consent.scope,
+        "manner": consent.manner,
+        "channel": consent.channel,
+        "notice_version": consent.notice_version,
+        "given": consent.given,
+        "recorded_at": consent.recorded_at.isoformat(),
+    }
+
+
+def _state_json(state: dict) -> dict:
+    at = state["recorded_at"]
+    return state | {"recorded_at": at.isoformat() if at else None}
+
+
+@bp.get("/l/<token>/consent")
+def consent_page(token: str):
+    """The privacy notice's purposes, scope and manner, to accept on the link (PRV-1)."""
+    customer = _customer(token)
+    version = app_config().privacy_notice_version
+    state = service.consent_state(db.session, customer, notice_version=version)
+    return render_template("consent.html", token=token, state=state, done=request.args.get("done"))
+
+
+@bp.post("/l/<token>/consent")
+@transactional
+def accept_consent(token: str):
+    """Accept the notice shown (its version comes back with the form); twice is once."""
+    customer = _customer(token)
+    service.accept_by_link(
+        db.session,
+        customer_actor(customer.id),
+        customer,
+        shown_version=request.form.get("notice_version", ""),
+        notice_version=app_config().privacy_notice_version,
+    )
+    return redirect(url_for("privacy_pages.consent_page", token=token, done="accepted"), code=303)
+
+
+@bp.get("/l/<token>/consent.json")
+def consent_state_json(token: str):
+    """The same as JSON: the notice's terms and the customer's consent state (PRV-1)."""
+    customer = _customer(token)
+    version = app_config().privacy_notice_version
+    return jsonify(_state_json(service.consent_state(db.session, customer, notice_version=version)))
+
+
+@bp.post("/l/<token>/consent.json")
+@transactional
+def accept_consent_json(token: str):
+    """Accept by JSON `{"notice_version": "<the version shown>"}`: 201 the first time, 200 with
+    the same record after (idempotent)."""
+    customer = _customer(token)
+    body = request.get_json(silent=True)
+    shown = body.get("notice_version") if isinstance(body, dict) else None
+    if not isinstance(shown, str) or not 1 <= len(shown) <= 16:
+        raise RuleViolation(
+            "Give the version of the notice you accept",
+            error_code="validation_error",
+            details={"notice_version": ["the version shown, 1 to 16 characters"]},
+        )
+    consent, created = service.accept_by_link(
+        db.session,
+        customer_actor(customer.id),
+        customer,
+        shown_version=shown,
+        notice_version=app_config().privacy_notice_version,
+    )
+    return jsonify(_consent_json(consent)), 201 if created else 200
 
 
 @bp.post("/l/<token>/my-data/erasure")

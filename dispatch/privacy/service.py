@@ -13,9 +13,9 @@ from dispatch.api.listing import Page, order, paginate
 from dispatch.clock import utcnow
 from dispatch.complaints.models import Complaint
 from dispatch.complaints.rules import OPEN_STATES
-from dispatch.config import Config
+from dispatch.config import Config, active_config
 from dispatch.customers.models import Customer, CustomerPhone, Site
-from dispatch.errors import NotFound, RuleViolation
+from dispatch.errors import Conflict, NotFound, RuleViolation
 from dispatch.intake.models import ServiceRequest
 from dispatch.privacy import rules, search
 from dispatch.privacy.models import (
@@ -212,6 +212,70 @@ def record_consent(
     )
     session.add(consent)
     return consent
+
+
+def service_consent(session: Session, customer_id: int) -> ConsentRecord | None:
+    """The customer's latest consent record for the service purpose (given or withdrawn)."""
+    found = [c for c in consents(session, customer_id) if rules.SERVICE_PURPOSE in c.purposes]
+    return found[-1] if found else None
+
+
+def consent_state(session: Session, customer: Customer, *, notice_version: str) -> dict:
+    """What the link's consent page shows: the notice's terms and where the customer stands."""
+    latest = service_consent(session, customer.id)
+    return rules.consent_terms(notice_version) | {
+        "consented": bool(latest and latest.given),
+        "accepted_this_notice": bool(
+            latest
+            and latest.given
+            and latest.channel == rules.LINK_CHANNEL
+            and latest.notice_version == notice_version
+        ),
+        "recorded_at": latest.recorded_at if latest else None,
+        "channel": latest.channel if latest else None,
+    }
+
+
+def accept_by_link(
+    session: Session, actor: Actor, customer: Customer, *, shown_version: str, notice_version: str
+) -> tuple[ConsentRecord, bool]:
+    """The customer accepts the notice they were shown on their link (PRV-1); idempotent:
+    accepting the same notice again returns the record made the first time (created False)."""
+    if shown_version != notice_version:
+        raise Conflict(
+            "The privacy notice has changed; please read the new version",
+            error_code="notice_changed",
+            details={"notice_version": [notice_version]},
+        )
+    latest = service_consent(session, customer.id)
+    if (
+        latest is not None
+        and latest.given
+        and latest.channel == rules.LINK_CHANNEL
+        and latest.notice_version == notice_version
+    ):
+        return latest, False
+    terms = rules.consent_terms(notice_version)
+    consent = record_consent(
+        session,
+        actor,
+        customer,
+        channel=rules.LINK_CHANNEL,
+        notice_version=notice_version,
+        purposes=terms["purposes"],
+        scope=terms["scope"],
+        manner=terms["manner"],
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="customer.consented",
+        entity="customer",
+        entity_id=customer.id,
+        after={"channel": rules.LINK_CHANNEL, "notice_version": notice_version},
+    )
+    return consent, True
 
 
 def consents(session: Session, customer_id: int) -> list[ConsentRecord]:
@@ -607,24 +671,55 @@ def request_erasure(
 def carry_out(
     session: Session, actor: Actor, request: ErasureRequest, config: Config | None = None
 ):
-    """Anonymise now, or hold back with the reason logged (PRV-9)."""
+    """Anonymise now, or hold back with the reason logged and the next try due (PRV-9)."""
+    config = config or active_config()
     reason = hold_reason(session, request.customer_id)
     if reason:
-        request.hold(reason)
-        audit.record(
-            session,
-            actor=actor,
-            action="customer.erasure_held",
-            entity="customer",
-            entity_id=request.customer_id,
-            after={"reason": reason, "erasure_request_id": request.id},
+        first_or_new_reason = request.status != rules.ErasureStatus.HELD or (
+            request.held_reason != reason
         )
+        request.hold(reason, retry_at=utcnow() + timedelta(hours=config.erasure_retry_hours))
+        if first_or_new_reason:
+            audit.record(
+                session,
+                actor=actor,
+                action="customer.erasure_held",
+                entity="customer",
+                entity_id=request.customer_id,
+                after={"reason": reason, "erasure_request_id": request.id},
+            )
         return request
     from dispatch.privacy.erasure import anonymise
 
     anonymise(session, actor, request.customer_id, config=config)
     request.finish(utcnow())
     return request
+
+
+def held_due(session: Session, *, config: Config, now: datetime) -> list[int]:
+    """Held-back erasures whose next try is due (the worker's sweep re-drives them, PRV-9)."""
+    return list(
+        session.scalars(
+            select(ErasureRequest.id)
+            .where(
+                ErasureRequest.status == rules.ErasureStatus.HELD,
+                # held before retry_at existed (migration 0020): due at once
+                or_(ErasureRequest.retry_at <= now, ErasureRequest.retry_at.is_(None)),
+            )
+            .order_by(ErasureRequest.id)
+            .limit(200)
+        )
+    )
+
+
+def retry_held(session: Session, *, config: Config, item_id: int, now: datetime) -> str:
+    """Try a held-back erasure again: anonymise once nothing holds it, else hold it anew."""
+    from dispatch.actors import SYSTEM
+
+    request = session.get(ErasureRequest, item_id, with_for_update=True)
+    if request is None or request.status != rules.ErasureStatus.HELD:
+        return "skipped"
+    return carry_out(session, SYSTEM, request, config).status
 
 
 def retention_due(session: Session, *, config: Config, now: datetime) -> list[int]:
@@ -641,7 +736,7 @@ def retention_due(session: Session, *, config: Config, now: datetime) -> list[in
                 Customer.anonymised_at.is_(None),
                 Customer.updated_at < cutoff,
                 ~exists(recent_request),
-                ~exists(  # a held request is retried by `flask privacy retention`, not each sweep
+                ~exists(  # a held request is retried when its retry_at is due (held_due)
                     select(ErasureRequest.id).where(
                         ErasureRequest.customer_id == Customer.id,
                         ErasureRequest.status == rules.ErasureStatus.HELD,

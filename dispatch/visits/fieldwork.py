@@ -21,6 +21,7 @@ from dispatch.intake.rules import hold_reason
 from dispatch.notifications.service import queue_sms
 from dispatch.parts import service as parts_catalogue
 from dispatch.payments import service as payments
+from dispatch.privacy import location
 from dispatch.schedule import service as schedule
 from dispatch.visits import fieldwork_rules as rules
 from dispatch.visits.models import Visit
@@ -85,9 +86,15 @@ def arrive(
     lat: float | None = None,
     lon: float | None = None,
 ) -> Visit:
-    """Check in at the customer's site; flag a check-in farther than the radius from it."""
+    """Check in at the customer's site; flag a check-in farther than the radius from it.
+
+    The position is sensitive personal information (PIPL art. 28): it is kept with the visit
+    only with the technician's separate location consent. Without it the check-in goes on, the
+    distance check (VCH-2) is made in passing, and the position itself is dropped.
+    """
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
+    keep = location.consented(session, visit.technician_id)
     site = visit.request.site
     distance = rules.checkin_distance_m(
         (lat, lon) if lat is not None and lon is not None else None,
@@ -95,7 +102,8 @@ def arrive(
     )
 
     def move():
-        visit.arrive(at=at, received_at=utcnow(), lat=lat, lon=lon)
+        kept = (lat, lon) if keep else (None, None)
+        visit.arrive(at=at, received_at=utcnow(), lat=kept[0], lon=kept[1])
         visit.field_record.check_in(distance, rules.too_far(distance, config.checkin_radius_m))
         tolerance = timedelta(minutes=config.late_arrival_tolerance_minutes)
         visit.field_record.arrived_late = rules.arrived_late(at, visit.window_end, tolerance)

@@ -154,7 +154,12 @@ def list_visits(
         select(Visit)
         .join(ServiceRequest, ServiceRequest.id == Visit.request_id)
         .outerjoin(Site, Site.id == ServiceRequest.site_id)
-        .where(access.region_clause(actor, Site.region_id))
+        .where(
+            or_(
+                access.region_clause(actor, Site.region_id),
+                access.transferred_clause(actor, ServiceRequest.id),  # handed over (DSP-13)
+            )
+        )
         .options(
             selectinload(Visit.request).selectinload(ServiceRequest.site),
             selectinload(Visit.technician),

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from dispatch.actors import customer_actor
+from dispatch.actors import customer_actor, link_viewer
 from dispatch.booking import service as booking
 from dispatch.config import Config
 from dispatch.customers.rules import mask_address, mask_name, mask_phone
 from dispatch.followups import service as followups
 from dispatch.links import service as links
 from dispatch.links.models import CustomerLink
+from dispatch.privacy import service as privacy
 from dispatch.visits import rules as visit_rules
 from dispatch.visits import service as visits
 
@@ -56,6 +57,23 @@ def appointment_view(link: CustomerLink, config: Config) -> AppointmentView:
         fault=request.fault_description,
         product=request.product_model or "",
         live_status=visit_rules.live_status(visit.status, visit.technician_id is not None),
+    )
+
+
+# PRV-5: what the appointment page and its calendar file show of the customer, all masked.
+PAGE_FIELDS = ["customer.name:masked", "customer.phone:masked", "site.address:masked"]
+CALENDAR_FIELDS = ["site.address:masked"]
+
+
+def log_view(link: CustomerLink, fields: list[str], page: str) -> None:
+    """Log that a link page showed the customer's personal data, even masked (PRV-5)."""
+    privacy.log_read_now(
+        link_viewer(link.customer_id),
+        customer_ids=[link.customer_id],
+        fields=fields,
+        purpose=f"customer link page ({page})",
+        record="visit",
+        record_ids=[link.visit_id],
     )
 
 

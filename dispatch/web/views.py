@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from dispatch.actors import customer_actor
+from dispatch.actors import customer_actor, link_viewer
 from dispatch.api.base import app_config, transactional
 from dispatch.api.errors import status_for
 from dispatch.api.limits import link_limit
@@ -65,6 +65,7 @@ def show(token: str):
         return redirect(url_for("web.voucher_copy", token=token), code=303)
     if purpose == "sign":
         return render_template("sign.html", view=view, token=token, voucher=link.visit.voucher)
+    service.log_view(link, service.PAGE_FIELDS, "appointment")
     return render_template(
         "appointment.html",
         view=view,
@@ -128,6 +129,7 @@ def calendar(token: str):
     """Download the appointment for the phone's calendar."""
     link = service.open_link(db.session, app_config(), token, "appointment")
     view = service.appointment_view(link, app_config())
+    service.log_view(link, service.CALENDAR_FIELDS, "calendar")
     return Response(
         appointment.calendar_file(link, view.address),
         mimetype="text/calendar",
@@ -138,7 +140,8 @@ def calendar(token: str):
 @bp.get("/l/<token>/voucher.pdf")
 def voucher_copy(token: str):
     """Download the customer's PDF copy of the archived voucher (VCH-10)."""
-    return pdf_response(copies.open_copy(db.session, config=app_config(), token=token))
+    voucher = copies.open_copy(db.session, config=app_config(), token=token)
+    return pdf_response(voucher, actor=link_viewer(voucher.visit.request.customer_id))
 
 
 @bp.post("/l/<token>/sign")

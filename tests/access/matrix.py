@@ -109,6 +109,9 @@ MATRIX: dict[str, Row] = {
     f"POST {V}/requests": row(INTAKE, GLOBAL),
     f"GET {V}/requests/{{request_id}}": row(BACK_OFFICE, REGION),
     f"POST {V}/requests/{{request_id}}/close": row(ASSIGNERS, REGION),
+    f"POST {V}/requests/{{request_id}}/owner": row(
+        ASSIGNERS, REGION, body={"owner_id": None, **REASON}
+    ),
     f"GET {V}/requests/{{request_id}}/slots": row(
         BACK_OFFICE, REGION, query="days=1&duration_minutes=60"
     ),

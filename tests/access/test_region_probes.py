@@ -99,3 +99,67 @@ def test_head_office_roles_see_every_region_but_region_roles_do_not_ROL_1(client
     assert client.get(path, headers=world.auth("general_manager")).status_code == 200
     assert client.get(path, headers=world.auth("cs_agent")).status_code == 404
     assert client.get(path, headers=world.auth("manager")).status_code == 404
+
+
+def _leaver2(client) -> dict:
+    """region 2's dispatcher (the world's `leaver2`), logged in."""
+    from tests.builders import login
+
+    return {"Authorization": f"Bearer {login(client, 'leaver2')}"}
+
+
+def test_dsp_13_receiving_region_reads_and_acts_on_a_handed_over_job_sender_keeps_sight(
+    client, session
+):
+    """A job of region 1 handed to region 2: region 2's dispatcher reads the request and its
+    visit, finds it in the list and acts on it (names its owner); region 1 keeps sight; region
+    1's other jobs stay 404 for region 2."""
+    world = build(client, roles=ROLES)
+    sender, receiver, own = world.auth("dispatcher"), _leaver2(client), world.records[1]
+    job, visit = f"/api/v1/requests/{own.request_id}", f"/api/v1/visits/{own.visit_id}"
+    owner = {"owner_id": world.records[2].user_id, "reason": "Region 2 takes the job over"}
+    assert client.get(job, headers=receiver).status_code == 404
+    assert client.get(visit, headers=receiver).status_code == 404
+    assert client.post(f"{job}/owner", headers=receiver, json=owner).status_code == 404
+    assert client.post(f"{visit}/confirm", headers=receiver).status_code == 404
+
+    sent = client.post(
+        f"{job}/transfer",
+        headers=sender,
+        json={"reason": "No washer technician free", "to_region_id": world.region_ids[2]},
+    )
+    assert sent.status_code == 201, sent.get_json()
+
+    assert client.get(job, headers=receiver).status_code == 200
+    assert client.get(visit, headers=receiver).status_code == 200
+    listed = client.get("/api/v1/requests?limit=100", headers=receiver).get_json()["items"]
+    assert own.request_id in [r["id"] for r in listed]
+    visits = client.get("/api/v1/visits?limit=100", headers=receiver).get_json()["items"]
+    assert own.visit_id in [v["id"] for v in visits]
+    assert own.done_visit_id not in [v["id"] for v in visits]
+    confirmed = client.post(f"{visit}/confirm", headers=receiver)  # acts on the visit too
+    assert confirmed.status_code == 200, confirmed.get_json()
+    taken = client.post(f"{job}/owner", headers=receiver, json=owner)
+    assert taken.status_code == 200 and taken.get_json()["owner_id"] == owner["owner_id"]
+    # the sender keeps sight, of the job and of the handover
+    assert client.get(job, headers=sender).status_code == 200
+    handovers = client.get("/api/v1/transfers", headers=sender).get_json()
+    assert [t["request_id"] for t in handovers] == [own.request_id]
+    # only the handed-over job opened: region 1's completed visit is still out of sight
+    done = session.get(Visit, own.done_visit_id)
+    assert done.request_id != own.request_id
+    assert client.get(f"/api/v1/visits/{own.done_visit_id}", headers=receiver).status_code == 404
+    assert client.get(f"/api/v1/requests/{done.request_id}", headers=receiver).status_code == 404
+
+
+def test_dsp_13_receiving_region_hands_the_job_on_from_its_own_region(client):
+    world = build(client, roles=ROLES)
+    receiver, own = _leaver2(client), world.records[1]
+    job = f"/api/v1/requests/{own.request_id}/transfer"
+    body = {"reason": "No washer technician free", "to_region_id": world.region_ids[2]}
+    assert client.post(job, headers=world.auth("dispatcher"), json=body).status_code == 201
+    onward = client.post(
+        job, headers=receiver, json={"reason": "Needs installers", "to_department": "installation"}
+    )
+    assert onward.status_code == 201, onward.get_json()
+    assert onward.get_json()["from_region_id"] == world.region_ids[2]

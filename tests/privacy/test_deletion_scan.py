@@ -2,7 +2,8 @@
 
 A customer with a distinctive name, phone and address goes through the whole service loop:
 registration, geocoded site, request, booking, visit with a class-A estimate accepted in their
-name, a photo, completion with their signature, the voucher PDF, SMS, the link pages, the
+name, a complaint taken on site and closed whose free text quotes their name, phone and address,
+a photo, completion with their signature, the voucher PDF, SMS, the link pages, the
 technician's phone. Then they ask for deletion. The scan looks in every text, JSON and binary
 column of every table (decrypting what is encrypted), every file written under the instance
 directory (PDF text extracted), the captured log output and Redis: no occurrence is left.
@@ -34,6 +35,8 @@ from dispatch.privacy import crypto
 from dispatch.privacy.models import AccessLogEntry
 from dispatch.visits.models import Visit
 from tests.builders import book_visit, next_workday_at, signature_b64
+from tests.complaints.helpers import act as complaint_step
+from tests.complaints.helpers import mobile, ok
 from tests.mobile_api.helpers import act, completion, new_key, walk_to_site
 from tests.photos.helpers import jpeg, put_chunk, start
 from tests.privacy.helpers import new_customer
@@ -129,7 +132,7 @@ def scan_logs(caplog) -> list[str]:
     return [f"log: {n}" for n in NEEDLES if n in output]
 
 
-def test_deletion_leaves_no_trace_in_tables_files_pdfs_logs_or_indexes_PRV_9(
+def test_prv_9_deletion_leaves_no_trace_in_tables_files_pdfs_logs_indexes_or_complaint_text(
     client, world, config, run_worker, caplog
 ):
     caplog.set_level(logging.DEBUG)
@@ -150,6 +153,22 @@ def test_deletion_leaves_no_trace_in_tables_files_pdfs_logs_or_indexes_PRV_9(
     visit_id = book_visit(client, world, start=next_workday_at(10))["id"]
     tech = world.auth("tech_a")
     walk_to_site(client, tech, visit_id)
+    # PRV-9: a complaint taken on site and closed, its free text quoting the customer
+    statement = f"{NAME} rang from {PHONE_DIGITS} (139 8765 1234) about {ADDRESS}: drum loud"
+    taken = ok(
+        mobile(
+            client,
+            world,
+            f"/visits/{visit_id}/complaints",
+            {"category": "after_sales", "nature": "soft", "description": statement},
+        )
+    )
+    fixed = {"resolution": f"Told {NAME} the drum was fixed", "remedies": ["repair"]}
+    ok(mobile(client, world, f"/complaints/{taken['id']}/on-spot", fixed))
+    answer = {"satisfied": True, "recurred": False, "note": "Quokkaberg was happy"}
+    ok(complaint_step(client, world, taken, "follow-up", answer))
+    feedback = {"customer_feedback": f"Called +86{PHONE_DIGITS}: all fine"}
+    ok(complaint_step(client, world, taken, "close", feedback))
     estimate = {"estimate_cents": 18000, "estimate_minutes": 45, "accepted_by": NAME}
     assert act(client, tech, visit_id, "estimate", key=new_key(), **estimate).status_code == 200
     photo = jpeg()
@@ -231,6 +250,10 @@ def test_deletion_leaves_no_trace_in_tables_files_pdfs_logs_or_indexes_PRV_9(
     assert hits == []
     # the visit, the voucher and the statistics stay
     kept = client.get(f"/api/v1/visits/{visit_id}", headers=world.auth("manager")).get_json()
+    complaint = client.get(
+        f"/api/v1/complaints/{taken['id']}", headers=world.auth("manager")
+    ).get_json()
+    assert complaint["status"] == "closed" and complaint["description"].endswith(": drum loud")
     assert kept["status"] == "completed" and kept["voucher"]["id"] == voucher_id
     # the photo files are gone, and the link page says nothing is kept any more
     assert not any(p.exists() for p in photo_files)

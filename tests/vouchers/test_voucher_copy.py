@@ -30,3 +30,25 @@ def test_vch_10_archiving_sends_the_customer_a_link_to_a_pdf_copy(client, world,
     text = PdfReader(io.BytesIO(copy.data)).pages[0].extract_text()
     assert voucher["number"] in text and "archived" in text
     assert client.get(f"/l/{token[:-2]}xx/voucher.pdf").status_code in (403, 404)
+
+
+def test_prv_5_the_customers_pdf_copy_by_link_is_logged_as_customer_link(
+    client, world, run_worker, sms, session
+):
+    from sqlalchemy import select
+
+    from dispatch.privacy.models import AccessLogEntry
+
+    voucher = completed_voucher(client, world)
+    countersign(client, world, voucher["id"])
+    run_worker()
+    [body] = _copy_messages(sms, voucher["number"])
+    assert client.get(f"/l/{sms_link_token(body)}/voucher.pdf").status_code == 200
+    logged = session.scalars(
+        select(AccessLogEntry).where(
+            AccessLogEntry.record == "voucher", AccessLogEntry.actor_kind == "customer_link"
+        )
+    ).all()
+    assert [(e.record_id, e.customer_id, e.purpose) for e in logged] == [
+        (voucher["id"], world.customer_id, "voucher pdf")
+    ]
