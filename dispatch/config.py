@@ -97,7 +97,7 @@ class Config:
     web_code_attempts: int = 5
     web_codes_per_phone_hour: int = 5
     web_codes_per_client_hour: int = 20
-    privacy_notice_version: str = "2026-01"
+    privacy_notice_version: str = "2026-01"  # PRV-1: shown and stored with consent (link, web form)
     login_rate_limit: str = "20/minute"
     opinion_rate_limit: str = "5/minute;30/day"  # per link: customers' opinions (FUP-11)
     access_token_minutes: int = 30
@@ -132,7 +132,6 @@ class Config:
     blind_index_key: str = ""  # HMAC key of the search indexes; empty: derived from SECRET_KEY
     retention_days: int = 3 * 365  # PRV-9: customers without activity this long are anonymised
     erasure_retry_hours: int = 24  # PRV-9: a held-back erasure is tried again this often
-    privacy_notice_version: str = "2026-01"  # PRV-1: the notice a link shows for consent
     # --- end privacy ---
     queue_name: str = "dispatch"
     testing: bool = False

@@ -6,7 +6,7 @@ An erasure held back by an open complaint or an unpaid charge carries the time i
 tried (retry_at); the worker's sweep re-drives it then (PRV-9).
 
 Revision ID: 0020_privacy_leftovers
-Revises: 0019_field_dispatch
+Revises: 0020_followup_opinions
 Create Date: 2026-12-04 23:40:00
 """
 
@@ -17,7 +17,7 @@ import dispatch.db
 from dispatch.privacy.append_only import SQLITE_DROP, SQLITE_TRIGGERS
 
 revision = "0020_privacy_leftovers"
-down_revision = "0019_field_dispatch"
+down_revision = "0020_followup_opinions"
 branch_labels = None
 depends_on = None
 
