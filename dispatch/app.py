@@ -131,10 +131,13 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.jobparts.views import blp as jobparts
     from dispatch.knowledge.views import blp as knowledge
     from dispatch.links.views import blp as links
+    from dispatch.locationmodes.views import blp as location_modes
     from dispatch.notifications.views import blp as messages
     from dispatch.parts.views import blp as parts
+    from dispatch.payments.views import blp as finance
     from dispatch.photos.views import blp as photos
     from dispatch.privacy.views import blp as privacy
+    from dispatch.quotes.views import blp as quotes
     from dispatch.regions.views import blp as regions
     from dispatch.reports.views import blp as reports
     from dispatch.routing.views import blp as routing
@@ -165,6 +168,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (photos, parts, knowledge, attachments, links, messages, dayboard, desk):
         api.register_blueprint(blueprint)
     for blueprint in (privacy, assignments, jobparts, assessments, site_review):
+        api.register_blueprint(blueprint)
+    for blueprint in (quotes, finance, location_modes):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)

@@ -45,6 +45,7 @@ from dispatch.knowledge.models import (
     KbVocabulary,
 )
 from dispatch.links.models import CustomerLink
+from dispatch.locationmodes.models import JobLocationMode
 from dispatch.notifications.models import SmsMessage
 from dispatch.numbering import NumberCounter
 from dispatch.outbox import OutboxMessage
@@ -61,6 +62,7 @@ from dispatch.privacy.models import (
     LocationConsent,
     TechnicianPosition,
 )
+from dispatch.quotes.models import Charge, FeeItem, Quote
 from dispatch.regions.models import Region
 from dispatch.reports.models import ReportRun
 from dispatch.routing.models import RoutePlan
@@ -103,6 +105,7 @@ __all__ = [
     "IdempotentResponse",
     "InvoiceTask",
     "JobAssignment",
+    "JobLocationMode",
     "JobPart",
     "JobTransfer",
     "KbCategory",
@@ -124,6 +127,9 @@ __all__ = [
     "RequestFirstResponse",
     "RoutePlan",
     "CallTask",
+    "Charge",
+    "FeeItem",
+    "Quote",
     "RequestAssessment",
     "RequestContact",
     "ServiceRequest",

@@ -70,6 +70,9 @@ def record(
             current.supersede(at=now)
     if visit.technician_id is None:
         return None
+    from dispatch.locationmodes.service import check_may_dispatch
+
+    check_may_dispatch(session, visit)  # VCH-17: only the appointments the job's mode takes
     row = JobAssignment(
         visit_id=visit.id,
         technician_id=visit.technician_id,

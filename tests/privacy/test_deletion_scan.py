@@ -34,7 +34,7 @@ from dispatch.privacy import crypto
 from dispatch.privacy.models import AccessLogEntry
 from dispatch.visits.models import Visit
 from tests.builders import book_visit, next_workday_at, signature_b64
-from tests.mobile_api.helpers import act, completion, new_key, walk_to_site
+from tests.mobile_api.helpers import QUOTE, act, completion, new_key, walk_to_site
 from tests.photos.helpers import jpeg, put_chunk, start
 from tests.privacy.helpers import new_customer
 
@@ -150,8 +150,9 @@ def test_deletion_leaves_no_trace_in_tables_files_pdfs_logs_or_indexes_PRV_9(
     visit_id = book_visit(client, world, start=next_workday_at(10))["id"]
     tech = world.auth("tech_a")
     walk_to_site(client, tech, visit_id)
-    estimate = {"estimate_cents": 18000, "estimate_minutes": 45, "accepted_by": NAME}
-    assert act(client, tech, visit_id, "estimate", key=new_key(), **estimate).status_code == 200
+    assert act(client, tech, visit_id, "quote", key=new_key(), **QUOTE).status_code == 200
+    accepted = act(client, tech, visit_id, "quote/accept", key=new_key(), accepted_by=NAME)
+    assert accepted.status_code == 200
     photo = jpeg()
     started = start(client, tech | {"Idempotency-Key": new_key()}, visit_id, photo)
     assert started.status_code == 201, started.get_json()
