@@ -11,6 +11,7 @@ from dispatch.db import Base
 from dispatch.errors import InvalidTransition
 from dispatch.payments.rules import (
     INVOICE_TASK_LIFECYCLE,
+    InvoiceTaskKind,
     InvoiceTaskStatus,
     invoice_problem,
 )
@@ -40,6 +41,12 @@ class InvoiceTask(Base):
 
     def hand_over(self, *, at: datetime) -> None:
         """The collected money reached finance's desk."""
+        if self.kind != InvoiceTaskKind.MAIL_INVOICE:
+            raise InvalidTransition(
+                "Nothing was collected on site: finance invoices and collects this fee",
+                error_code="nothing_collected",
+                details={"kind": self.kind},
+            )
         self._move(InvoiceTaskStatus.HANDED_OVER)
         self.handed_over_at = at
 
