@@ -75,18 +75,36 @@ def accept(
     """Record the customer's acceptance on the technician's phone: work may start (VCH-3)."""
     visit = get_for_technician(session, actor, visit_id)
     at = checked_device_time(device_time)
-    quote = _quote(visit)
     digest = hashlib.sha256(signature).hexdigest() if signature else None
+    record_acceptance(
+        session, actor=actor, visit=visit, at=at, via=rules.AcceptedVia.PHONE,
+        accepted_by=accepted_by, signature_sha256=digest,
+    )  # fmt: skip
+    return visit
+
+
+def record_acceptance(
+    session: Session,
+    *,
+    actor: Actor,
+    visit: Visit,
+    at: datetime,
+    via: str,
+    accepted_by: str,
+    signature_sha256: str | None = None,
+) -> Quote:
+    """Accept the visit's quote (on the phone or by link) and record the visit's estimate."""
+    quote = _quote(visit)
     if not visit.at_site:
         raise Conflict(f"Visit is {visit.status}; the quote is accepted on site before work")
-    with audited(session, actor, quote, "quote.accepted", device_time=at):
-        quote.accept(at=at, via=rules.AcceptedVia.PHONE, signature_sha256=digest)
+    with audited(session, actor, quote, "quote.accepted", device_time=at, extra={"via": via}):
+        quote.accept(at=at, via=via, signature_sha256=signature_sha256)
         # The visit's accepted estimate, which work start and settlement check (VCH-3).
         visit.field_record.accept_estimate(
             cents=quote.total_cents, minutes=quote.minutes, accepted_by=accepted_by, at=at
         )
     visit.touch()
-    return visit
+    return quote
 
 
 def add_charge(

@@ -4,15 +4,17 @@ customer's acceptance before work, and charges confirmed while working (VCH-3, V
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from dispatch.api.base import current_actor, technician_required
+from dispatch.api.base import app_config, current_actor, technician_required
 from dispatch.api.fields import UTCDateTime
 from dispatch.db import db
 from dispatch.idempotency import idempotent
 from dispatch.quotes import fees
+from dispatch.quotes import links as quote_links
 from dispatch.quotes import service as quotes
 from dispatch.quotes.schemas import ChargeIn, FeeItemOut, QuoteIn, QuoteOut
 from dispatch.vouchers.schemas import Base64Bytes
 from mobile_api.v1 import blp
+from mobile_api.v1.schemas import DeviceTimeIn
 
 
 class QuoteAcceptIn(Schema):
@@ -25,10 +27,6 @@ class QuoteAcceptIn(Schema):
 
 
 class ExtraChargeIn(ChargeIn):
-    device_time = UTCDateTime(required=True)
-
-
-class ChargeConfirmIn(Schema):
     device_time = UTCDateTime(required=True)
 
 
@@ -69,6 +67,24 @@ class AcceptQuote(MethodView):
         )
 
 
+@blp.route("/visits/<int:visit_id>/quote/link")
+class QuoteLink(MethodView):
+    @technician_required
+    @idempotent
+    @blp.arguments(DeviceTimeIn)
+    @blp.response(200, QuoteOut)
+    def post(self, data, visit_id):
+        """Text the customer a link to read and accept the quote on their own phone."""
+        visit = quote_links.send_link(
+            session=db.session,
+            actor=current_actor(),
+            config=app_config(),
+            visit_id=visit_id,
+            **data,
+        )
+        return _shown(visit)
+
+
 @blp.route("/visits/<int:visit_id>/quote/charges")
 class ExtraCharges(MethodView):
     @technician_required
@@ -93,7 +109,7 @@ class ExtraCharges(MethodView):
 class ConfirmCharge(MethodView):
     @technician_required
     @idempotent
-    @blp.arguments(ChargeConfirmIn)
+    @blp.arguments(DeviceTimeIn)
     @blp.response(200, QuoteOut)
     def post(self, data, visit_id, charge_id):
         """Record the customer's confirmation, on this phone, of a charge outside the fee table."""

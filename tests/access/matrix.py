@@ -401,6 +401,7 @@ MATRIX: dict[str, Row] = {
     f"GET {M}/visits/{{visit_id}}/quote": row(TECH, OWN_VISIT, missing_ok=True),
     f"POST {M}/visits/{{visit_id}}/quote/accept": row(TECH, OWN_VISIT, missing_ok=True),
     f"POST {M}/visits/{{visit_id}}/quote/charges": row(TECH, OWN_VISIT, missing_ok=True),
+    f"POST {M}/visits/{{visit_id}}/quote/link": row(TECH, OWN_VISIT, missing_ok=True),
     f"POST {M}/visits/{{visit_id}}/quote/charges/{{charge_id}}/confirm": row(
         TECH, OWN_VISIT, missing_ok=True
     ),

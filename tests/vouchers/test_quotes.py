@@ -11,7 +11,7 @@ from dispatch.complaints.models import Complaint
 from dispatch.db import session_scope
 from dispatch.knowledge.models import KbEntry
 from dispatch.quotes.models import Charge, Quote
-from tests.builders import book_visit, signature_b64
+from tests.builders import book_visit, signature_b64, sms_link_token
 from tests.knowledge.helpers import add_kb_people, make_topic, publish
 from tests.mobile_api.helpers import (
     QUOTE,
@@ -238,3 +238,29 @@ def test_vch_15_disputed_charge_is_escalated_as_a_price_complaint(client, world,
     assert refused.status_code == 409 and refused.get_json()["error_code"] == "charge_disputed"
     with session_scope() as scope:
         assert scope.scalars(select(Complaint)).all().__len__() == 1
+
+
+def test_vch_3_customer_accepts_the_quote_by_sms_link(client, world, session, run_worker, sms):
+    visit, tech = _on_site(client, world)
+    assert _quote(client, tech, visit).status_code == 200
+    sent = act(client, tech, visit, "quote/link", key=new_key())
+    assert sent.status_code == 200, sent.get_json()
+    run_worker()
+    body = next(m.body for m in sms.sent if "repair quote" in m.body)
+    assert "180.00" in body
+    token = sms_link_token(body)
+    page = client.get(f"/l/{token}?lang=en")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Drive belt worn through" in text and "180.00" in text
+    zh = client.get(f"/l/{token}?lang=zh-CN").get_data(as_text=True)
+    assert "维修报价" in zh and "保修期外" in zh
+    nameless = client.post(f"/l/{token}/quote", data={"accepted_by": " "})
+    assert nameless.status_code == 422
+    accepted = client.post(f"/l/{token}/quote", data={"accepted_by": "Wang"})
+    assert accepted.status_code == 200
+    session.expire_all()
+    quote = session.get(Quote, visit)
+    assert (quote.status, quote.accepted_via) == ("accepted", "link")
+    assert act(client, tech, visit, "start").get_json()["status"] == "in_progress"
+    spent = client.post(f"/l/{token}/quote", data={"accepted_by": "Wang"})
+    assert spent.status_code == 403  # the link is spent
