@@ -7,11 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from dispatch.actors import SYSTEM
 from dispatch.complaints.models import Complaint
 from dispatch.db import session_scope
 from dispatch.knowledge.models import KbEntry
 from dispatch.quotes.models import Charge, Quote
-from tests.builders import book_visit, signature_b64, sms_link_token
+from dispatch.regions.models import Region
+from dispatch.users import service as users
+from tests.builders import PASSWORD, book_visit, login, signature_b64, sms_link_token
 from tests.knowledge.helpers import add_kb_people, make_topic, publish
 from tests.mobile_api.helpers import (
     QUOTE,
@@ -264,3 +267,24 @@ def test_vch_3_customer_accepts_the_quote_by_sms_link(client, world, session, ru
     assert act(client, tech, visit, "start").get_json()["status"] == "in_progress"
     spent = client.post(f"/l/{token}/quote", data={"accepted_by": "Wang"})
     assert spent.status_code == 403  # the link is spent
+
+
+def test_vch_15_charges_and_quotes_of_another_region_answer_404(client, world):
+    with session_scope() as scope:
+        north = Region(code="BJ", name="Beijing", timezone="Asia/Shanghai", polygon=None)
+        scope.add(north)
+        scope.flush()
+        users.create_user(session=scope, actor=SYSTEM, username="dispatcher_bj",
+                          password=PASSWORD, full_name="BJ", role="dispatcher",
+                          region_ids=[north.id])  # fmt: skip
+    world.tokens["dispatcher_bj"] = login(client, "dispatcher_bj")
+    visit, tech = _on_site(client, world)
+    charge_id = accept_estimate(client, tech, visit)["charges"][0]["id"]
+    elsewhere = world.auth("dispatcher_bj")
+    assert client.get(f"/api/v1/visits/{visit}/quote", headers=elsewhere).status_code == 404
+    disputed = client.post(
+        f"/api/v1/charges/{charge_id}/dispute", headers=elsewhere, json={"reason": "Too dear"}
+    )
+    assert disputed.status_code == 404
+    other_tech = client.get(f"/mobile/v1/visits/{visit}/quote", headers=world.auth("tech_b"))
+    assert other_tech.status_code == 404
