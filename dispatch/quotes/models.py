@@ -59,6 +59,7 @@ class Quote(Base):
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), primary_key=True)
     findings: Mapped[str] = mapped_column(Text)
     fault_cause: Mapped[str] = mapped_column(String(24))
+    repair_method: Mapped[str] = mapped_column(String(24))
     warranty_status: Mapped[str] = mapped_column(String(24))
     warranty_basis: Mapped[str] = mapped_column(String(500))
     minutes: Mapped[int]

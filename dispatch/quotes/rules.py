@@ -23,6 +23,15 @@ class WarrantyStatus(StrEnum):
     OUT_OF_WARRANTY = "out_of_warranty"
 
 
+class RepairMethod(StrEnum):
+    """How the technician proposes to fix it; picks the repair rules that apply (VCH-4)."""
+
+    REPAIR = "repair"
+    REPLACE_PART = "replace_part"
+    EXCHANGE = "exchange"  # the whole product is exchanged
+    ADJUST = "adjust"  # settings, cleaning, no part changed
+
+
 class QuoteStatus(StrEnum):
     DRAFT = "draft"  # the technician is still writing it; the customer has not answered
     ACCEPTED = "accepted"  # the customer accepted it on the phone or by link: work may start

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 from dispatch.api.fields import UTCDateTime
 from dispatch.api.listing import list_args, page_schema
 from dispatch.quotes.fees import FEE_SORTS
-from dispatch.quotes.rules import ChargeStatus, FaultCause, WarrantyStatus
+from dispatch.quotes.rules import ChargeStatus, FaultCause, RepairMethod, WarrantyStatus
 
 CODE = validate.Regexp(r"^[A-Za-z0-9_.-]{1,32}$")
 
@@ -92,6 +92,7 @@ class QuoteOut(Schema):
     status = fields.String()
     findings = fields.String()
     fault_cause = fields.String()
+    repair_method = fields.String()
     warranty_status = fields.String()
     warranty_basis = fields.String()
     minutes = fields.Integer()
@@ -111,6 +112,11 @@ class QuoteIn(Schema):
     findings = fields.String(required=True, validate=validate.Length(min=1, max=4000))
     fault_cause = fields.String(
         required=True, validate=validate.OneOf([c.value for c in FaultCause])
+    )
+    repair_method = fields.String(
+        required=True,
+        validate=validate.OneOf([m.value for m in RepairMethod]),
+        metadata={"description": "The chosen repair method; it picks the repair rules (VCH-4)"},
     )
     warranty_status = fields.String(
         required=True, validate=validate.OneOf([w.value for w in WarrantyStatus])

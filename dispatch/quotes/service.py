@@ -29,6 +29,7 @@ def draft(
     device_time: datetime,
     findings: str,
     fault_cause: str,
+    repair_method: str,
     warranty_status: str,
     warranty_basis: str,
     minutes: int,
@@ -45,6 +46,7 @@ def draft(
         visit=visit,
         findings="",
         fault_cause="",
+        repair_method="",
         minutes=0,
         warranty_status="",
         warranty_basis="",
@@ -58,6 +60,7 @@ def draft(
     with audited(session, actor, quote, "quote.drafted", device_time=at):
         quote.findings, quote.fault_cause, quote.minutes = findings, fault_cause, minutes
         quote.warranty_status, quote.warranty_basis = warranty_status, warranty_basis
+        quote.repair_method = repair_method
         quote.charges = lines
     visit.touch()
     return visit
@@ -227,6 +230,7 @@ QUOTE_FIELDS = (
     "status",
     "findings",
     "fault_cause",
+    "repair_method",
     "warranty_status",
     "warranty_basis",
     "minutes",
@@ -240,5 +244,5 @@ QUOTE_FIELDS = (
 def shown(session: Session, quote: Quote) -> dict:
     """Return the quote with the warranty and repair rules of its product (VCH-4)."""
     return {name: getattr(quote, name) for name in QUOTE_FIELDS} | {
-        "warranty_rules": warranty.rules_entry(session, quote.visit.request)
+        "warranty_rules": warranty.rules_entry(session, quote.visit.request, quote.repair_method)
     }

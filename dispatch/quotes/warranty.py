@@ -11,10 +11,17 @@ from dispatch.knowledge.models import KbEntry, KbVersion
 from dispatch.knowledge.rules import ContentType, EntryStatus
 
 
-def rules_entry(session: Session, request: ServiceRequest) -> dict | None:
-    """Return the published rules entry of the job's product (its model before its category)."""
+def rules_entry(session: Session, request: ServiceRequest, repair_method: str) -> dict | None:
+    """Return the published rules entry of the job's product category, preferring the entry of
+    the product's model, then of the chosen repair method (its solution method)."""
     rows = session.execute(
-        select(KbEntry.id, KbEntry.number, KbVersion.title, KbVersion.product_models)
+        select(
+            KbEntry.id,
+            KbEntry.number,
+            KbEntry.solution_method,
+            KbVersion.title,
+            KbVersion.product_models,
+        )
         .join(KbVersion, KbVersion.id == KbEntry.published_version_id)
         .where(
             KbEntry.status == EntryStatus.PUBLISHED,
@@ -24,9 +31,13 @@ def rules_entry(session: Session, request: ServiceRequest) -> dict | None:
         .order_by(KbEntry.id.desc())
         .limit(20)
     ).all()
-    model = (request.product_model or "").strip().lower()
-    by_model = [r for r in rows if model and model in {m.lower() for m in r.product_models or ()}]
-    chosen = (by_model or rows or [None])[0]
-    if chosen is None:
+    if not rows:
         return None
+    model = (request.product_model or "").strip().lower()
+
+    def fit(row) -> tuple[bool, bool]:
+        models = {m.lower() for m in row.product_models or ()}
+        return (bool(model) and model in models, row.solution_method == repair_method)
+
+    chosen = max(rows, key=fit)  # ties keep the newest entry (rows come newest first)
     return {"entry_id": chosen.id, "number": chosen.number, "title": chosen.title}

@@ -29,6 +29,12 @@ CAUSE_LABELS = {
     "misuse": "Misuse 使用不当",
     "undetermined": "Undetermined 原因待定",
 }
+METHOD_LABELS = {
+    "repair": "Repair 维修",
+    "replace_part": "Replace part 更换配件",
+    "exchange": "Exchange 换机",
+    "adjust": "Adjust 调试",
+}
 WARRANTY_LABELS = {
     "in_warranty": "In warranty 保修期内",
     "out_of_warranty": "Out of warranty 保修期外",
@@ -104,6 +110,7 @@ def _quote_lines(quote, zone: ZoneInfo) -> list[str]:
     return [
         f"Findings 检查结果: {quote.findings}",
         f"Cause 故障原因: {CAUSE_LABELS.get(quote.fault_cause, quote.fault_cause)}    "
+        f"Method 维修方式: {METHOD_LABELS.get(quote.repair_method, quote.repair_method)}    "
         f"Warranty 保修: {WARRANTY_LABELS.get(quote.warranty_status, quote.warranty_status)}"
         f" ({quote.warranty_basis})",
         *(

@@ -70,6 +70,7 @@ def upgrade() -> None:
         sa.Column("visit_id", sa.Integer(), nullable=False),
         sa.Column("findings", sa.Text(), nullable=False),
         sa.Column("fault_cause", sa.String(length=24), nullable=False),
+        sa.Column("repair_method", sa.String(length=24), nullable=False),
         sa.Column("warranty_status", sa.String(length=24), nullable=False),
         sa.Column("warranty_basis", sa.String(length=500), nullable=False),
         sa.Column("minutes", sa.Integer(), nullable=False),

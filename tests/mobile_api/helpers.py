@@ -32,6 +32,7 @@ def walk_to_site(client, headers, visit_id: int, lat=31.19, lon=121.44) -> None:
 QUOTE = {
     "findings": "Drive belt worn through",
     "fault_cause": "undetermined",
+    "repair_method": "replace_part",
     "warranty_status": "out_of_warranty",
     "warranty_basis": "Bought 2019-05, two-year warranty ended",
     "minutes": 45,

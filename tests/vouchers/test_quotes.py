@@ -157,32 +157,41 @@ def test_vch_3_quote_write_and_acceptance_replayed_have_one_effect(client, world
     assert session.get(Quote, visit).accepted
 
 
-def test_vch_4_quote_shows_warranty_status_and_the_products_rules_entry(client, world, session):
+def test_vch_4_quote_shows_warranty_status_and_the_rules_of_the_chosen_repair_method(
+    client, world, session
+):
     add_kb_people(client, world)
     topic = make_topic(client, world)
-    rules = publish(
-        client,
-        world,
-        topic,
-        content_type="service_policy",
-        product_category="appliance",  # the category of the job (tests.builders.repair_body)
-        text={
-            "title": "商品保修及维修规定 Washer warranty and repair rules",
-            "product_models": ["KX-2200"],
-        },  # fmt: skip
-    )
+
+    def policy(title: str, method: str, models: list[str]) -> dict:
+        return publish(
+            client,
+            world,
+            topic,
+            content_type="service_policy",
+            product_category="appliance",  # the category of the job (tests.builders.repair_body)
+            solution_method=method,
+            text={"title": title, "product_models": models},
+        )
+
+    policy("商品保修及维修规定 general repairs", "repair", ["OTHER-1"])
+    parts_rules = policy("商品保修及维修规定 part replacement", "replace_part", ["OTHER-1"])
     publish(client, world, topic, product_category="appliance")  # troubleshooting: not a rule
     visit, tech = _on_site(client, world)
     basis = "Invoice 2026-02-01, 2-year warranty"
-    drafted = _quote(client, tech, visit, warranty_status="in_warranty", warranty_basis=basis)
-    assert drafted.status_code == 200
+    drafted = _quote(
+        client, tech, visit, warranty_status="in_warranty", warranty_basis=basis,
+        repair_method="replace_part",
+    )  # fmt: skip
+    assert drafted.status_code == 200, drafted.get_json()
     shown = client.get(f"/mobile/v1/visits/{visit}/quote", headers=tech).get_json()
-    assert shown["warranty_status"] == "in_warranty"
-    assert shown["warranty_rules"]["entry_id"] == rules["id"]
+    assert (shown["warranty_status"], shown["repair_method"]) == ("in_warranty", "replace_part")
+    assert shown["warranty_rules"]["entry_id"] == parts_rules["id"]
     assert shown["warranty_rules"]["title"].startswith("商品保修及维修规定")
+    own_model = policy("KX-2200 保修及维修规定", "repair", ["KX-2200"])  # the product's own rules
     staff = client.get(f"/api/v1/visits/{visit}/quote", headers=world.auth("manager")).get_json()
-    assert staff["warranty_rules"] == shown["warranty_rules"]
-    assert session.get(KbEntry, rules["id"]).content_type == "service_policy"
+    assert staff["warranty_rules"]["entry_id"] == own_model["id"]
+    assert session.get(KbEntry, own_model["id"]).content_type == "service_policy"
 
 
 def test_vch_15_charge_outside_fee_table_needs_confirmation_before_collection(
