@@ -165,6 +165,12 @@ def quote_labels() -> dict:
             "misuse": _("Misuse"),
             "undetermined": _("Cause not determined"),
         },
+        "methods": {
+            "repair": _("Repair"),
+            "replace_part": _("Replace a part"),
+            "exchange": _("Exchange the product"),
+            "adjust": _("Adjust"),
+        },
         "warranties": {"in_warranty": _("In warranty"), "out_of_warranty": _("Out of warranty")},
     }
 

@@ -265,7 +265,7 @@ def test_vch_3_customer_accepts_the_quote_by_sms_link(client, world, session, ru
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Drive belt worn through" in text and "180.00" in text
     zh = client.get(f"/l/{token}?lang=zh-CN").get_data(as_text=True)
-    assert "维修报价" in zh and "保修期外" in zh
+    assert "维修报价" in zh and "保修期外" in zh and "更换配件" in zh
     nameless = client.post(f"/l/{token}/quote", data={"accepted_by": " "})
     assert nameless.status_code == 422
     accepted = client.post(f"/l/{token}/quote", data={"accepted_by": "Wang"})
