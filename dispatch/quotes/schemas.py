@@ -7,6 +7,7 @@ from dispatch.api.listing import list_args, page_schema
 from dispatch.quotes.fees import FEE_SORTS
 from dispatch.quotes.rules import ChargeStatus, FaultCause, RepairMethod, WarrantyStatus
 
+ID = validate.Range(1, 2**31 - 1)
 CODE = validate.Regexp(r"^[A-Za-z0-9_.-]{1,32}$")
 
 
@@ -20,7 +21,9 @@ class FeeItemIn(Schema):
         load_default=None, metadata={"description": "From when this price applies (default now)"}
     )
     region_id = fields.Integer(
-        load_default=None, metadata={"description": "The region's own price; none: every region"}
+        load_default=None,
+        validate=ID,
+        metadata={"description": "The region's own price; none: every region"},
     )
 
 
@@ -39,7 +42,7 @@ FeeItemQuery = list_args(
     "FeeItemQuery",
     FEE_SORTS,
     "code",
-    region_id=fields.Integer(load_default=None),
+    region_id=fields.Integer(load_default=None, validate=ID),
     code=fields.String(load_default=None, validate=CODE),
 )
 FeeItemPage = page_schema(FeeItemOut, "FeeItemPage")
