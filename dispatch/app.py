@@ -132,12 +132,15 @@ def _register_blueprints(app: Flask) -> None:
     from dispatch.jobparts.views import blp as jobparts
     from dispatch.knowledge.views import blp as knowledge
     from dispatch.links.views import blp as links
+    from dispatch.locationmodes.views import blp as location_modes
     from dispatch.notifications.views import blp as messages
     from dispatch.opinions.page import bp as opinion_page
     from dispatch.opinions.views import blp as opinions
     from dispatch.parts.views import blp as parts
+    from dispatch.payments.views import blp as finance
     from dispatch.photos.views import blp as photos
     from dispatch.privacy.views import blp as privacy
+    from dispatch.quotes.views import blp as quotes
     from dispatch.regions.views import blp as regions
     from dispatch.reports.views import blp as reports
     from dispatch.returnvisits.views import blp as return_visits
@@ -174,7 +177,7 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     api.register_blueprint(service_plans)  # INT-12
     api.register_blueprint(web_requests)  # INT-15
-    for blueprint in (opinions, return_visits):
+    for blueprint in (opinions, return_visits, quotes, finance, location_modes):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(web)

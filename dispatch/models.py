@@ -45,6 +45,7 @@ from dispatch.knowledge.models import (
     KbVocabulary,
 )
 from dispatch.links.models import CustomerLink
+from dispatch.locationmodes.models import JobLocationMode
 from dispatch.notifications.models import SmsMessage
 from dispatch.numbering import NumberCounter
 from dispatch.opinions.models import Opinion, OpinionReply
@@ -62,6 +63,7 @@ from dispatch.privacy.models import (
     LocationConsent,
     TechnicianPosition,
 )
+from dispatch.quotes.models import Charge, FeeItem, Quote
 from dispatch.regions.models import Region
 from dispatch.reports.models import ReportRun
 from dispatch.returnvisits.models import ReturnVisit, ReturnVisitPlan
@@ -110,6 +112,7 @@ __all__ = [
     "IdempotentResponse",
     "InvoiceTask",
     "JobAssignment",
+    "JobLocationMode",
     "JobPart",
     "JobTransfer",
     "KbCategory",
@@ -135,6 +138,9 @@ __all__ = [
     "RequestFirstResponse",
     "RoutePlan",
     "CallTask",
+    "Charge",
+    "FeeItem",
+    "Quote",
     "RequestAssessment",
     "RequestContact",
     "ServiceRequest",

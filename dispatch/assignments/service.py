@@ -72,6 +72,9 @@ def record(
     if visit.technician_id is None:
         return None
     service_plans.ensure_dispatchable(session, visit.request_id)  # INT-12: 同意方案 first
+    from dispatch.locationmodes.service import check_may_dispatch
+
+    check_may_dispatch(session, visit)  # VCH-17: only the appointments the job's mode takes
     row = JobAssignment(
         visit_id=visit.id,
         technician_id=visit.technician_id,

@@ -128,6 +128,9 @@ def close_request(*, session: Session, actor: Actor, request_id: int) -> Service
     if request is None:
         raise NotFound(f"Request {request_id} not found")
     access.ensure_request(actor, request)
+    from dispatch.locationmodes.service import check_may_close
+
+    check_may_close(session, request)  # VCH-17: the appointments its location mode needs
     visit = _completed_visit(session, request)
     voucher = visit.voucher if visit else None
     followup = visit.followup if visit else None

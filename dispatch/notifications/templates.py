@@ -51,6 +51,12 @@ TEMPLATES = {
         "zh-CN": "【售后服务】请查看并签署服务凭证{number}：{link}（72小时内有效）",
         "en": "[Service] Please read and sign service voucher {number}: {link} (valid 72 h)",
     },
+    "quote_accept_request": {  # VCH-3: the customer accepts the class-A quote by link
+        "zh-CN": "【售后服务】服务单{number}的维修报价合计¥{total}，请查看并确认："
+        "{link}（2小时内有效）",
+        "en": "[Service] The repair quote for {number} totals ¥{total}. Read and accept it: {link} "
+        "(valid 2 h)",
+    },
     "assessment_result": {  # VCH-5: sent on approval, so on the day it was approved
         "zh-CN": "【售后服务】您的服务单{number}检测结果：{diagnosis}。处理方案：{solution}",
         "en": "[Service] Assessment of your request {number}: {diagnosis}. Proposed solution: "

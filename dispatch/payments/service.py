@@ -10,50 +10,26 @@ from dispatch import audit
 from dispatch.actors import Actor
 from dispatch.alerts.service import alert_role
 from dispatch.clock import utcnow
-from dispatch.errors import Conflict, RuleViolation
+from dispatch.errors import RuleViolation
 from dispatch.payments import rules
 from dispatch.payments.models import InvoiceTask
+from dispatch.quotes.service import check_collectable
 from dispatch.visits.models import Visit
 from dispatch.vouchers.models import ServiceVoucher
 
 
-def record_estimate(
-    session: Session,
-    *,
-    actor: Actor,
-    visit: Visit,
-    cents: int,
-    minutes: int,
-    accepted_by: str,
-    at: datetime,
-) -> None:
-    """Record the estimate the customer accepted before class-A work starts (VCH-3)."""
-    if visit.request.service_class != rules.CHARGED_CLASS:
-        raise Conflict("Only class-A work has an estimate", error_code="not_class_a")
-    if not visit.at_site:
-        raise Conflict(f"Visit is {visit.status}; estimates are agreed on site before work")
-    visit.field_record.accept_estimate(cents=cents, minutes=minutes, accepted_by=accepted_by, at=at)
-    visit.touch()
-    audit.record(
-        session,
-        actor=actor,
-        action="visit.estimate_accepted",
-        entity="visit",
-        entity_id=visit.id,
-        after={"cents": cents, "minutes": minutes, "accepted_by": accepted_by},
-        device_time=at,
-    )
-
-
 def check_work_may_start(visit: Visit) -> None:
-    """Refuse to start class-A work before the customer accepted the estimate (VCH-3)."""
+    """Refuse to start class-A work before the customer accepted the quote (VCH-3).
+
+    Only accepting a quote (dispatch.quotes) records the accepted estimate of the visit."""
     if (
         visit.request.service_class == rules.CHARGED_CLASS
         and visit.field_record.estimate_accepted_at is None
     ):
         raise RuleViolation(
-            "Record the customer's acceptance of the estimate before starting paid work",
-            error_code="estimate_not_accepted",
+            "Record the customer's acceptance of the quote before starting paid work",
+            error_code="quote_not_accepted",
+            details={"quote": ["the customer has not accepted a quote for this visit"]},
         )
 
 
@@ -73,10 +49,12 @@ def settle(
     if voucher.fee_cents and voucher.visit.field_record.estimate_accepted_at is None:
         # VCH-3: no charge without the estimate the customer accepted before the work.
         raise RuleViolation(
-            "A fee needs the customer's accepted estimate",
-            error_code="estimate_not_accepted",
-            details={"fee_cents": ["no accepted estimate for this visit"]},
+            "A fee needs the customer's accepted quote",
+            error_code="quote_not_accepted",
+            details={"fee_cents": ["no accepted quote for this visit"]},
         )
+    if voucher.fee_cents:
+        check_collectable(voucher.visit)  # VCH-15: off-table charges confirmed, none disputed
     voucher.settlement = rules.settlement(
         voucher.fee_cents, cap_cents, collected=collection_method is not None
     )

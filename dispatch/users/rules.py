@@ -77,6 +77,12 @@ OPINION_HANDLERS = (
 RETURN_PLAN_KEEPERS = (R.MANAGER, R.CS_MANAGER, R.ADMIN)
 # ROL-3: payments and invoices are finance's (reconciliation of charges).
 FINANCE_READERS = (R.FINANCE, R.MANAGER, R.ADMIN, R.QUALITY)
+# ROL-3: only finance (and the administrator) records hand-overs, receipts and invoices.
+FINANCE_WRITERS = (R.FINANCE, R.ADMIN)
+# VCH-3: the configured fee table is kept by the administrator.
+FEE_TABLE_KEEPERS = (R.ADMIN,)
+# VCH-15: who escalates a charge the customer disputes (a price complaint follows).
+CHARGE_DISPUTERS = (R.CS_AGENT, R.DISPATCHER, R.MANAGER, R.COMPLAINT_HANDLER, R.FINANCE, R.ADMIN)
 # Managers' reports (RPT-10: the quality monitor reads every one), region-scoped.
 REPORT_READERS = (
     R.DISPATCHER,

@@ -176,31 +176,6 @@ def safety_check(
     return visit
 
 
-def accept_estimate(
-    *,
-    session: Session,
-    actor: Actor,
-    visit_id: int,
-    device_time: datetime,
-    estimate_cents: int,
-    estimate_minutes: int,
-    accepted_by: str,
-) -> Visit:
-    """Record the class-A estimate the customer accepted on the phone (VCH-3)."""
-    visit = get_for_technician(session, actor, visit_id)
-    at = checked_device_time(device_time)
-    payments.record_estimate(
-        session,
-        actor=actor,
-        visit=visit,
-        cents=estimate_cents,
-        minutes=estimate_minutes,
-        accepted_by=accepted_by,
-        at=at,
-    )
-    return visit
-
-
 def pause(
     *, session: Session, actor: Actor, visit_id: int, device_time: datetime, reason: str
 ) -> Visit:

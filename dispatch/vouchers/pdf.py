@@ -23,6 +23,23 @@ RECORD_LABELS = (
     ("result", "Result 处理结果"),
 )
 
+# VCH-3: the quote the customer accepted before class-A work, in both languages.
+CAUSE_LABELS = {
+    "product_defect": "Product defect 产品缺陷",
+    "misuse": "Misuse 使用不当",
+    "undetermined": "Undetermined 原因待定",
+}
+METHOD_LABELS = {
+    "repair": "Repair 维修",
+    "replace_part": "Replace part 更换配件",
+    "exchange": "Exchange 换机",
+    "adjust": "Adjust 调试",
+}
+WARRANTY_LABELS = {
+    "in_warranty": "In warranty 保修期内",
+    "out_of_warranty": "Out of warranty 保修期外",
+}
+
 # A CID font every PDF reader ships with: Chinese text without embedding a font file.
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -73,10 +90,35 @@ def _lines(voucher: ServiceVoucher, zone: ZoneInfo) -> list[str]:
             for name, label in RECORD_LABELS
             if getattr(voucher, name) is not None
         ),
+        *_quote_lines(getattr(visit, "quote", None), zone),
         f"Parts 配件: {parts or '—'}",
         f"Labour 工时: {voucher.labour_minutes} min    Fee 费用: ¥{voucher.fee_cents / 100:.2f}",
         f"Status 状态: {voucher.status}    "
         f"Code 验证码: {rules.verification_code(voucher.content_hash())}",
+    ]
+
+
+def _quote_lines(quote, zone: ZoneInfo) -> list[str]:
+    """Findings, fault cause, warranty and the quoted charges (VCH-3, VCH-15)."""
+    if quote is None:
+        return []
+    accepted = (
+        f"accepted 客户确认 {quote.accepted_at.astimezone(zone):%Y-%m-%d %H:%M}"
+        if quote.accepted_at
+        else "not accepted 客户未确认"
+    )
+    return [
+        f"Findings 检查结果: {quote.findings}",
+        f"Cause 故障原因: {CAUSE_LABELS.get(quote.fault_cause, quote.fault_cause)}    "
+        f"Method 维修方式: {METHOD_LABELS.get(quote.repair_method, quote.repair_method)}    "
+        f"Warranty 保修: {WARRANTY_LABELS.get(quote.warranty_status, quote.warranty_status)}"
+        f" ({quote.warranty_basis})",
+        *(
+            f"  · {c.name} [{c.code or 'off table 表外'}] ¥{c.unit_price_cents / 100:.2f}"
+            f" × {c.quantity} {c.unit} = ¥{c.amount_cents / 100:.2f} ({c.status})"
+            for c in quote.charges
+        ),
+        f"Quote 报价合计: ¥{quote.total_cents / 100:.2f}, {accepted}",
     ]
 
 

@@ -10,9 +10,10 @@ from dispatch.api.base import app_config, transactional
 from dispatch.api.errors import status_for
 from dispatch.api.limits import link_limit
 from dispatch.db import db
-from dispatch.errors import DomainError
+from dispatch.errors import DomainError, RuleViolation
 from dispatch.knowledge import output as knowledge_output
 from dispatch.links.service import purpose_of
+from dispatch.quotes import links as quote_links
 from dispatch.serviceplans import service as service_plans
 from dispatch.vouchers import copies, signing
 from dispatch.vouchers.views import pdf_response
@@ -65,6 +66,10 @@ def show(token: str):
         return redirect(url_for("web.voucher_copy", token=token), code=303)
     if purpose == "sign":
         return render_template("sign.html", view=view, token=token, voucher=link.visit.voucher)
+    if purpose == quote_links.PURPOSE:
+        return render_template(
+            "quote.html", view=view, token=token, quote=link.visit.quote, **quote_labels()
+        )
     service.log_view(link, service.PAGE_FIELDS, "appointment")
     return render_template(
         "appointment.html",
@@ -142,6 +147,37 @@ def voucher_copy(token: str):
     """Download the customer's PDF copy of the archived voucher (VCH-10)."""
     voucher = copies.open_copy(db.session, config=app_config(), token=token)
     return pdf_response(voucher, actor=link_viewer(voucher.visit.request.customer_id))
+
+
+@bp.post("/l/<token>/quote")
+@transactional
+def accept_quote(token: str):
+    """Take the customer's acceptance of the class-A quote (VCH-3)."""
+    name = (request.form.get("accepted_by") or "").strip()[:120]
+    if not name:
+        raise RuleViolation("Please give your name.", error_code="name_required")
+    quote_links.accept_by_link(db.session, config=app_config(), token=token, accepted_by=name)
+    return render_template(
+        "error.html", message=_("Thank you, the quote is accepted."), title=_("Accepted")
+    )
+
+
+def quote_labels() -> dict:
+    """The quote page's words for the fault causes and warranty states, in the page language."""
+    return {
+        "causes": {
+            "product_defect": _("Product defect"),
+            "misuse": _("Misuse"),
+            "undetermined": _("Cause not determined"),
+        },
+        "methods": {
+            "repair": _("Repair"),
+            "replace_part": _("Replace a part"),
+            "exchange": _("Exchange the product"),
+            "adjust": _("Adjust"),
+        },
+        "warranties": {"in_warranty": _("In warranty"), "out_of_warranty": _("Out of warranty")},
+    }
 
 
 @bp.post("/l/<token>/sign")

@@ -18,5 +18,6 @@ from mobile_api.v1 import (  # noqa: E402,F401  (routes register on blp)
     parts,
     photos,
     privacy,
+    quotes,
     visits,
 )

@@ -55,12 +55,6 @@ class UnableIn(DeviceTimeIn):
     return_window_end = UTCDateTime(load_default=None)
 
 
-class EstimateIn(DeviceTimeIn):
-    estimate_cents = fields.Integer(required=True, validate=validate.Range(0, 100_000_000))
-    estimate_minutes = fields.Integer(required=True, validate=validate.Range(0, 24 * 60))
-    accepted_by = fields.String(required=True, validate=validate.Length(min=1, max=120))
-
-
 class WorkRecordIn(Schema):
     diagnosis = fields.String(validate=validate.Length(max=4000))
     work_done = fields.String(validate=validate.Length(max=4000))

@@ -26,7 +26,6 @@ from mobile_api.v1.schemas import (
     CompleteIn,
     DelayIn,
     DeviceTimeIn,
-    EstimateIn,
     PauseIn,
     RouteVisitOut,
     SafetyCheckIn,
@@ -227,11 +226,4 @@ _write_route(
     SignatureIn,
     fieldwork.sign_voucher,
     "Take the customer's signature on the voucher after completion.",
-)
-_write_route(
-    "/visits/<int:visit_id>/estimate",
-    "AcceptEstimate",
-    EstimateIn,
-    fieldwork.accept_estimate,
-    "Record the class-A estimate (cost and time) the customer accepted before work.",
 )

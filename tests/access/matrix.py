@@ -26,7 +26,11 @@ from dataclasses import dataclass, field
 from dispatch.users.rules import (
     ASSIGNERS,
     BACK_OFFICE,
+    CHARGE_DISPUTERS,
     COUNTERSIGNERS,
+    FEE_TABLE_KEEPERS,
+    FINANCE_READERS,
+    FINANCE_WRITERS,
     FOLLOWUP_CALLERS,
     INTAKE,
     OPINION_HANDLERS,
@@ -178,6 +182,31 @@ MATRIX: dict[str, Row] = {
     f"GET {V}/requests/{{request_id}}/parts": row(BACK_OFFICE, REGION),
     f"POST {V}/requests/{{request_id}}/parts": row(ASSIGNERS, REGION),
     f"POST {V}/job-parts/{{job_part_id}}/status": row(ASSIGNERS, REGION, missing_ok=True),
+    # VCH-17: where the job's work happens and the appointments it needs
+    f"GET {V}/requests/{{request_id}}/location-mode": row(BACK_OFFICE, REGION),
+    f"POST {V}/requests/{{request_id}}/location-mode": row(
+        ASSIGNERS, REGION, body={"mode": "on_site"}
+    ),
+    # VCH-3: the fee table (admin keeps it); VCH-4: a visit's quote; VCH-15: disputes
+    f"GET {V}/fee-items": row(BACK_OFFICE, GLOBAL),
+    f"POST {V}/fee-items": row(
+        FEE_TABLE_KEEPERS,
+        GLOBAL,
+        body={"code": "X1", "name_zh": "检测", "name_en": "Check", "price_cents": 1, "unit": "次"},
+    ),
+    f"GET {V}/visits/{{visit_id}}/quote": row(BACK_OFFICE, REGION, missing_ok=True),
+    f"POST {V}/charges/{{charge_id}}/dispute": row(
+        CHARGE_DISPUTERS, REGION, missing_ok=True, body={"reason": "Too dear"}
+    ),
+    # ROL-3: payments and invoices are finance's (managers and quality read)
+    f"GET {V}/finance/tasks": row(FINANCE_READERS, LIST),
+    f"POST {V}/finance/tasks/{{task_id}}/handed-over": row(
+        FINANCE_WRITERS, REGION, missing_ok=True
+    ),
+    f"POST {V}/finance/tasks/{{task_id}}/received": row(FINANCE_WRITERS, REGION, missing_ok=True),
+    f"POST {V}/finance/tasks/{{task_id}}/invoice": row(
+        FINANCE_WRITERS, REGION, missing_ok=True, body={"number": "INV-1", "amount_cents": 100}
+    ),
     f"POST {V}/assessments/{{assessment_id}}/decision": row(
         (R.MANAGER, R.DEPARTMENT_HEAD, R.ADMIN), REGION, missing_ok=True
     ),
@@ -404,7 +433,7 @@ MATRIX: dict[str, Row] = {
             ("POST", "/unable"),
             ("POST", "/complete"),
             ("POST", "/voucher/signature"),
-            ("POST", "/estimate"),
+            ("POST", "/quote"),
             ("GET", "/photos"),
             ("POST", "/photos"),
             ("GET", "/knowledge-hints"),
@@ -414,6 +443,15 @@ MATRIX: dict[str, Row] = {
         )
     },
     f"PATCH {M}/visits/{{visit_id}}/record": row(TECH, OWN_VISIT, headers={"If-Match": "*"}),
+    # VCH-3/4/15: the quote of a class-A visit (the fixture's visit has none: 404 is fine)
+    f"GET {M}/visits/{{visit_id}}/quote": row(TECH, OWN_VISIT, missing_ok=True),
+    f"POST {M}/visits/{{visit_id}}/quote/accept": row(TECH, OWN_VISIT, missing_ok=True),
+    f"POST {M}/visits/{{visit_id}}/quote/charges": row(TECH, OWN_VISIT, missing_ok=True),
+    f"POST {M}/visits/{{visit_id}}/quote/link": row(TECH, OWN_VISIT, missing_ok=True),
+    f"POST {M}/visits/{{visit_id}}/quote/charges/{{charge_id}}/confirm": row(
+        TECH, OWN_VISIT, missing_ok=True
+    ),
+    f"GET {M}/fee-items": row(TECH, GLOBAL),
     f"GET {M}/photos/{{photo_id}}": row(TECH, OWN_VISIT),
     f"PUT {M}/photos/{{photo_id}}/content": row(TECH, OWN_VISIT),
     **{

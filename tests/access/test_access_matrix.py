@@ -45,6 +45,7 @@ FIXED_PARAMS = {
     "task_id": 1,
     "region_id": 1,
     "job_part_id": 1,
+    "charge_id": 1,
     "assessment_id": 1,
     "kind": "categories",
     "action": "approve",

@@ -19,7 +19,7 @@ from dispatch.followups.models import FollowUp
 from dispatch.notifications.models import SmsMessage
 from dispatch.vouchers.models import ServiceVoucher
 from tests.builders import build_world, repair_request, signature_b64, sms_link_token
-from tests.mobile_api.helpers import RECORD
+from tests.mobile_api.helpers import QUOTE, RECORD
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -89,15 +89,16 @@ def test_service_loop_end_to_end_fup_1_vch_binding(client, session, sms, run_wor
             json={"device_time": local(14, 9).isoformat(), "lat": 31.19, "lon": 121.44},
         )
         assert arrived.get_json()["status"] == "on_site"
-        estimate = client.post(  # class A: the customer accepts the price before the work
-            f"/mobile/v1/visits/{visit['id']}/estimate",
+        quote = client.post(  # class A: the customer accepts the quote before the work
+            f"/mobile/v1/visits/{visit['id']}/quote",
             headers=tech,
-            json={
-                "device_time": local(14, 12).isoformat(),
-                "estimate_cents": 18000,
-                "estimate_minutes": 75,
-                "accepted_by": "Wang",
-            },
+            json={"device_time": local(14, 11).isoformat()} | QUOTE,
+        )
+        assert quote.status_code == 200, quote.get_json()
+        estimate = client.post(
+            f"/mobile/v1/visits/{visit['id']}/quote/accept",
+            headers=tech,
+            json={"device_time": local(14, 12).isoformat(), "accepted_by": "Wang"},
         )
         assert estimate.status_code == 200, estimate.get_json()
 
@@ -175,7 +176,6 @@ def test_service_loop_end_to_end_fup_1_vch_binding(client, session, sms, run_wor
         "appointment.confirmed",
         "visit.en_route",
         "visit.on_site",
-        "visit.estimate_accepted",
         "visit.completed",
     ]
     device_times = session.scalars(

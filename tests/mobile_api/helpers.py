@@ -28,12 +28,28 @@ def walk_to_site(client, headers, visit_id: int, lat=31.19, lon=121.44) -> None:
     assert act(client, headers, visit_id, "arrive", lat=lat, lon=lon).status_code == 200
 
 
-ESTIMATE = {"estimate_cents": 18000, "estimate_minutes": 45, "accepted_by": "Wang"}
+# A class-A quote (VCH-3) with one charge outside the fee table, which the acceptance confirms.
+QUOTE = {
+    "findings": "Drive belt worn through",
+    "fault_cause": "undetermined",
+    "repair_method": "replace_part",
+    "warranty_status": "out_of_warranty",
+    "warranty_basis": "Bought 2019-05, two-year warranty ended",
+    "minutes": 45,
+    "charges": [
+        {"name": "Belt replacement", "price_cents": 18000, "reason": "No fee-table item for it"}
+    ],
+}
+ACCEPTANCE = {"accepted_by": "Wang"}
 
 
-def accept_estimate(client, headers, visit_id: int) -> None:
-    """Record the class-A estimate the customer accepted (needed before work starts)."""
-    assert act(client, headers, visit_id, "estimate", **ESTIMATE).status_code == 200
+def accept_estimate(client, headers, visit_id: int, quote: dict | None = None) -> dict:
+    """Write the class-A quote and record the customer's acceptance (needed before work)."""
+    drafted = act(client, headers, visit_id, "quote", key=new_key(), **(quote or QUOTE))
+    assert drafted.status_code == 200, drafted.get_json()
+    accepted = act(client, headers, visit_id, "quote/accept", key=new_key(), **ACCEPTANCE)
+    assert accepted.status_code == 200, accepted.get_json()
+    return accepted.get_json()
 
 
 # The record a voucher needs before it can be submitted (VCH-6).

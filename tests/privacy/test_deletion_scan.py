@@ -37,7 +37,7 @@ from dispatch.visits.models import Visit
 from tests.builders import book_visit, next_workday_at, signature_b64
 from tests.complaints.helpers import act as complaint_step
 from tests.complaints.helpers import mobile, ok
-from tests.mobile_api.helpers import act, completion, new_key, walk_to_site
+from tests.mobile_api.helpers import QUOTE, act, completion, new_key, walk_to_site
 from tests.photos.helpers import jpeg, put_chunk, start
 from tests.privacy.helpers import new_customer
 
@@ -169,8 +169,9 @@ def test_prv_9_deletion_leaves_no_trace_in_tables_files_pdfs_logs_indexes_or_com
     ok(complaint_step(client, world, taken, "follow-up", answer))
     feedback = {"customer_feedback": f"Called +86{PHONE_DIGITS}: all fine"}
     ok(complaint_step(client, world, taken, "close", feedback))
-    estimate = {"estimate_cents": 18000, "estimate_minutes": 45, "accepted_by": NAME}
-    assert act(client, tech, visit_id, "estimate", key=new_key(), **estimate).status_code == 200
+    assert act(client, tech, visit_id, "quote", key=new_key(), **QUOTE).status_code == 200
+    accepted = act(client, tech, visit_id, "quote/accept", key=new_key(), accepted_by=NAME)
+    assert accepted.status_code == 200
     photo = jpeg()
     started = start(client, tech | {"Idempotency-Key": new_key()}, visit_id, photo)
     assert started.status_code == 201, started.get_json()

@@ -8,7 +8,7 @@ from dispatch.alerts.models import StaffAlert
 from dispatch.payments.models import InvoiceTask
 from dispatch.vouchers.models import ServiceVoucher
 from tests.builders import book_visit, release_visit, repair_request
-from tests.mobile_api.helpers import accept_estimate, act, completion, walk_to_site
+from tests.mobile_api.helpers import QUOTE, accept_estimate, act, completion, new_key, walk_to_site
 
 
 def _complete(client, world, **body):
@@ -22,12 +22,16 @@ def _complete(client, world, **body):
     return visit
 
 
-def test_vch_3_paid_work_does_not_start_before_the_estimate_is_accepted(client, world, session):
+def test_vch_3_paid_work_does_not_start_before_the_quote_is_accepted(client, world, session):
     visit, tech = book_visit(client, world)["id"], world.auth("tech_a")
     walk_to_site(client, tech, visit)
     refused = act(client, tech, visit, "start")
     assert refused.status_code == 422
-    assert refused.get_json()["error_code"] == "estimate_not_accepted"
+    assert refused.get_json()["error_code"] == "quote_not_accepted"
+    assert act(client, tech, visit, "quote", key=new_key(), **QUOTE).status_code == 200
+    drafted_only = act(client, tech, visit, "start")
+    assert drafted_only.status_code == 422
+    assert drafted_only.get_json()["error_code"] == "quote_not_accepted"
     accept_estimate(client, tech, visit)
     started = act(client, tech, visit, "start").get_json()
     assert started["status"] == "in_progress" and started["estimate_cents"] == 18000
@@ -69,12 +73,8 @@ def test_vch_13_only_class_a_is_charged(client, world, session):
     release_visit(client, world, visit)
     tech = world.auth("tech_a")
     walk_to_site(client, tech, visit)
-    assert (
-        act(
-            client, tech, visit, "estimate", estimate_cents=1, estimate_minutes=5, accepted_by="x"
-        ).status_code
-        == 409
-    )
+    no_quote = act(client, tech, visit, "quote", key=new_key(), **QUOTE)
+    assert no_quote.status_code == 409 and no_quote.get_json()["error_code"] == "not_class_a"
     charged = client.post(
         f"/mobile/v1/visits/{visit}/complete", headers=tech, json=completion(fee_cents=100)
     )
@@ -86,14 +86,14 @@ def test_vch_13_only_class_a_is_charged(client, world, session):
     assert session.scalars(select(InvoiceTask)).first() is None
 
 
-def test_vch_3_no_fee_without_an_accepted_estimate(client, world, session):
+def test_vch_3_no_fee_without_an_accepted_quote(client, world, session):
     visit, tech = book_visit(client, world)["id"], world.auth("tech_a")
     walk_to_site(client, tech, visit)  # straight from arrival to completion, no estimate
     refused = client.post(
         f"/mobile/v1/visits/{visit}/complete", headers=tech, json=completion(fee_cents=18_000)
     )
     assert refused.status_code == 422
-    assert refused.get_json()["error_code"] == "estimate_not_accepted"
+    assert refused.get_json()["error_code"] == "quote_not_accepted"
     # nothing half-saved: only the voucher issued at dispatch (VCH-1), still empty
     assert [v.status for v in session.scalars(select(ServiceVoucher))] == ["issued"]
     free = client.post(

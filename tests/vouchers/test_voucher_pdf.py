@@ -83,3 +83,18 @@ def test_technician_downloads_only_their_own_voucher_pdf(client, world):
     mine = client.get(url, headers=world.auth("tech_a"))
     assert mine.status_code == 200
     assert voucher["number"] in PdfReader(io.BytesIO(mine.data)).pages[0].extract_text()
+
+
+def test_vch_3_pdf_shows_findings_cause_warranty_and_the_quote_lines(client, world):
+    voucher = completed_voucher(client, world)
+    text = _pdf(client, world, voucher).pages[0].extract_text()
+    for expected in (
+        "Drive belt worn through",  # findings of tests.mobile_api.helpers.QUOTE
+        "Undetermined",
+        "Out of warranty",
+        "two-year warranty ended",
+        "Belt replacement",
+        "off table",
+        "Quote",
+    ):
+        assert expected in text, expected
