@@ -75,6 +75,18 @@ def _forget_opinions(session: Session, customer_id: int) -> None:
     )
 
 
+def _forget_web_requests(session: Session, phone_indexes: set[str], plain: set[str]) -> None:
+    """Web-form submissions from the customer's phones (INT-15): registered ones were cleared
+    when they became requests; waiting ones lose their personal fields and mentions of them and
+    can no longer be registered."""
+    from dispatch.webform.models import WebRequest
+
+    for web_request in session.scalars(
+        select(WebRequest).where(WebRequest.phone_index.in_(phone_indexes))
+    ):
+        web_request.erase(lambda text: rules.scrub_text(text, plain))
+
+
 def anonymise(session: Session, actor: Actor, customer_id: int, *, config: Config | None = None):
     from dispatch.followups.models import FollowUp
     from dispatch.idempotency import IdempotentResponse
@@ -89,6 +101,11 @@ def anonymise(session: Session, actor: Actor, customer_id: int, *, config: Confi
     customer = session.get(Customer, customer_id)
     old_phone, old_name = customer.phone, customer.name
     old_addresses = [s.address for s in customer.sites]
+    old_phone_indexes = {customer.phone_index} | set(
+        session.scalars(
+            select(CustomerPhone.phone_index).where(CustomerPhone.customer_id == customer_id)
+        )
+    )
     request_ids = select(ServiceRequest.id).where(ServiceRequest.customer_id == customer_id)
     visit_ids = list(session.scalars(select(Visit.id).where(Visit.request_id.in_(request_ids))))
 
@@ -130,6 +147,11 @@ def anonymise(session: Session, actor: Actor, customer_id: int, *, config: Confi
             update(FollowUp).where(FollowUp.visit_id.in_(visit_ids)).values(comment=None)
         )
     _forget_opinions(session, customer_id)
+    _forget_web_requests(
+        session,
+        old_phone_indexes,
+        {old_name, *old_name.split(), *rules.phone_forms(old_phone), *old_addresses},
+    )
     sms_match = [SmsMessage.to_phone == old_phone]
     if visit_ids:
         sms_match.append(SmsMessage.visit_id.in_(visit_ids))

@@ -98,5 +98,16 @@ class WebRequest(Base):
         self.phone = self.name = self.address = None
         self.lat = self.lon = None
 
+    def erase(self, scrub) -> None:
+        """The customer's data is erased (PRV-9): personal fields go, mentions in the text are
+        replaced by `scrub`, and a waiting submission can no longer be registered."""
+        if self.waiting:
+            SUBMISSION_LIFECYCLE.check(self.status, SubmissionStatus.ERASED)
+            self.status = SubmissionStatus.ERASED
+        self.phone = self.name = self.address = None
+        self.lat = self.lon = None
+        self.fault_description = scrub(self.fault_description)
+        self.preferred_time = scrub(self.preferred_time)
+
     def snapshot(self) -> dict:
         return {"status": self.status, "request_id": self.request_id}

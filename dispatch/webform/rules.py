@@ -28,6 +28,7 @@ class CodeStatus(StrEnum):
 class SubmissionStatus(StrEnum):
     WAITING = "waiting"  # in the intake queue
     REGISTERED = "registered"  # an agent made it a service request
+    ERASED = "erased"  # the customer's data was erased before anyone registered it (PRV-9)
 
 
 CODE_LIFECYCLE = Lifecycle(
@@ -40,7 +41,11 @@ CODE_LIFECYCLE = Lifecycle(
 )
 SUBMISSION_LIFECYCLE = Lifecycle(
     "web request",
-    {SubmissionStatus.WAITING: {SubmissionStatus.REGISTERED}, SubmissionStatus.REGISTERED: set()},
+    {
+        SubmissionStatus.WAITING: {SubmissionStatus.REGISTERED, SubmissionStatus.ERASED},
+        SubmissionStatus.REGISTERED: set(),
+        SubmissionStatus.ERASED: set(),
+    },
 )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from dispatch import sweeps
 from dispatch.clock import utcnow
@@ -243,3 +243,49 @@ def test_pipl_28_withdrawn_consent_stops_keeping_checkin_positions(client, world
     assert act(client, tech, visit_id, "arrive", lat=31.19, lon=121.44).status_code == 200
     session.expire_all()
     assert session.get(Visit, visit_id).arrival_lat is None
+
+
+def test_prv_9_int_15_erasure_clears_the_customers_waiting_web_form_request(client, world, session):
+    """A request the customer sent on the public web form and no agent registered yet holds their
+    name, phone and address: erasure clears them, replaces mentions in the text and takes the
+    submission out of the queue, so nobody can register it afterwards."""
+    from tests.intake.test_web_form import ask_code, submit, texted_code
+    from tests.privacy.helpers import new_customer
+
+    customer = new_customer(client, world, "Web Quokka", "13912345678")
+    assert ask_code(client).status_code == 202
+    sent = submit(
+        client,
+        texted_code(session),
+        name="Web Quokka",
+        fault_description="Web Quokka says the washer leaks",
+    )
+    assert sent.status_code == 201, sent.get_json()
+    web_request_id = sent.get_json()["id"]
+    erased = client.post(
+        f"/api/v1/customers/{customer['id']}/erasure", headers=world.auth("dispatcher")
+    )
+    assert erased.status_code == 200 and erased.get_json()["status"] == "done", erased.get_json()
+    row = session.execute(
+        text(
+            "SELECT status, phone, name, address, lat, fault_description FROM web_requests"
+            " WHERE id = :i"
+        ),
+        {"i": web_request_id},
+    ).one()
+    assert (row.status, row.phone, row.name, row.address, row.lat) == (
+        "erased",
+        None,
+        None,
+        None,
+        None,
+    )
+    assert "Quokka" not in row.fault_description and "washer leaks" in row.fault_description
+    queue = client.get("/api/v1/web-requests", headers=world.auth("dispatcher")).get_json()
+    assert queue["items"] == []
+    refused = client.post(
+        f"/api/v1/web-requests/{web_request_id}/register",
+        headers=world.auth("dispatcher"),
+        json={"service_class": "A"},
+    )
+    assert refused.status_code == 409 and refused.get_json()["error_code"] == "web_request_done"
