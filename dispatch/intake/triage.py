@@ -16,7 +16,7 @@ from dispatch.booking.models import Appointment
 from dispatch.clock import utcnow
 from dispatch.customers.models import Site
 from dispatch.customers.rules import mask_address
-from dispatch.intake import contact_log, rules
+from dispatch.intake import clocks, contact_log, rules
 from dispatch.intake.assessment import RequestAssessment
 from dispatch.intake.models import ServiceRequest
 from dispatch.intake.service import get_request
@@ -42,6 +42,7 @@ def record_diagnosis(
     with audit.audited(session, actor, assessment, "request.diagnosed"):
         assessment.diagnosis = diagnosis
         assessment.diagnosed_at, assessment.diagnosed_by_id = utcnow(), actor.id
+    clocks.note_answer(session, request, assessment.diagnosed_at)  # APT-12
     return request
 
 
@@ -54,6 +55,7 @@ def resolve_without_visit(
     with audit.audited(session, actor, request, "request.resolved_without_visit"):
         request.resolve_remotely()  # InvalidTransition once a visit is under way
         assessment.answer, assessment.answered_how, assessment.answered_at = answer, how, utcnow()
+    clocks.note_answer(session, request, assessment.answered_at)  # APT-12
     return request
 
 
@@ -77,6 +79,7 @@ def check_scope(
         request.service_class = service_class
         assessment.in_scope, assessment.scope_reason = in_scope, reason
         assessment.scope_checked_at, assessment.scope_checked_by_id = utcnow(), actor.id
+    clocks.note_answer(session, request, assessment.scope_checked_at)  # out of scope answers
     return request
 
 
