@@ -177,6 +177,7 @@ def send_reminder(session: Session, *, config: Config, visit_id: int, window_sta
         customer=visit.request.customer,
         template="appointment_reminder",
         visit_id=visit.id,
+        config=config,
         number=visit.number,
         window=window_text(visit, config),
         link=links.page_url(config.public_base_url, tokens.get("appointment", "")),

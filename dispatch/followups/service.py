@@ -27,14 +27,18 @@ from dispatch.visits.models import Visit
 
 
 def schedule_for(session: Session, *, config: Config, visit: Visit, tz: str) -> FollowUp:
-    """Plan the follow-up of a just-completed visit and queue its timed send."""
+    """Plan the follow-up of a just-completed visit and queue its timed send, inside the
+    contact window of the site's region (APT-13)."""
+    region = visit.request.site.region if visit.request.site is not None else None
+    default = (config.contact_window_start, config.contact_window_end)
+    window_start, window_end = region.contact_window(default) if region else default
     due_at, deadline_at = rules.followup_times(
         visit.completed_at,  # the device time the work ended: FUP-1 counts from it
         delay=timedelta(minutes=config.followup_delay_minutes),
         deadline=timedelta(hours=config.followup_deadline_hours),
         tz=tz,
-        window_start=config.contact_window_start,
-        window_end=config.contact_window_end,
+        window_start=window_start,
+        window_end=window_end,
     )
     followup = FollowUp(visit=visit, due_at=due_at, deadline_at=deadline_at)
     session.add(followup)
@@ -76,6 +80,7 @@ def send(session: Session, *, config: Config, followup_id: int) -> str:
         customer=visit.request.customer,
         template="followup_survey",
         visit_id=visit.id,
+        config=config,
         number=visit.number,
         link=links.page_url(config.public_base_url, token),
     )

@@ -2,6 +2,10 @@
 customers with the separate marketing opt-in (PRV-2, dispatch.privacy.service.ensure_may_send)."""
 
 MARKETING = frozenset({"marketing_offer"})
+# APT-13: non-urgent texts wait for the contact window of the customer's region. Every other
+# text goes at once: same-day news (en route, delay, cancellation, a missed visit) and the
+# answers to what the customer or staff just did (acknowledgements, links, confirmations).
+NON_URGENT = frozenset({"appointment_reminder", "followup_survey", "marketing_offer"})
 
 TEMPLATES = {
     "complaint_received": {  # CMP-6: number, handling steps, expected processing time
