@@ -25,9 +25,9 @@ def _queue_survey(world, number="V-1") -> tuple[int, int]:
         message = queue_sms(
             session,
             customer=session.get(Customer, world.customer_id),
-            template="followup_survey",
+            template="visit_completed",
             number=number,
-            link="x",
+            voucher="S-1",
         )
         return message.id, outbox.take_new_ids(session)[0]
 
