@@ -97,3 +97,22 @@ def test_apt_13_region_window_needs_both_ends_in_order_and_admin_only(client):
     )
     back = client.post(url, headers=admin, json={"start": None, "end": None})
     assert back.status_code == 200 and back.get_json()["contact_window_start"] is None
+
+
+def test_apt_13_followup_survey_is_due_inside_the_regions_own_window(client, session):
+    from datetime import time
+
+    from sqlalchemy import select
+
+    from dispatch.followups.models import FollowUp
+    from dispatch.regions.models import Region
+    from tests.aftercare.helpers import complete_visit
+    from tests.builders import build_world
+
+    with time_machine.travel(local(1, 15), tick=True) as clock:
+        world = build_world(client)
+        session.get(Region, world.region_id).set_contact_window(time(7, 0), time(22, 0))
+        session.commit()
+        complete_visit(client, world, clock, local(1, 19), start=local(1, 15, 30))
+    # 19:00 + 2 h falls inside 07:00–22:00; the configured 17:30 close would wait until 08:30
+    assert session.scalars(select(FollowUp)).one().due_at == local(1, 21)
