@@ -7,12 +7,11 @@ request's status only through ServiceRequest's methods.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch import access, audit
 from dispatch.actors import Actor
-from dispatch.booking.models import Appointment
 from dispatch.clock import utcnow
 from dispatch.customers.models import Site
 from dispatch.customers.rules import mask_address
@@ -21,8 +20,6 @@ from dispatch.intake.assessment import RequestAssessment
 from dispatch.intake.models import ServiceRequest
 from dispatch.intake.service import get_request
 from dispatch.notifications.service import queue_sms
-from dispatch.visits.models import Visit
-from dispatch.visits.rules import AppointmentStatus
 
 
 def _assessment(session: Session, request: ServiceRequest) -> RequestAssessment:
@@ -111,28 +108,17 @@ def ask_supplement(
 def answer_overdue(session: Session, actor: Actor) -> list[ServiceRequest]:
     """Return job requests past the 72 h clock without a specific answer (APT-12), oldest first.
 
-    A specific answer is a diagnosis plus a confirmed date, or the request ended without a
-    visit (answered, out of scope or cancelled).
+    The request's answer clock says so (intake.clocks): it stops at a diagnosis plus a confirmed
+    date, or when the request ended without a visit (answered, out of scope or cancelled).
     """
-    confirmed_date = (
-        select(Visit.id)
-        .join(Appointment, Appointment.visit_id == Visit.id)
-        .where(
-            Visit.request_id == ServiceRequest.id,
-            Appointment.status.in_((AppointmentStatus.CONFIRMED, AppointmentStatus.COMPLETED)),
-        )
-        .exists()
-    )
-    answered = and_(RequestAssessment.diagnosis.is_not(None), confirmed_date)
     query = (
         select(ServiceRequest)
         .join(Site, Site.id == ServiceRequest.site_id)
-        .outerjoin(RequestAssessment, RequestAssessment.request_id == ServiceRequest.id)
+        .join(clocks.RequestClock, clocks.RequestClock.request_id == ServiceRequest.id)
         .where(
-            ServiceRequest.request_type.in_(rules.JOB_REQUEST_TYPES),
-            ServiceRequest.registered_at <= utcnow() - rules.ANSWER_DEADLINE,
+            clocks.RequestClock.answered_at.is_(None),
+            clocks.RequestClock.answer_due_at <= utcnow(),
             ServiceRequest.status.not_in(rules.ENDED_WITHOUT_VISIT),
-            ~answered,
             access.region_clause(actor, Site.region_id),
         )
         .order_by(ServiceRequest.registered_at, ServiceRequest.id)
