@@ -22,7 +22,7 @@ from dispatch.followups.models import FollowUp
 from dispatch.followups.rules import FollowUpStatus
 from dispatch.intake.models import ServiceRequest
 from dispatch.links import service as links
-from dispatch.notifications.service import queue_sms
+from dispatch.notifications.service import contact_window, queue_sms
 from dispatch.visits.models import Visit
 
 
@@ -30,8 +30,7 @@ def schedule_for(session: Session, *, config: Config, visit: Visit, tz: str) -> 
     """Plan the follow-up of a just-completed visit and queue its timed send, inside the
     contact window of the site's region (APT-13)."""
     region = visit.request.site.region if visit.request.site is not None else None
-    default = (config.contact_window_start, config.contact_window_end)
-    window_start, window_end = region.contact_window(default) if region else default
+    window_start, window_end = contact_window(region, config)
     due_at, deadline_at = rules.followup_times(
         visit.completed_at,  # the device time the work ended: FUP-1 counts from it
         delay=timedelta(minutes=config.followup_delay_minutes),
@@ -80,7 +79,6 @@ def send(session: Session, *, config: Config, followup_id: int) -> str:
         customer=visit.request.customer,
         template="followup_survey",
         visit_id=visit.id,
-        config=config,
         number=visit.number,
         link=links.page_url(config.public_base_url, token),
     )

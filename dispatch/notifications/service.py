@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,9 +46,10 @@ def queue_sms(
     """Record an SMS as pending; it leaves after commit through the outbox.
 
     Marketing needs the customer's separate opt-in (PRV-2); the hand-over of phone and text to
-    the SMS gateway is recorded as a disclosure (PRV-13). A non-urgent text (reminders,
-    surveys) waits for the contact window of the visit's region (APT-13): its outbox row is
-    due when the window opens; the config gives the window of regions without their own.
+    the SMS gateway is recorded as a disclosure (PRV-13). A non-urgent text (a reminder,
+    templates.NON_URGENT) waits for the contact window of the visit's region (APT-13): its
+    outbox row is due when the window opens; the config gives the window of regions without
+    their own.
     """
     run_at = None
     if template in NON_URGENT:
@@ -85,10 +86,14 @@ def contact_time(session: Session, config: Config, visit_id: int | None, now: da
             .join(Visit, Visit.request_id == ServiceRequest.id)
             .where(Visit.id == visit_id)
         )
-    default = (config.contact_window_start, config.contact_window_end)
-    start, end = region.contact_window(default) if region is not None else default
     tz = region.timezone if region is not None else config.default_timezone
-    return into_contact_window(now, tz, start, end)
+    return into_contact_window(now, tz, *contact_window(region, config))
+
+
+def contact_window(region: Region | None, config: Config) -> tuple[time, time]:
+    """Return the local hours non-urgent texts may reach a region's customers (APT-13)."""
+    default = (config.contact_window_start, config.contact_window_end)
+    return region.contact_window(default) if region is not None else default
 
 
 def deliver(session: Session, gateway: SmsGateway, sms_id: int, *, send_timeout: float) -> str:

@@ -1,5 +1,6 @@
-"""APT-13: non-urgent texts (reminders, surveys) wait for the contact window of the customer's
-region, each region its own; urgent same-day texts (en route, delay, cancellation) go at once.
+"""APT-13: non-urgent texts wait for the contact window of the customer's region, each region
+its own; urgent same-day texts (en route, delay, cancellation) go at once. Reminders wait when
+queued; the survey's follow-up row is due inside the region's window.
 
 Region N keeps the configured window (08:30–17:30); region S is set to 10:00–21:00 by an admin.
 """
@@ -24,7 +25,6 @@ def queue(config, facts, region: str, template: str, label: str) -> None:
     """Queue a text about a visit at a site of `region`; `label` stands in its number."""
     params = {
         "appointment_reminder": {"window": "10:00-12:00", "link": "l", "reschedule": "r"},
-        "followup_survey": {"link": "l"},
         "technician_en_route": {"technician": "Wang", "eta": "10:30"},
         "appointment_cancelled": {"window": "10:00-12:00"},
     }[template]
@@ -47,7 +47,7 @@ def sent(sms) -> set[str]:
     return {label for m in sms.sent for label in LABELS if label in m.body}
 
 
-LABELS = ("N-REMIND", "S-REMIND", "N-ENROUTE", "S-CANCEL", "N-SURVEY", "S-SURVEY")
+LABELS = ("N-EVE", "S-EVE", "N-ENROUTE", "S-CANCEL", "N-MORN", "S-MORN")
 
 
 def test_apt_13_each_region_holds_non_urgent_texts_until_its_own_window(
@@ -63,20 +63,20 @@ def test_apt_13_each_region_holds_non_urgent_texts_until_its_own_window(
         assert setting.status_code == 200, setting.get_json()
         assert setting.get_json()["contact_window_start"].startswith("10:00")
         clock.move_to(local(3, 19, 0))  # evening: N's window closed, S's open
-        queue(config, facts, "N", "appointment_reminder", "N-REMIND")
-        queue(config, facts, "S", "appointment_reminder", "S-REMIND")
+        queue(config, facts, "N", "appointment_reminder", "N-EVE")
+        queue(config, facts, "S", "appointment_reminder", "S-EVE")
         queue(config, facts, "N", "technician_en_route", "N-ENROUTE")  # urgent: at once
         run_worker()
-        assert sent(sms) == {"S-REMIND", "N-ENROUTE"}
+        assert sent(sms) == {"S-EVE", "N-ENROUTE"}
         clock.move_to(local(4, 8, 0))  # morning: both windows still closed
-        queue(config, facts, "N", "followup_survey", "N-SURVEY")
-        queue(config, facts, "S", "followup_survey", "S-SURVEY")
+        queue(config, facts, "N", "appointment_reminder", "N-MORN")
+        queue(config, facts, "S", "appointment_reminder", "S-MORN")
         queue(config, facts, "S", "appointment_cancelled", "S-CANCEL")  # urgent: at once
         run_worker()
-        assert sent(sms) == {"S-REMIND", "N-ENROUTE", "S-CANCEL"}
+        assert sent(sms) == {"S-EVE", "N-ENROUTE", "S-CANCEL"}
         clock.move_to(local(4, 8, 30) + timedelta(seconds=20))  # N opens
         run_worker()
-        assert sent(sms) == {"S-REMIND", "N-ENROUTE", "S-CANCEL", "N-REMIND", "N-SURVEY"}
+        assert sent(sms) == {"S-EVE", "N-ENROUTE", "S-CANCEL", "N-EVE", "N-MORN"}
         clock.move_to(local(4, 10, 0) + timedelta(seconds=20))  # S opens
         run_worker()
     assert sent(sms) == set(LABELS)

@@ -25,9 +25,9 @@ def _queue_survey(world, number="V-1") -> tuple[int, int]:
         message = queue_sms(
             session,
             customer=session.get(Customer, world.customer_id),
-            template="visit_completed",
+            template="followup_survey",
             number=number,
-            voucher="S-1",
+            link="x",
         )
         return message.id, outbox.take_new_ids(session)[0]
 

@@ -26,9 +26,9 @@ def test_rolled_back_request_sends_nothing(app, world, config, run_worker, sms):
         queue_sms(
             db.session,
             customer=customer(db.session, world),
-            template="visit_completed",
+            template="followup_survey",
             number="V-1",
-            voucher="S-1",
+            link="x",
         )
         raise Conflict("someone else was faster")
 
@@ -71,9 +71,9 @@ def test_message_committed_but_never_relayed_is_sent_by_the_relay(world, config,
         queue_sms(
             session,
             customer=customer(session, world),
-            template="visit_completed",
+            template="followup_survey",
             number="V-9",
-            voucher="S-1",
+            link="x",
         )
         outbox.take_new_ids(session)
     assert jobs.queue_for(config).count == 0
@@ -82,9 +82,7 @@ def test_message_committed_but_never_relayed_is_sent_by_the_relay(world, config,
     SimpleWorker([jobs.queue_for(config)], connection=jobs.redis_connection(config)).work(
         burst=True
     )
-    assert [m.body for m in sms.sent] == [
-        "[Service] Visit V-9 is complete, voucher S-1. Thank you."
-    ]
+    assert [m.body for m in sms.sent] == ["[Service] How did we do on visit V-9? Rate us: x"]
 
 
 def test_running_the_same_message_twice_sends_once(world, config, sms):
@@ -92,9 +90,9 @@ def test_running_the_same_message_twice_sends_once(world, config, sms):
         queue_sms(
             session,
             customer=customer(session, world),
-            template="visit_completed",
+            template="followup_survey",
             number="V-2",
-            voucher="S-1",
+            link="x",
         )
         message_id = outbox.take_new_ids(session)[0]
     assert jobs.run_outbox_message(message_id) == "sent"
