@@ -112,6 +112,16 @@ GENERATE = [
        SELECT id, false, 'fault ' || (id % 13), 'fixed' FROM visits""",
     """INSERT INTO appointments (visit_id, status, reschedule_count, confirmed_at)
        SELECT id, 'confirmed', 0, created_at + random() * interval '30 hours' FROM visits""",
+    # The booking and answer clocks of each job request (APT-1, APT-12; plain 24 h here).
+    """INSERT INTO request_clocks (request_id, booking_due_at, answer_due_at, answered_at,
+            answered_late)
+       SELECT r.id, r.registered_at + interval '24 hours', r.registered_at + interval '72 hours',
+              a.at, coalesce(a.at > r.registered_at + interval '72 hours', false)
+       FROM service_requests r
+       LEFT JOIN (SELECT v.request_id, min(p.confirmed_at) AS at FROM visits v
+                  JOIN appointments p ON p.visit_id = v.id GROUP BY v.request_id) a
+              ON a.request_id = r.id
+       WHERE r.request_type = 'repair'""",
     """INSERT INTO followups (visit_id, status, due_at, deadline_at, sent_at, answered_at,
             rating, quality, timeliness, attitude, problem_solved, answered_via)
        SELECT id, CASE WHEN a THEN 'answered' ELSE 'sent' END,
@@ -164,6 +174,7 @@ TABLES = [
     "visits",
     "visit_field_records",
     "appointments",
+    "request_clocks",
     "followups",
     "service_vouchers",
     "complaints",
@@ -194,6 +205,9 @@ def build() -> float:
 
 REPORTS: dict[str, Callable[[Session, Scope], list]] = {
     "sla": sla.report,
+    "sla_by_technician": lambda s, sc: sla.report(s, sc, by="technician"),
+    "sla_by_department": lambda s, sc: sla.report(s, sc, by="department"),
+    "sla_by_job": lambda s, sc: sla.report(s, sc, by="job"),
     "complaints_by_category": lambda s, sc: complaints.report(s, sc, by="category"),
     "satisfaction_weekly": satisfaction.weekly,
     "followups_monthly": satisfaction.monthly,

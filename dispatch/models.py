@@ -29,6 +29,7 @@ from dispatch.devices.models import DeviceSession
 from dispatch.followups.models import FollowUp
 from dispatch.idempotency import IdempotentResponse
 from dispatch.intake.assessment import RequestAssessment
+from dispatch.intake.clocks import RequestClock
 from dispatch.intake.contact_log import RequestContact
 from dispatch.intake.models import ServiceRequest
 from dispatch.jobparts.models import JobPart
@@ -142,6 +143,7 @@ __all__ = [
     "FeeItem",
     "Quote",
     "RequestAssessment",
+    "RequestClock",
     "RequestContact",
     "ServiceRequest",
     "ServiceVoucher",

@@ -6,9 +6,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatch.intake.rules import JobStatus
+from dispatch.regions.calendar import next_working_day
 from dispatch.visits.rules import VisitStatus
-
-CONTACT_DEADLINE = timedelta(hours=24)  # H6: agree a date within 1 day of registration
 
 
 def candidate_windows(
@@ -25,9 +24,13 @@ def candidate_windows(
     return windows
 
 
-def contact_due(registered_at: datetime) -> datetime:
-    """Return when the customer must have been contacted to agree a date (APT-1)."""
-    return registered_at + CONTACT_DEADLINE
+def contact_due(registered_at: datetime, *, tz: str, calendar: str = "cn") -> datetime:
+    """Return when a date must be agreed (APT-1, H6: within 1 day): the same local time on the
+    first working day after the day of registration, in the region's calendar (DSP-1)."""
+    local = registered_at.astimezone(ZoneInfo(tz))
+    day = next_working_day(local.date(), calendar)
+    due = datetime.combine(day, local.time().replace(tzinfo=None), local.tzinfo)
+    return due.astimezone(registered_at.tzinfo)
 
 
 APPOINTMENT_KINDS = ("assessment", "repair", "installation", "collection", "drop_off", "return")

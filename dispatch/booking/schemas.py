@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from dispatch.api.fields import UTCDateTime
-from dispatch.booking.rules import APPOINTMENT_KINDS, contact_due, contact_overdue_why
+from dispatch.booking.rules import APPOINTMENT_KINDS, contact_overdue_why
 
 
 class WindowIn(Schema):
@@ -86,7 +86,10 @@ class ContactDueOut(Schema):
     id = fields.Integer()
     number = fields.String()
     registered_at = UTCDateTime()
-    contact_due = fields.Function(lambda r: contact_due(r.registered_at).isoformat())
+    contact_due = UTCDateTime(
+        attribute="clock.booking_due_at",
+        metadata={"description": "1 working day of the region's calendar (APT-1, DSP-1)"},
+    )
     status = fields.String()
     why = fields.Function(
         lambda r: contact_overdue_why(r.status),

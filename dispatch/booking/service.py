@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from dispatch import access, audit, numbering, outbox
 from dispatch.actors import Actor
@@ -15,14 +15,14 @@ from dispatch.assignments.rules import AssignmentSource
 from dispatch.audit import audited
 from dispatch.booking import calls
 from dispatch.booking.models import Appointment
-from dispatch.booking.rules import CONTACT_DEADLINE
 from dispatch.clock import utcnow
 from dispatch.config import Config
 from dispatch.customers.models import Site
 from dispatch.errors import Conflict, RuleViolation
+from dispatch.intake import clocks
 from dispatch.intake import service as intake
 from dispatch.intake.models import ServiceRequest
-from dispatch.intake.rules import JOB_REQUEST_TYPES, JobStatus, creates_job
+from dispatch.intake.rules import JobStatus, creates_job
 from dispatch.links import service as links
 from dispatch.notifications.service import queue_sms
 from dispatch.outbox import OutboxMessage
@@ -177,6 +177,7 @@ def send_reminder(session: Session, *, config: Config, visit_id: int, window_sta
         customer=visit.request.customer,
         template="appointment_reminder",
         visit_id=visit.id,
+        config=config,
         number=visit.number,
         window=window_text(visit, config),
         link=links.page_url(config.public_base_url, tokens.get("appointment", "")),
@@ -198,6 +199,7 @@ def confirm_by_customer(
         visit.confirm(at=utcnow())
         visit.appointment.confirmed_via = "agent" if agent_id else "customer"
         visit.appointment.confirmed_by_id = agent_id
+    clocks.note_answer(session, visit.request, visit.appointment.confirmed_at)  # APT-12
     queue_sms(
         session,
         customer=visit.request.customer,
@@ -246,6 +248,7 @@ def reschedule(
     )
     links.extend_for_visit(session, visit.id, links.APPOINTMENT_PURPOSES, visit.window_end)
     if by_customer:
+        clocks.note_answer(session, visit.request, visit.appointment.confirmed_at)  # APT-12
         _tell(session, config, visit, "appointment_confirmed")
     else:
         _ask_to_confirm(session, config, visit)
@@ -294,6 +297,7 @@ def _end(
     elif request.cancels_with_visit:  # one on hold or reopened waits for another visit
         with audited(session, actor, request, "request.cancelled"):
             request.cancel()
+        clocks.note_answer(session, request, utcnow())  # ended without a visit (APT-12)
     links.revoke_for_visit(session, visit.id, *links.APPOINTMENT_PURPOSES)
     _tell(session, config, visit, "appointment_missed" if missed else "appointment_cancelled")
     return visit
@@ -342,7 +346,6 @@ def contact_overdue(session: Session, *, actor: Actor) -> list:
 
     Agreed means a confirmed appointment: a request whose visit is only proposed is listed too.
     """
-    deadline = utcnow() - CONTACT_DEADLINE
     confirmed = (
         select(Visit.id)
         .join(Appointment, Appointment.visit_id == Visit.id)
@@ -355,15 +358,17 @@ def contact_overdue(session: Session, *, actor: Actor) -> list:
     query = (
         select(ServiceRequest)
         .join(Site, Site.id == ServiceRequest.site_id)
+        # the due time of the region's working calendar (DSP-1), stored at registration
+        .join(clocks.RequestClock, clocks.RequestClock.request_id == ServiceRequest.id)
         .where(
-            ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
-            ServiceRequest.registered_at <= deadline,
+            clocks.RequestClock.booking_due_at <= utcnow(),
             or_(
                 ServiceRequest.status.in_((JobStatus.REGISTERED, JobStatus.VERIFIED)),
                 and_(ServiceRequest.status == JobStatus.SCHEDULED, ~confirmed),
             ),
         )
         .where(access.site_clause(actor, ServiceRequest.site_id))
+        .options(selectinload(ServiceRequest.clock))
         .order_by(ServiceRequest.registered_at, ServiceRequest.id)
     )
     return list(session.scalars(query))

@@ -20,6 +20,7 @@ from dispatch.db import Base
 from dispatch.errors import Conflict, NotFound
 from dispatch.intake.models import ServiceRequest
 from dispatch.intake.rules import JOB_REQUEST_TYPES
+from dispatch.regions.calendar import DEFAULT_CALENDAR
 
 CLOCK = "request_first_response"
 NOT_CLOCKED = (*JOB_REQUEST_TYPES, "complaint")
@@ -51,12 +52,14 @@ def start(session: Session, config: Config, request: ServiceRequest) -> None:
         config.complaint_sla_minutes
     )
     length = rules.clock_minutes(table, CLOCK, "", request.priority)
+    region = request.site.region if request.site is not None else None
     due = rules.due_at(
         request.registered_at,
         length,
-        tz=config.default_timezone,
+        tz=region.timezone if region else config.default_timezone,
         day_start=config.contact_window_start,
         day_end=config.working_day_end,
+        calendar=region.calendar if region else DEFAULT_CALENDAR,
     )
     session.add(RequestFirstResponse(request_id=request.id, due_at=due))
 

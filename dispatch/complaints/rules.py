@@ -7,6 +7,8 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from dispatch.lifecycle import Lifecycle
+from dispatch.regions.calendar import add_working_days as working_days_after
+from dispatch.regions.calendar import is_working_day
 
 NATURES = ("soft", "hard")  # 软性 service/surroundings; 硬性 the product, a visible fault
 CATEGORIES = (
@@ -164,21 +166,23 @@ def clock_minutes(
     return next((table[key] for key in keys if key in table), None)
 
 
-def add_working_days(start: datetime, days: int, *, tz: str) -> datetime:
-    """Return `start` moved `days` working days (Monday to Friday) later, same local time."""
+def add_working_days(start: datetime, days: int, *, tz: str, calendar: str = "cn") -> datetime:
+    """Return `start` moved `days` working days of the region's calendar later (weekends,
+    public holidays and make-up days, DSP-1), same local time."""
     local = start.astimezone(ZoneInfo(tz))
-    while days:
-        local += timedelta(days=1)
-        days -= local.weekday() < 5
-    return local.astimezone(start.tzinfo)
+    day = working_days_after(local.date(), days, calendar)
+    moved = datetime.combine(day, local.time().replace(tzinfo=None), local.tzinfo)
+    return moved.astimezone(start.tzinfo)
 
 
-def end_of_working_day(start: datetime, *, tz: str, day_end: time) -> datetime:
+def end_of_working_day(
+    start: datetime, *, tz: str, day_end: time, calendar: str = "cn"
+) -> datetime:
     """Return the end of the working day `start` falls in (the next one after hours)."""
     zone = ZoneInfo(tz)
     local = start.astimezone(zone)
     ends = datetime.combine(local.date(), day_end, zone)
-    while ends <= local or ends.weekday() >= 5:
+    while ends <= local or not is_working_day(ends.date(), calendar):
         ends = datetime.combine(ends.date() + timedelta(days=1), day_end, zone)
     return ends.astimezone(start.tzinfo)
 
@@ -190,15 +194,24 @@ def intake_clocks(*, nature: str, received_outside_cs: bool) -> tuple[str, ...]:
 
 
 def add_service_minutes(
-    start: datetime, minutes: int, *, tz: str, day_start: time, day_end: time
+    start: datetime,
+    minutes: int,
+    *,
+    tz: str,
+    day_start: time,
+    day_end: time,
+    calendar: str = "cn",
 ) -> datetime:
-    """Return `start` plus `minutes` counted only inside the local service hours."""
+    """Return `start` plus `minutes` counted only inside the service hours of working days."""
     zone = ZoneInfo(tz)
     local = start.astimezone(zone)
     left = timedelta(minutes=minutes)
     while True:
         opens = datetime.combine(local.date(), day_start, zone)
         closes = datetime.combine(local.date(), day_end, zone)
+        if not is_working_day(local.date(), calendar):
+            local = datetime.combine(local.date() + timedelta(days=1), day_start, zone)
+            continue
         if local < opens:
             local = opens
         if local >= closes:
@@ -211,15 +224,23 @@ def add_service_minutes(
 
 
 def due_at(
-    start: datetime, minutes: ClockLength, *, tz: str, day_start: time, day_end: time
+    start: datetime,
+    minutes: ClockLength,
+    *,
+    tz: str,
+    day_start: time,
+    day_end: time,
+    calendar: str = "cn",
 ) -> datetime:
-    """Return when a clock of `minutes` started at `start` falls due (SLA calendar)."""
+    """Return when a clock of `minutes` started at `start` falls due, in the region's working
+    calendar (DSP-1): working days, or service hours of working days for the short clocks."""
     if minutes == "sameday":
-        return end_of_working_day(start, tz=tz, day_end=day_end)
+        return end_of_working_day(start, tz=tz, day_end=day_end, calendar=calendar)
     if isinstance(minutes, str):
-        return add_working_days(start, int(minutes.removesuffix("wd")), tz=tz)
+        return add_working_days(start, int(minutes.removesuffix("wd")), tz=tz, calendar=calendar)
     if timedelta(minutes=minutes) <= SERVICE_HOURS_LIMIT:
-        return add_service_minutes(start, minutes, tz=tz, day_start=day_start, day_end=day_end)
+        hours = {"day_start": day_start, "day_end": day_end, "calendar": calendar}
+        return add_service_minutes(start, minutes, tz=tz, **hours)
     return start + timedelta(minutes=minutes)
 
 

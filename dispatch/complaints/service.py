@@ -20,6 +20,7 @@ from dispatch.config import Config
 from dispatch.customers.service import get_customer
 from dispatch.errors import NotFound, RuleViolation
 from dispatch.intake.service import get_request
+from dispatch.regions.calendar import calendar_of
 from dispatch.users.models import User
 from dispatch.visits.models import Visit
 from dispatch.visits.service import get_visit, timezone_of
@@ -173,6 +174,7 @@ def start_clock(
             tz=complaint.timezone,
             day_start=config.contact_window_start,
             day_end=config.working_day_end,
+            calendar=calendar_of(session, complaint.region_id),
         ),
     )
     complaint.clocks.append(clock)

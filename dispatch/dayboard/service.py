@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from dispatch.access import ensure_region, region_clause
 from dispatch.actors import Actor
-from dispatch.booking.rules import CONTACT_DEADLINE
 from dispatch.clock import utc_text, utcnow
 from dispatch.config import Config
 from dispatch.customers.models import Customer, Site
 from dispatch.dayboard import rules
 from dispatch.errors import NotFound
+from dispatch.intake.clocks import RequestClock
 from dispatch.intake.models import ServiceRequest
 from dispatch.intake.rules import JOB_REQUEST_TYPES, JobStatus
 from dispatch.privacy.models import TechnicianPosition
@@ -181,15 +181,17 @@ def _overdue(session: Session, region_id: int, now: datetime) -> list[dict]:
             ServiceRequest.id,
             ServiceRequest.number,
             ServiceRequest.registered_at,
+            RequestClock.booking_due_at,
             Customer.name.label("customer"),
         )
         .join(Site, ServiceRequest.site_id == Site.id)
+        .join(RequestClock, RequestClock.request_id == ServiceRequest.id)
         .join(Customer, ServiceRequest.customer_id == Customer.id)
         .where(
             Site.region_id == region_id,
             ServiceRequest.status == JobStatus.REGISTERED,
             ServiceRequest.request_type.in_(JOB_REQUEST_TYPES),
-            ServiceRequest.registered_at <= now - CONTACT_DEADLINE,
+            RequestClock.booking_due_at <= now,  # the region's working calendar (DSP-1)
         )
         .order_by(ServiceRequest.registered_at)
         .limit(OVERDUE_SHOWN)
@@ -200,7 +202,7 @@ def _overdue(session: Session, region_id: int, now: datetime) -> list[dict]:
             "number": r.number,
             "customer": r.customer,
             "registered_at": utc_text(r.registered_at),
-            "due_at": utc_text(r.registered_at + CONTACT_DEADLINE),
+            "due_at": utc_text(r.booking_due_at),
         }
         for r in session.execute(query)
     ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from dispatch.lifecycle import Lifecycle
+from dispatch.regions.rules import into_contact_window
 
 
 class FollowUpStatus(StrEnum):
@@ -28,16 +28,6 @@ FOLLOWUP_LIFECYCLE = Lifecycle(
         F.DONE: set(),
     },
 )
-
-
-def into_contact_window(moment: datetime, tz: str, start: time, end: time) -> datetime:
-    """Return the first instant at or after `moment` inside the local contact window."""
-    local = moment.astimezone(ZoneInfo(tz))
-    if local.time() < start:
-        local = datetime.combine(local.date(), start, local.tzinfo)
-    elif local.time() > end:
-        local = datetime.combine(local.date() + timedelta(days=1), start, local.tzinfo)
-    return local.astimezone(moment.tzinfo)
 
 
 def followup_times(

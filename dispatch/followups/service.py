@@ -22,21 +22,24 @@ from dispatch.followups.models import FollowUp
 from dispatch.followups.rules import FollowUpStatus
 from dispatch.intake.models import ServiceRequest
 from dispatch.links import service as links
-from dispatch.notifications.service import queue_sms
+from dispatch.notifications.service import contact_window, queue_sms
 from dispatch.opinions import service as opinions
 from dispatch.visits.models import Visit
 from dispatch.visits.service import get_visit
 
 
 def schedule_for(session: Session, *, config: Config, visit: Visit, tz: str) -> FollowUp:
-    """Plan the follow-up of a just-completed visit and queue its timed send."""
+    """Plan the follow-up of a just-completed visit and queue its timed send, inside the
+    contact window of the site's region (APT-13)."""
+    region = visit.request.site.region if visit.request.site is not None else None
+    window_start, window_end = contact_window(region, config)
     due_at, deadline_at = rules.followup_times(
         visit.completed_at,  # the device time the work ended: FUP-1 counts from it
         delay=timedelta(minutes=config.followup_delay_minutes),
         deadline=timedelta(hours=config.followup_deadline_hours),
         tz=tz,
-        window_start=config.contact_window_start,
-        window_end=config.contact_window_end,
+        window_start=window_start,
+        window_end=window_end,
     )
     followup = FollowUp(visit=visit, due_at=due_at, deadline_at=deadline_at)
     session.add(followup)

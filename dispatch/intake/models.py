@@ -25,6 +25,7 @@ from dispatch.users.models import User
 from dispatch.visits.rules import VisitStatus
 
 if TYPE_CHECKING:
+    from dispatch.intake.clocks import RequestClock
     from dispatch.visits.models import Visit
 
 
@@ -79,6 +80,8 @@ class ServiceRequest(Base):
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     visits: Mapped[list[Visit]] = relationship(viewonly=True, order_by="Visit.id")
     assessment: Mapped[RequestAssessment | None] = relationship()
+    # APT-1/APT-12: the booking and answer clocks of a job request (owner: intake.clocks).
+    clock: Mapped[RequestClock | None] = relationship(viewonly=True)
 
     @property
     def awaits_booking(self) -> bool:

@@ -111,6 +111,12 @@ JOB_LIFECYCLE = Lifecycle(
 )
 
 
+def specific_answer_given(*, diagnosed: bool, date_agreed: bool, status: str) -> bool:
+    """Return whether the customer has a specific answer (APT-12): a diagnosis plus a confirmed
+    date, or the request ended without a visit (answered, out of scope, cancelled)."""
+    return (diagnosed and date_agreed) or status in ENDED_WITHOUT_VISIT
+
+
 def creates_job(request_type: str) -> bool:
     """Return whether this type of request leads to a field job."""
     return request_type in JOB_REQUEST_TYPES

@@ -215,6 +215,19 @@ class AnswerDueOut(Schema):
     )
 
 
+class RequestClockOut(Schema):
+    booking_due_at = UTCDateTime(
+        metadata={"description": "a date agreed by: 1 working day of the region (APT-1, DSP-1)"}
+    )
+    answer_due_at = UTCDateTime(metadata={"description": "registration + 72 h (APT-12)"})
+    answered_at = UTCDateTime(
+        allow_none=True, metadata={"description": "when the specific answer was given"}
+    )
+    answered_late = fields.Boolean(
+        metadata={"description": "the specific answer came after 72 h (APT-12)"}
+    )
+
+
 class RequestOut(Schema):
     id = fields.Integer()
     number = fields.String()
@@ -244,6 +257,11 @@ class RequestOut(Schema):
     submitted_by_kind = fields.String(allow_none=True)
     submitted_by_name = fields.String(allow_none=True)
     assessment = fields.Nested(AssessmentOut, allow_none=True)
+    clock = fields.Nested(
+        RequestClockOut,
+        allow_none=True,
+        metadata={"description": "booking and answer clocks of a job request (APT-1, APT-12)"},
+    )
 
 
 class RequestListItemOut(RequestOut):

@@ -13,7 +13,7 @@ from dispatch.complaints import first_response
 from dispatch.customers.models import Asset, Site
 from dispatch.customers.service import check_belongs, get_customer
 from dispatch.errors import Conflict, NotFound, RuleViolation
-from dispatch.intake import contact_log, rules
+from dispatch.intake import clocks, contact_log, rules
 from dispatch.intake.models import ServiceRequest
 from dispatch.notifications.service import queue_sms
 from dispatch.visits.models import Visit
@@ -57,6 +57,7 @@ def register_request(
         entity=request.audit_entity,
         after={"number": request.number} | request.snapshot(),
     )
+    clocks.start(session, request, timezone=timezone)  # APT-1 and APT-12, region calendar
     if rules.creates_job(request.request_type):  # acceptance notice (受理通知)
         sms = queue_sms(
             session, customer=customer, template="request_received", number=request.number
@@ -189,7 +190,7 @@ def list_requests(
                 access.transferred_clause(actor, R.id),  # handed to the actor's region (DSP-13)
             )
         )
-        .options(selectinload(R.site), selectinload(R.assessment))
+        .options(selectinload(R.site), selectinload(R.assessment), selectinload(R.clock))
     )
     if status:
         query = query.where(R.status == status)

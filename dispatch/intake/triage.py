@@ -7,22 +7,19 @@ request's status only through ServiceRequest's methods.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch import access, audit
 from dispatch.actors import Actor
-from dispatch.booking.models import Appointment
 from dispatch.clock import utcnow
 from dispatch.customers.models import Site
 from dispatch.customers.rules import mask_address
-from dispatch.intake import contact_log, rules
+from dispatch.intake import clocks, contact_log, rules
 from dispatch.intake.assessment import RequestAssessment
 from dispatch.intake.models import ServiceRequest
 from dispatch.intake.service import get_request
 from dispatch.notifications.service import queue_sms
-from dispatch.visits.models import Visit
-from dispatch.visits.rules import AppointmentStatus
 
 
 def _assessment(session: Session, request: ServiceRequest) -> RequestAssessment:
@@ -42,6 +39,7 @@ def record_diagnosis(
     with audit.audited(session, actor, assessment, "request.diagnosed"):
         assessment.diagnosis = diagnosis
         assessment.diagnosed_at, assessment.diagnosed_by_id = utcnow(), actor.id
+    clocks.note_answer(session, request, assessment.diagnosed_at)  # APT-12
     return request
 
 
@@ -54,6 +52,7 @@ def resolve_without_visit(
     with audit.audited(session, actor, request, "request.resolved_without_visit"):
         request.resolve_remotely()  # InvalidTransition once a visit is under way
         assessment.answer, assessment.answered_how, assessment.answered_at = answer, how, utcnow()
+    clocks.note_answer(session, request, assessment.answered_at)  # APT-12
     return request
 
 
@@ -77,6 +76,7 @@ def check_scope(
         request.service_class = service_class
         assessment.in_scope, assessment.scope_reason = in_scope, reason
         assessment.scope_checked_at, assessment.scope_checked_by_id = utcnow(), actor.id
+    clocks.note_answer(session, request, assessment.scope_checked_at)  # out of scope answers
     return request
 
 
@@ -108,28 +108,17 @@ def ask_supplement(
 def answer_overdue(session: Session, actor: Actor) -> list[ServiceRequest]:
     """Return job requests past the 72 h clock without a specific answer (APT-12), oldest first.
 
-    A specific answer is a diagnosis plus a confirmed date, or the request ended without a
-    visit (answered, out of scope or cancelled).
+    The request's answer clock says so (intake.clocks): it stops at a diagnosis plus a confirmed
+    date, or when the request ended without a visit (answered, out of scope or cancelled).
     """
-    confirmed_date = (
-        select(Visit.id)
-        .join(Appointment, Appointment.visit_id == Visit.id)
-        .where(
-            Visit.request_id == ServiceRequest.id,
-            Appointment.status.in_((AppointmentStatus.CONFIRMED, AppointmentStatus.COMPLETED)),
-        )
-        .exists()
-    )
-    answered = and_(RequestAssessment.diagnosis.is_not(None), confirmed_date)
     query = (
         select(ServiceRequest)
         .join(Site, Site.id == ServiceRequest.site_id)
-        .outerjoin(RequestAssessment, RequestAssessment.request_id == ServiceRequest.id)
+        .join(clocks.RequestClock, clocks.RequestClock.request_id == ServiceRequest.id)
         .where(
-            ServiceRequest.request_type.in_(rules.JOB_REQUEST_TYPES),
-            ServiceRequest.registered_at <= utcnow() - rules.ANSWER_DEADLINE,
+            clocks.RequestClock.answered_at.is_(None),
+            clocks.RequestClock.answer_due_at <= utcnow(),
             ServiceRequest.status.not_in(rules.ENDED_WITHOUT_VISIT),
-            ~answered,
             access.region_clause(actor, Site.region_id),
         )
         .order_by(ServiceRequest.registered_at, ServiceRequest.id)

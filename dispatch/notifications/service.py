@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,14 +14,17 @@ from dispatch.access import region_clause
 from dispatch.actors import Actor
 from dispatch.api.listing import Page, order, paginate
 from dispatch.clock import utcnow
+from dispatch.config import Config
 from dispatch.customers.models import Customer, Site
 from dispatch.intake.models import ServiceRequest
 from dispatch.notifications.gateway import NotSent, OutcomeUnknown, SmsGateway
 from dispatch.notifications.models import SmsMessage
 from dispatch.notifications.rules import Step, next_step
-from dispatch.notifications.templates import MARKETING, render
+from dispatch.notifications.templates import MARKETING, NON_URGENT, render
 from dispatch.privacy import service as privacy
 from dispatch.privacy.rules import MARKETING_PURPOSE, SERVICE_PURPOSE
+from dispatch.regions.models import Region
+from dispatch.regions.rules import into_contact_window
 from dispatch.visits.models import Visit
 
 log = logging.getLogger(__name__)
@@ -32,13 +35,29 @@ class AttemptInFlight(Exception):
 
 
 def queue_sms(
-    session: Session, *, customer: Customer, template: str, visit_id: int | None = None, **params
+    session: Session,
+    *,
+    customer: Customer,
+    template: str,
+    visit_id: int | None = None,
+    config: Config | None = None,
+    **params,
 ) -> SmsMessage:
     """Record an SMS as pending; it leaves after commit through the outbox.
 
     Marketing needs the customer's separate opt-in (PRV-2); the hand-over of phone and text to
-    the SMS gateway is recorded as a disclosure (PRV-13).
+    the SMS gateway is recorded as a disclosure (PRV-13). A non-urgent text (a reminder,
+    templates.NON_URGENT) waits for the contact window of the visit's region (APT-13): its
+    outbox row is due when the window opens; the config gives the window of regions without
+    their own.
     """
+    run_at = None
+    if template in NON_URGENT:
+        if config is None:
+            raise TypeError(f"queue_sms({template!r}) needs the config: it waits for a window")
+        now = utcnow()
+        opens = contact_time(session, config, visit_id, now)
+        run_at = opens if opens > now else None
     purpose = MARKETING_PURPOSE if template in MARKETING else SERVICE_PURPOSE
     privacy.ensure_may_send(session, customer, purpose)
     message = SmsMessage(
@@ -51,8 +70,30 @@ def queue_sms(
     session.add(message)
     session.flush()
     privacy.disclose(session, "sms_gateway", customer_id=customer.id, reference=f"sms:{message.id}")
-    outbox.add(session, "sms.send", sms_id=message.id)
+    outbox.add(session, "sms.send", run_at=run_at, sms_id=message.id)
     return message
+
+
+def contact_time(session: Session, config: Config, visit_id: int | None, now: datetime):
+    """Return `now` inside the contact window of the visit's region, else when it next opens
+    (APT-13); without a region, the configured window in the default zone."""
+    region = None
+    if visit_id is not None:
+        region = session.scalar(
+            select(Region)
+            .join(Site, Site.region_id == Region.id)
+            .join(ServiceRequest, ServiceRequest.site_id == Site.id)
+            .join(Visit, Visit.request_id == ServiceRequest.id)
+            .where(Visit.id == visit_id)
+        )
+    tz = region.timezone if region is not None else config.default_timezone
+    return into_contact_window(now, tz, *contact_window(region, config))
+
+
+def contact_window(region: Region | None, config: Config) -> tuple[time, time]:
+    """Return the local hours non-urgent texts may reach a region's customers (APT-13)."""
+    default = (config.contact_window_start, config.contact_window_end)
+    return region.contact_window(default) if region is not None else default
 
 
 def deliver(session: Session, gateway: SmsGateway, sms_id: int, *, send_timeout: float) -> str:

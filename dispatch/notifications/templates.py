@@ -2,6 +2,12 @@
 customers with the separate marketing opt-in (PRV-2, dispatch.privacy.service.ensure_may_send)."""
 
 MARKETING = frozenset({"marketing_offer"})
+# APT-13: non-urgent texts wait for the contact window of the customer's region. Every other
+# text goes at once: same-day news (en route, delay, cancellation, a missed visit) and the
+# answers to what the customer or staff just did (acknowledgements, links, confirmations).
+# The survey (回访) is timed by its follow-up row instead, already due inside the region's
+# window (followups.service.schedule_for), where its 24 h deadline wins (FUP-1).
+NON_URGENT = frozenset({"appointment_reminder", "marketing_offer"})
 
 TEMPLATES = {
     "complaint_received": {  # CMP-6: number, handling steps, expected processing time

@@ -10,7 +10,10 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
+from dispatch.regions.models import Region
+
 CALENDARS = ("cn", "weekdays")  # the statutory Chinese calendar, or plain Monday–Friday
+DEFAULT_CALENDAR = "cn"  # a request or complaint without a region
 
 
 def is_working_day(day: date, calendar: str = "cn") -> bool:
@@ -36,3 +39,9 @@ def add_working_days(day: date, count: int, calendar: str = "cn") -> date:
     for _ in range(count):
         day = next_working_day(day, calendar)
     return day
+
+
+def calendar_of(session, region_id: int | None) -> str:
+    """Return the working calendar of a region (the default one without a region)."""
+    region = session.get(Region, region_id) if region_id is not None else None
+    return region.calendar if region is not None else DEFAULT_CALENDAR

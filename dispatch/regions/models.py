@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from datetime import time
+
+from sqlalchemy import ForeignKey, String, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dispatch.db import Base
@@ -25,6 +27,19 @@ class Region(Base):
     # DSP-1: the working calendar (dispatch.regions.calendar) and the responsible lead.
     calendar: Mapped[str] = mapped_column(String(16), default="cn")
     lead_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # APT-13: when non-urgent SMS may reach its customers; None falls back to the config.
+    contact_window_start: Mapped[time | None] = mapped_column(Time)
+    contact_window_end: Mapped[time | None] = mapped_column(Time)
 
     def set_emergency_sla(self, minutes: int | None) -> None:
         self.emergency_arrival_minutes = minutes
+
+    def set_contact_window(self, start: time | None, end: time | None) -> None:
+        """Give the region its own contact window (APT-13); None and None use the config's."""
+        self.contact_window_start, self.contact_window_end = start, end
+
+    def contact_window(self, default: tuple[time, time]) -> tuple[time, time]:
+        """Return the local (start, end) when non-urgent SMS may reach its customers."""
+        if self.contact_window_start is None or self.contact_window_end is None:
+            return default
+        return self.contact_window_start, self.contact_window_end

@@ -1,6 +1,19 @@
-"""Pure geometry for regions."""
+"""Pure rules of regions: geometry, and the contact window (APT-13)."""
 
 from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+def into_contact_window(moment: datetime, tz: str, start: time, end: time) -> datetime:
+    """Return the first instant at or after `moment` inside the local contact window."""
+    local = moment.astimezone(ZoneInfo(tz))
+    if local.time() < start:
+        local = datetime.combine(local.date(), start, local.tzinfo)
+    elif local.time() > end:
+        local = datetime.combine(local.date() + timedelta(days=1), start, local.tzinfo)
+    return local.astimezone(moment.tzinfo)
 
 
 def point_in_polygon(lon: float, lat: float, ring: list[list[float]]) -> bool:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch import audit
+from dispatch import access, audit
 from dispatch.actors import Actor
 from dispatch.errors import Conflict, NotFound, RuleViolation
 from dispatch.regions.calendar import is_working_day
@@ -58,6 +58,33 @@ def set_emergency_sla(
         after={"emergency_arrival_minutes": region.emergency_arrival_minutes},
     )
     return region
+
+
+def set_contact_window(
+    *, session: Session, actor: Actor, region_id: int, start: time | None, end: time | None
+) -> Region:
+    """Set when non-urgent SMS may reach the region's customers (APT-13); None: the config's."""
+    access.ensure_region(actor, region_id, what=f"Region {region_id}")
+    region = session.get(Region, region_id)
+    if region is None:
+        raise NotFound(f"Region {region_id} not found")
+    before = _window(region)
+    region.set_contact_window(start, end)
+    audit.record(
+        session,
+        actor=actor,
+        action="region.contact_window",
+        entity="region",
+        entity_id=region.id,
+        before=before,
+        after=_window(region),
+    )
+    return region
+
+
+def _window(region: Region) -> dict:
+    times = (region.contact_window_start, region.contact_window_end)
+    return {"contact_window": [t.isoformat() if t else None for t in times]}
 
 
 def calendar_days(*, session: Session, region_id: int, start: date, days: int) -> list[dict]:

@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from dispatch.api import openapi
 from dispatch.api.base import (
     SETUP_ROLES,
     STAFF_ROLES,
@@ -47,6 +48,20 @@ class EmergencySla(MethodView):
     def post(self, data, region_id):
         """Switch the 20-minute emergency arrival SLA on or off (DSP-11; off by default)."""
         return service.set_emergency_sla(
+            session=db.session, actor=current_actor(), region_id=region_id, **data
+        )
+
+
+@blp.route("/<int:region_id>/contact-window")
+class ContactWindow(MethodView):
+    @roles_required("admin")
+    @blp.arguments(schemas.ContactWindowIn)
+    @blp.response(200, schemas.RegionOut)
+    @openapi.responds(404)
+    @transactional
+    def post(self, data, region_id):
+        """Set the region's contact window for non-urgent SMS; nulls use the config (APT-13)."""
+        return service.set_contact_window(
             session=db.session, actor=current_actor(), region_id=region_id, **data
         )
 

@@ -56,6 +56,16 @@ class ComplaintQuery(ReportQuery):
 
 class SlaQuery(ReportQuery):
     by = fields.String(load_default="total", validate=validate.OneOf(sla.BREAKDOWNS))
+    after = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "by=job: the next page starts after this job number (keyset)"},
+    )
+    limit = fields.Integer(
+        load_default=1000,
+        validate=validate.Range(min=1, max=5000),
+        metadata={"description": "by=job: jobs per page"},
+    )
 
 
 class RequestQuery(ReportQuery):

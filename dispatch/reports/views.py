@@ -86,8 +86,13 @@ def _report(path, columns, query=ReportQuery):
 class SlaReport(MethodView):
     @_report("sla", sla.COLUMNS, SlaQuery)
     def get(self, query):
-        """Breach counts and rates of every SLA promise due in the period (RPT-1)."""
-        rows = sla.report(db.session, _scope(query), by=query["by"])
+        """Breach counts and rates of every SLA promise due in the period (RPT-1).
+
+        By total, region, technician, department or job; by job a page of jobs in number
+        order, the next one `after` the last line's key.
+        """
+        page = {"after": query["after"], "limit": query["limit"]}  # by=job
+        rows = sla.report(db.session, _scope(query), by=query["by"], **page)
         if query["format"] == "csv":
             keyed = query["by"] != "total"  # the one-key CSV keeps its historical columns
             columns, header = (

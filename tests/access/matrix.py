@@ -174,6 +174,9 @@ MATRIX: dict[str, Row] = {
     ),
     f"POST {V}/regions/{{region_id}}/shift-close": row(ASSIGNERS, LIST, missing_ok=True),
     f"POST {V}/regions/{{region_id}}/emergency-sla": row(MANAGERS, LIST, missing_ok=True),
+    f"POST {V}/regions/{{region_id}}/contact-window": row(
+        (R.ADMIN,), LIST, body={"start": "09:00", "end": "20:00"}, missing_ok=True
+    ),
     f"GET {V}/regions/{{region_id}}/calendar": row(
         BACK_OFFICE, LIST, query="start=2026-12-01&days=7", missing_ok=True
     ),

@@ -48,12 +48,14 @@ def test_customer_is_created_only_with_a_consent_record_PRV_1(client, world, ses
     assert record.recorded_at is not None and record.recorded_by_kind == "user"
 
 
-def test_marketing_needs_a_separate_opt_in_service_messages_do_not_PRV_2(client, world, session):
+def test_marketing_needs_a_separate_opt_in_service_messages_do_not_PRV_2(
+    client, world, session, config
+):
     plain = new_customer(client, world, "Wu Test", "13900139002")
     customer_row = session.get(Customer, plain["id"])
     with pytest.raises(RuleViolation) as refused:
         notifications.queue_sms(
-            session, customer=customer_row, template="marketing_offer", offer="x"
+            session, customer=customer_row, template="marketing_offer", offer="x", config=config
         )
     assert refused.value.error_code == "marketing_not_consented"
     session.rollback()
@@ -70,7 +72,11 @@ def test_marketing_needs_a_separate_opt_in_service_messages_do_not_PRV_2(client,
     assert opted.status_code == 201 and opted.get_json()["purposes"] == ["marketing"]
     session.expire_all()
     sms = notifications.queue_sms(
-        session, customer=customer_row, template="marketing_offer", offer="New filters"
+        session,
+        customer=customer_row,
+        template="marketing_offer",
+        offer="New filters",
+        config=config,
     )
     assert "New filters" in sms.body
     session.rollback()
@@ -82,7 +88,7 @@ def test_marketing_needs_a_separate_opt_in_service_messages_do_not_PRV_2(client,
     assert withdrawn.status_code == 201
     with pytest.raises(RuleViolation):
         notifications.queue_sms(
-            session, customer=customer_row, template="marketing_offer", offer="x"
+            session, customer=customer_row, template="marketing_offer", offer="x", config=config
         )
 
 

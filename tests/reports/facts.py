@@ -11,6 +11,7 @@ from dispatch.complaints.models import Complaint, ComplaintClock
 from dispatch.customers.models import Asset, Customer, Site
 from dispatch.db import session_scope
 from dispatch.followups.models import FollowUp
+from dispatch.intake import clocks
 from dispatch.intake.models import ServiceRequest
 from dispatch.privacy.search import phone_index
 from dispatch.regions.models import Region
@@ -85,6 +86,8 @@ class Facts:
             **extra,
         )
         session.add(request)
+        session.flush()
+        clocks.start(session, request, timezone="Asia/Shanghai")  # as intake does
         session.flush()
         return request
 

@@ -9,6 +9,9 @@ from tests.reports.facts import at, build_facts
 
 PATHS = (
     "/api/v1/reports/sla",
+    "/api/v1/reports/sla?by=technician",
+    "/api/v1/reports/sla?by=department",
+    "/api/v1/reports/sla?by=job",
     "/api/v1/reports/complaints?by=region",
     "/api/v1/reports/satisfaction",
     "/api/v1/reports/followups",

@@ -87,6 +87,7 @@ def test_rpt_1_lines_per_region_and_the_72_hour_answer(client):
         answered = facts.request(s, north, registered=at(0))
         visit = facts.visit(s, answered, window_end=at(2), arrived_at=at(2, -1))
         visit.appointment.status, visit.appointment.confirmed_at = "confirmed", at(1)  # in 24 h
+        answered.clock.record_answer(at(1))  # what confirming does (APT-12)
         facts.request(s, north, registered=at(0, 1))  # nobody ever gave it a date
         facts.request(s, south, registered=at(0, 2))
     period = {"start": at(0).isoformat(), "end": at(7).isoformat(), "by": "region"}
