@@ -14,7 +14,7 @@ blp = Blueprint(
 )
 
 
-class AssessmentOut(Schema):
+class SupervisedAssessmentOut(Schema):
     id = fields.Integer()
     visit_id = fields.Integer()
     diagnosis = fields.String()
@@ -37,7 +37,7 @@ class AssessmentDecisionIn(Schema):
 class Decision(MethodView):
     @roles_required(*APPROVER_ROLES)
     @blp.arguments(AssessmentDecisionIn)
-    @blp.response(200, AssessmentOut)
+    @blp.response(200, SupervisedAssessmentOut)
     @transactional
     def post(self, data, assessment_id):
         """Approve (the customer gets it at once, VCH-5) or reject the assessment."""

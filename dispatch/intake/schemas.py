@@ -64,7 +64,7 @@ class RequestIn(Schema):
                 raise ValidationError(missing)
 
 
-class AssessmentOut(Schema):
+class TriageOut(Schema):
     diagnosis = fields.String(allow_none=True)
     diagnosed_at = UTCDateTime(allow_none=True)
     diagnosed_by_id = fields.Integer(allow_none=True)
@@ -256,7 +256,7 @@ class RequestOut(Schema):
     follows_request_id = fields.Integer(allow_none=True)
     submitted_by_kind = fields.String(allow_none=True)
     submitted_by_name = fields.String(allow_none=True)
-    assessment = fields.Nested(AssessmentOut, allow_none=True)
+    assessment = fields.Nested(TriageOut, allow_none=True)
     clock = fields.Nested(
         RequestClockOut,
         allow_none=True,
