@@ -5,8 +5,10 @@
 
 With `--compare`, VROOM alone and PyVRP alone plan the same day with the same budget and one
 thread, and the run fails (exit status 1) when the planner's plan costs more than the better of
-them (travel plus unplanned cost, every plan through the same repair): the planner must be at
-least as good as its best component.
+them (travel plus unplanned cost, every plan through the same repair) by more than SPREAD: the
+planner must be at least as good as its best component. SPREAD is the run-to-run spread of one
+time-cut VROOM search on the shared machine (the same 30 s call: 272 405 and 283 421, 4 %); the
+regression it guards against cost 10.8 % more (301 818, VROOM cut to half of the budget).
 
 Seeded, so every run builds the same day. Travel comes from the geodesic matrix (25 km/h, detour
 factor 1.3). Times are seconds since midnight.
@@ -35,6 +37,8 @@ from dispatch.routing.pyvrp_engine import PyvrpSolver
 from dispatch.routing.repair import repair
 from dispatch.routing.travel import GeodesicTravelMatrix
 from dispatch.routing.vroom_engine import VroomSolver
+
+SPREAD = 0.05  # of the best component's cost: see --compare above
 
 
 def main() -> None:
@@ -96,7 +100,7 @@ def main() -> None:
                 f"{name} alone: planned {_planned(plan)}, cost {plan.cost(problem)}, {wall:.1f} s"
             )
         best = min(plan.cost(problem) for plan, _ in alone.values())
-        if solution.cost(problem) > best:
+        if solution.cost(problem) > best * (1 + SPREAD):
             raise SystemExit(f"the planner ({solution.cost(problem)}) is worse than {best}")
 
 
