@@ -51,14 +51,15 @@ except ImportError:  # pragma: no cover - depends on the installed extras
 # own MAX_VALUE (2^44) in a duration matrix made a 1 s solve of SDVRPTW PR02 run for minutes.
 FORBIDDEN = 10**12
 # How many recent solutions PyVRP's late-acceptance search compares a candidate with: its
-# default (300) for long searches, a shorter history, which accepts worse solutions less long,
-# for searches of at most SHORT_SEARCH_S. SDVRPTW at 10 s, six Cordeau instances: mean gap
-# 2.54 % with 100 against 3.52 % with 300 (better on 5 of 6); at 60 s 100 was worse (PR05
-# 3.06 % against 2.95 %, PR09 2.57 % against 0.91 %). All 24 at 10 s: planner 3.72 % mean
-# gap (PR01-PR20 2.28 %) with 100, 4.06 % (2.63 %) with 300; PyVRP alone 4.05 % (2.67 %).
+# default (300), but a shorter history, which accepts worse solutions less long, for searches
+# of SHORT_SEARCH_S. SDVRPTW at 10 s, six Cordeau instances: mean gap 2.54 % with 100 against
+# 3.52 % with 300 (better on 5 of 6); all 24 at 10 s: planner 3.72 % (PR01-PR20 2.28 %) with
+# 100, 4.06 % (2.63 %) with 300 in an earlier, less loaded run. At 60 s 100 was worse (PR05
+# 3.06 % against 2.95 %, PR09 2.57 % against 0.91 %), and at 1 s too (Solomon, same session:
+# 1.84 % against 1.51 % mean gap; SDVRPTW 9.03 % against 8.66 % of an earlier run).
 LONG_HISTORY = 300
 SHORT_HISTORY = 100
-SHORT_SEARCH_S = 10.0
+SHORT_SEARCH_S = (4.0, 10.0)  # from, to: seconds of PyVRP's own budget
 
 
 class PyvrpUnavailable(RuntimeError):
@@ -138,7 +139,8 @@ class PyvrpSolver:
 def search_params(history_length: int | None, time_limit_s: float):
     """PyVRP's search parameters: the late-acceptance history by the budget unless given."""
     if history_length is None:
-        history_length = SHORT_HISTORY if time_limit_s <= SHORT_SEARCH_S else LONG_HISTORY
+        short = SHORT_SEARCH_S[0] <= time_limit_s <= SHORT_SEARCH_S[1]
+        history_length = SHORT_HISTORY if short else LONG_HISTORY
     return SolveParams(ils=IteratedLocalSearchParams(history_length=history_length))
 
 
