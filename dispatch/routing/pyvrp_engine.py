@@ -50,16 +50,12 @@ except ImportError:  # pragma: no cover - depends on the installed extras
 # A huge travel time that still leaves room to add several of them without overflow. PyVRP's
 # own MAX_VALUE (2^44) in a duration matrix made a 1 s solve of SDVRPTW PR02 run for minutes.
 FORBIDDEN = 10**12
-# How many recent solutions PyVRP's late-acceptance search compares a candidate with: its
-# default (300), but a shorter history, which accepts worse solutions less long, for searches
-# of SHORT_SEARCH_S. SDVRPTW at 10 s, six Cordeau instances: mean gap 2.54 % with 100 against
-# 3.52 % with 300 (better on 5 of 6); all 24 at 10 s: planner 3.72 % (PR01-PR20 2.28 %) with
-# 100, 4.06 % (2.63 %) with 300 in an earlier, less loaded run. At 60 s 100 was worse (PR05
-# 3.06 % against 2.95 %, PR09 2.57 % against 0.91 %), and at 1 s too (Solomon, same session:
-# 1.84 % against 1.51 % mean gap; SDVRPTW 9.03 % against 8.66 % of an earlier run).
-LONG_HISTORY = 300
-SHORT_HISTORY = 100
-SHORT_SEARCH_S = (4.0, 10.0)  # from, to: seconds of PyVRP's own budget
+# How many recent solutions PyVRP's late-acceptance search compares a candidate with: its own
+# default. A shorter history (100) was tried in the session of 2026-12-05: SDVRPTW at 10 s,
+# all 24 Cordeau instances, 3.72 % mean gap against 4.06 % of an earlier, less loaded run; but
+# Solomon at 10 s in the same session 0.348 % against 0.207 % with 300, at 1 s 1.84 % against
+# 1.51 %, and SDVRPTW at 60 s worse on PR05 and PR09. Settable per solver for such trials.
+HISTORY_LENGTH = 300
 
 
 class PyvrpUnavailable(RuntimeError):
@@ -82,7 +78,7 @@ class PyvrpSolver:
     name = "pyvrp"
 
     def __init__(
-        self, seed: int = 1, iterations: int | None = None, history_length: int | None = None
+        self, seed: int = 1, iterations: int | None = None, history_length: int = HISTORY_LENGTH
     ) -> None:
         if pyvrp is None:
             raise PyvrpUnavailable(
@@ -90,7 +86,7 @@ class PyvrpSolver:
             )
         self.seed = seed
         self.iterations = iterations
-        self.history_length = history_length  # None: by the budget (SHORT_SEARCH_S)
+        self.history_length = history_length
 
     def solve(
         self,
@@ -121,7 +117,7 @@ class PyvrpSolver:
             seed=self.seed,
             collect_stats=False,
             display=False,
-            params=search_params(self.history_length, time_limit_s),
+            params=SolveParams(ils=IteratedLocalSearchParams(history_length=self.history_length)),
             initial_solution=model.solution(start) if start is not None else None,
         )
         routes = model.routes(result.best)
@@ -134,14 +130,6 @@ class PyvrpSolver:
             solver=self.name,
         )
         return repair(problem, _drop_empty(raw))
-
-
-def search_params(history_length: int | None, time_limit_s: float):
-    """PyVRP's search parameters: the late-acceptance history by the budget unless given."""
-    if history_length is None:
-        short = SHORT_SEARCH_S[0] <= time_limit_s <= SHORT_SEARCH_S[1]
-        history_length = SHORT_HISTORY if short else LONG_HISTORY
-    return SolveParams(ils=IteratedLocalSearchParams(history_length=history_length))
 
 
 class _Watched:

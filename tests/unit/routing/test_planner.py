@@ -270,12 +270,3 @@ def test_rte_16_with_lunch_the_planner_is_not_worse_than_vroom_alone():
 
     assert planned.cost(problem) <= alone.cost(problem)
     assert_routes_keep_rules(problem, planned.routes)
-
-
-def test_rte_16_searches_of_4_to_10_s_use_a_shorter_late_acceptance_history():
-    assert pyvrp_engine.search_params(None, 10.0).ils.history_length == pyvrp_engine.SHORT_HISTORY
-    assert pyvrp_engine.search_params(None, 5.0).ils.history_length == pyvrp_engine.SHORT_HISTORY
-    assert pyvrp_engine.search_params(None, 60.0).ils.history_length == pyvrp_engine.LONG_HISTORY
-    assert pyvrp_engine.search_params(None, 1.0).ils.history_length == pyvrp_engine.LONG_HISTORY
-    assert pyvrp_engine.search_params(50, 60.0).ils.history_length == 50
-    assert pyvrp_engine.SHORT_HISTORY < pyvrp_engine.LONG_HISTORY
