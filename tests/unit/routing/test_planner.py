@@ -12,7 +12,15 @@ import pytest
 
 from dispatch.routing import pyvrp_engine, rules
 from dispatch.routing.engine import Problem, TimeWindow, working_time
-from dispatch.routing.planner import Planner, choose_solver
+from dispatch.routing.planner import (
+    HALF_SHARE_WITH_BREAKS,
+    QUICK_SHARE_WITH_BREAKS,
+    WARM_START_SHARE,
+    WARM_START_SHARE_WITH_BREAKS,
+    Planner,
+    choose_solver,
+    vroom_run,
+)
 from dispatch.routing.repair import repair
 from dispatch.routing.vroom_engine import VroomSolver
 from tests.unit.routing.routing_builders import (
@@ -222,3 +230,43 @@ def test_rte_16_open_route_ends_are_planned_by_pyvrp():
     assert solution.solver == "pyvrp"
     assert solution.unassigned == ()
     assert_routes_keep_rules(problem, solution.routes)
+
+
+def test_rte_16_with_lunch_vroom_gets_the_budget_its_full_search_needs():
+    # The 500-visit Shanghai day regressed (458 planned against 467 for VROOM alone at 30 s)
+    # when VROOM, the backend that models lunch, was given half of the budget and cut short.
+    big_day = _field_day(seed=4, visits=500)
+    small_day = _field_day(seed=4, visits=40)
+
+    assert vroom_run(big_day, 30.0) == (5, 30.0 * WARM_START_SHARE_WITH_BREAKS)
+    assert WARM_START_SHARE_WITH_BREAKS == 1.0
+    # Its quick search ends by itself in about 7 s there: nearly all of 9 s, PyVRP the rest.
+    assert vroom_run(big_day, 9.0) == (1, 9.0 * QUICK_SHARE_WITH_BREAKS)
+    # A small day holds VROOM's full search twice: half of it, PyVRP searches the other half.
+    assert vroom_run(small_day, 10.0) == (5, 10.0 * HALF_SHARE_WITH_BREAKS)
+    assert vroom_run(_pure(), 10.0) == (5, 10.0 * WARM_START_SHARE)
+
+
+def test_rte_16_vroom_searches_fully_only_when_the_budget_holds_its_full_search():
+    problem = _field_day(seed=4, visits=100)
+
+    assert vroom_run(problem, 1.0)[0] == 1
+    assert vroom_run(problem, 5.0)[0] == 5
+
+
+def test_rte_16_no_vroom_plan_with_a_working_time_limit():
+    base = _field_day(seed=4, visits=20)
+    vehicles = tuple(replace(v, max_duration=6 * HOUR) for v in base.vehicles)
+
+    assert vroom_run(Problem(vehicles, base.tasks, base.durations), 10.0) is None
+
+
+def test_rte_16_with_lunch_the_planner_is_not_worse_than_vroom_alone():
+    problem = _field_day(seed=8, visits=40)
+    # 40 visits: VROOM's full search ends by itself long before either budget runs out.
+    alone = repair(problem, VroomSolver(threads=1).solve(problem, 2.5))
+
+    planned = Planner().solve(problem, time_limit_s=2.5)
+
+    assert planned.cost(problem) <= alone.cost(problem)
+    assert_routes_keep_rules(problem, planned.routes)
