@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dispatch import access, audit
@@ -58,7 +58,14 @@ def carry_over(session: Session, *, config: Config, item_id: int, now: datetime)
 def queue(session: Session, *, actor: Actor) -> list[ServiceRequest]:
     """Return the requests waiting for dispatch in the acting user's regions, in order."""
     waiting = list(
-        session.scalars(_waiting().where(access.site_clause(actor, ServiceRequest.site_id)))
+        session.scalars(
+            _waiting().where(
+                or_(
+                    access.site_clause(actor, ServiceRequest.site_id),
+                    access.transferred_clause(actor, ServiceRequest.id),  # handed to us (DSP-13)
+                )
+            )
+        )
     )
     return sorted(
         waiting,

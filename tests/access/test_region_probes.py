@@ -163,3 +163,37 @@ def test_dsp_13_receiving_region_hands_the_job_on_from_its_own_region(client):
     )
     assert onward.status_code == 201, onward.get_json()
     assert onward.get_json()["from_region_id"] == world.region_ids[2]
+
+
+def test_dsp_13_a_handed_over_undispatched_job_waits_in_the_receiving_regions_backlog(client):
+    """Region 2 can only dispatch a job handed to it if it finds it: the job waits in region
+    2's backlog from the handover on, and stays in region 1's for the sender's sight."""
+    world = build(client, roles=ROLES)
+    sender, receiver, own = world.auth("dispatcher"), _leaver2(client), world.records[1]
+    body = {
+        "customer_id": own.customer_id,
+        "site_id": own.site_id,
+        "request_type": "repair",
+        "channel": "phone",
+        "category": "appliance",
+        "service_class": "C",
+        "product_model": "KX-2200",
+        "fault_description": "Drum does not spin",
+    }
+    created = client.post("/api/v1/requests", headers=sender, json=body)
+    assert created.status_code == 201, created.get_json()
+    job_id = created.get_json()["id"]
+
+    def backlog(headers) -> list[int]:
+        reply = client.get("/api/v1/backlog", headers=headers)
+        assert reply.status_code == 200, reply.get_json()
+        return [item["id"] for item in reply.get_json()]
+
+    assert job_id in backlog(sender) and job_id not in backlog(receiver)
+    sent = client.post(
+        f"/api/v1/requests/{job_id}/transfer",
+        headers=sender,
+        json={"reason": "No washer technician free", "to_region_id": world.region_ids[2]},
+    )
+    assert sent.status_code == 201, sent.get_json()
+    assert job_id in backlog(receiver) and job_id in backlog(sender)
