@@ -132,6 +132,8 @@ class LogsCustomerReads:
     personal_fields: tuple[str, ...] = ()
     access_purpose = "service"
     access_record = "visit"
+    # Records not tied to a customer yet (a web-form submission) are logged without one.
+    logs_without_customer = False
 
     @staticmethod
     def customer_id_of(obj) -> int | None:
@@ -147,7 +149,7 @@ class LogsCustomerReads:
         result = super().dump(obj, many=many)
         objs = list(obj) if (self.many if many is None else many) else [obj]
         pairs = [(self.customer_id_of(o), o.id) for o in objs]
-        pairs = [(c, r) for c, r in pairs if c is not None]
+        pairs = [(c, r) for c, r in pairs if c is not None or self.logs_without_customer]
         log_read_now(
             self.reader(),
             customer_ids=[c for c, _ in pairs],

@@ -6,6 +6,7 @@ from dispatch.api.fields import UTCDateTime
 from dispatch.api.listing import list_args, page_schema
 from dispatch.customers.models import LANGUAGES
 from dispatch.intake import rules as intake_rules
+from dispatch.privacy.service import LogsCustomerReads
 from dispatch.webform import rules
 from dispatch.webform.queue import QUEUE_SORTS
 
@@ -47,8 +48,18 @@ class WebRequestReceiptOut(Schema):
     submitted_at = UTCDateTime()
 
 
-class WebRequestOut(WebRequestReceiptOut):
-    """A web-form request as intake staff see it (personal fields until registered)."""
+class WebRequestOut(LogsCustomerReads, WebRequestReceiptOut):
+    """A web-form request as intake staff see it (personal fields until registered); every
+    dump writes the personal-data access log (PRV-5), with no customer until registered."""
+
+    personal_fields = ("web_request.name", "web_request.phone", "web_request.address")
+    access_purpose = "intake"
+    access_record = "web_request"
+    logs_without_customer = True
+
+    @staticmethod
+    def customer_id_of(obj) -> int | None:
+        return None
 
     name = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)

@@ -289,3 +289,25 @@ def test_prv_9_int_15_erasure_clears_the_customers_waiting_web_form_request(clie
         json={"service_class": "A"},
     )
     assert refused.status_code == 409 and refused.get_json()["error_code"] == "web_request_done"
+
+
+def test_prv_5_int_15_staff_reads_of_the_web_form_queue_are_logged(client, world, session):
+    """The queue shows the submitter's name, phone and address before any customer exists:
+    each staff read of them writes the access log, naming the submission and the fields."""
+    from tests.intake.test_web_form import ask_code, submit, texted_code
+
+    assert ask_code(client).status_code == 202
+    sent = submit(client, texted_code(session))
+    assert sent.status_code == 201, sent.get_json()
+    listed = client.get("/api/v1/web-requests", headers=world.auth("dispatcher"))
+    assert listed.status_code == 200 and len(listed.get_json()["items"]) == 1
+    [entry] = session.scalars(
+        select(AccessLogEntry).where(AccessLogEntry.record == "web_request")
+    ).all()
+    assert (entry.record_id, entry.action, entry.actor_role, entry.customer_id) == (
+        sent.get_json()["id"],
+        "read",
+        "dispatcher",
+        None,
+    )
+    assert set(entry.fields) == {"web_request.name", "web_request.phone", "web_request.address"}
