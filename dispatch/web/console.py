@@ -49,6 +49,8 @@ SCRIPT_TEXTS = {
     "no caller": "No customer with this number yet: a new one is created",
     "booked": "Booked",
     "no windows": "No free window in the next days",
+    "register": "Register",
+    "no web requests": "No request from the web form is waiting",
 }
 
 

@@ -184,6 +184,46 @@ document.getElementById("new-request").addEventListener("submit", (event) => {
   event.preventDefault();
   createRequest(event.target);
 });
+// Requests customers sent on the public web form (INT-15), waiting for an agent: register one
+// as a service request, then the caller's file and the windows open as for a phone call.
+async function showWebRequests() {
+  const {body: page} = await apiCall("/api/v1/web-requests?limit=50");
+  const table = document.getElementById("web-requests");
+  table.replaceChildren(...page.items.map((item) => {
+    const tr = row(whenIn(item.submitted_at, intake.zones[String(item.region_id)]), item.name,
+                   item.phone, item.address, item.product_model || "", item.fault_description);
+    tr.dataset.webRequestId = item.id;
+    const classes = element("select", {class: "service-class"},
+      ...["A", "B", "C", "D"].map(c => element("option", c === "C" ? {selected: ""} : {}, c)));
+    const button = element("button", {type: "button", class: "register"}, t("register"));
+    button.addEventListener("click", () => registerWebRequest(item, classes.value, button));
+    tr.append(element("td", {}, classes, button));
+    return tr;
+  }));
+  if (!page.items.length) table.replaceChildren(row(t("no web requests")));
+}
+
+async function registerWebRequest(item, serviceClass, button) {
+  button.disabled = true;  // one press, one request; a second press answers web_request_done
+  try {
+    const {body: created} = await apiCall(`/api/v1/web-requests/${item.id}/register`, {
+      method: "POST", body: JSON.stringify({service_class: serviceClass})});
+    document.getElementById("phone").value = item.phone;
+    await lookUp(item.phone);
+    intake.request = created;
+    document.getElementById("created").textContent = created.number;
+    showOnly("new-request", false);
+    await showWebRequests();
+    await showSlots(created);
+  } catch (error) {
+    button.disabled = false;
+    if (error.status !== 401) note("intake-message", refusalText(error), true);
+  }
+}
+
 apiCall("/api/v1/dayboard/regions").then(({body}) => {
   intake.zones = Object.fromEntries(body.map(r => [String(r.id), r.timezone]));
 }).catch(() => {});
+showWebRequests().catch((error) => {
+  if (error.status !== 401) note("intake-message", refusalText(error), true);
+});
