@@ -145,11 +145,24 @@ def kept_days(app: Flask) -> KeptDays:
 def get(session: Session, config: Config, region: Region, day: date) -> RegionDay:
     """Return the region's day: kept while unchanged, refreshed where its visits changed,
     rebuilt when its staff changed or it is MAX_AGE_SECONDS old."""
+    return get_all(session, config, region, [day])[day]
+
+
+def get_all(
+    session: Session, config: Config, region: Region, wanted: list[date]
+) -> dict[date, RegionDay]:
+    """Return several days of a region as `get` does, asking whether they changed at once."""
     if not has_app_context():
-        return build(session, config, region, day)
+        return {day: build(session, config, region, day) for day in wanted}
+    stamps = _fingerprints(session, region, wanted)  # one row: the cheap question comes first
+    return {day: _kept_or_read(session, config, region, day, stamps[day]) for day in wanted}
+
+
+def _kept_or_read(
+    session: Session, config: Config, region: Region, day: date, stamp: tuple
+) -> RegionDay:
     kept = kept_days(current_app)
     key = (config.effective_database_url, region.id, day)
-    stamp = _fingerprint(session, region, day)  # one row: the cheap question comes first
     found = kept.find(key, stamp)
     if found is None:
         # Read before the visits themselves, so a change committed meanwhile is never
@@ -377,27 +390,35 @@ def _bounds(region: Region, day: date) -> tuple[datetime, datetime]:
 _STAFF = 3  # the fingerprint's fields before the staff's
 
 
-def _fingerprint(session: Session, region: Region, day: date) -> tuple:
-    """Return what changes whenever a visit, shift, absence or technician of the day changes
-    (one query: it is asked before every slot search and booking of the day)."""
-    start, end = _bounds(region, day)
+def _fingerprints(session: Session, region: Region, wanted: list[date]) -> dict[date, tuple]:
+    """Return, for each day, what changes whenever a visit, shift, absence or technician of
+    the day changes (one query for all the days: it is asked before every slot search and
+    booking)."""
+    touching = {day: _touching(*_bounds(region, day)) for day in wanted}
     # Every ORM update bumps a version (a change of its route stop touches the visit too), so
     # the sum moves even when the clock stands still.
-    return tuple(
-        session.execute(
-            select(
-                func.count(Visit.id),
-                func.sum(Visit.version),
-                func.max(Visit.changed_at),
-                select(func.count(Technician.id)).scalar_subquery(),
-                select(func.max(Shift.id)).scalar_subquery(),
-                select(func.max(Absence.id)).scalar_subquery(),
-            )
-            .select_from(Visit)
-            .join(RouteStop, RouteStop.visit_id == Visit.id)
-            .where(_touching(start, end))
-        ).one()
-    )
+    per_day = [
+        column
+        for condition in touching.values()
+        for column in (
+            func.count(Visit.id).filter(condition),
+            func.sum(Visit.version).filter(condition),
+            func.max(Visit.changed_at).filter(condition),
+        )
+    ]
+    row = session.execute(
+        select(
+            *per_day,
+            select(func.count(Technician.id)).scalar_subquery(),
+            select(func.max(Shift.id)).scalar_subquery(),
+            select(func.max(Absence.id)).scalar_subquery(),
+        )
+        .select_from(Visit)
+        .join(RouteStop, RouteStop.visit_id == Visit.id)
+        .where(or_(*touching.values()))
+    ).one()
+    staff = tuple(row[len(per_day) :])
+    return {day: (*row[3 * k : 3 * k + 3], *staff) for k, day in enumerate(touching)}
 
 
 def _marks(session: Session, region: Region, day: date) -> dict[int, tuple]:
