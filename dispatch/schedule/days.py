@@ -152,7 +152,7 @@ def get_all(
     session: Session, config: Config, region: Region, wanted: list[date]
 ) -> dict[date, RegionDay]:
     """Return several days of a region as `get` does, asking whether they changed at once."""
-    if not has_app_context():
+    if not wanted or not has_app_context():
         return {day: build(session, config, region, day) for day in wanted}
     stamps = _fingerprints(session, region, wanted)  # one row: the cheap question comes first
     return {day: _kept_or_read(session, config, region, day, stamps[day]) for day in wanted}

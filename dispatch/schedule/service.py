@@ -195,7 +195,7 @@ def reserve(session: Session, config: Config, visit: Visit, need: Need) -> Place
     window = (visit.window_start, visit.window_end)
     placement = place(session, config=config, need=need, window=window)
     technician = placement and _locked_if_free(session, visit, placement)
-    if not technician:
+    if technician is None:
         raise _taken(session, config, need, window, "No technician can keep that window")
     visit.hold(placement.technician_id, placement.planned_start)
     visit.technician = technician  # the row just locked: the messages need not load it again
