@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -145,17 +146,22 @@ def kept_days(app: Flask) -> KeptDays:
 def get(session: Session, config: Config, region: Region, day: date) -> RegionDay:
     """Return the region's day: kept while unchanged, refreshed where its visits changed,
     rebuilt when its staff changed or it is MAX_AGE_SECONDS old."""
-    return get_all(session, config, region, [day])[day]
+    ((_, found),) = each(session, config, region, [day])
+    return found
 
 
-def get_all(
+def each(
     session: Session, config: Config, region: Region, wanted: list[date]
-) -> dict[date, RegionDay]:
-    """Return several days of a region as `get` does, asking whether they changed at once."""
+) -> Iterator[tuple[date, RegionDay]]:
+    """Yield several days of a region in order, as `get` returns them, having asked once
+    whether any of them changed; each day is read only when reached (callers may stop early)."""
     if not wanted or not has_app_context():
-        return {day: build(session, config, region, day) for day in wanted}
+        for day in wanted:
+            yield day, build(session, config, region, day)
+        return
     stamps = _fingerprints(session, region, wanted)  # one row: the cheap question comes first
-    return {day: _kept_or_read(session, config, region, day, stamps[day]) for day in wanted}
+    for day in wanted:
+        yield day, _kept_or_read(session, config, region, day, stamps[day])
 
 
 def _kept_or_read(

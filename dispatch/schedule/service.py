@@ -23,7 +23,7 @@ from dispatch.errors import Conflict
 from dispatch.routing.engine import Insertion, Problem, Route, StepKind, Unassigned, insert
 from dispatch.routing.rules import NO_FEASIBLE_SLOT
 from dispatch.schedule import days, rules
-from dispatch.schedule.days import get_all
+from dispatch.schedule.days import each as each_day
 from dispatch.technicians.models import Technician
 from dispatch.visits.models import Visit
 
@@ -129,8 +129,11 @@ def _placement(seen: _Seen, need: Need, window) -> Placement | None:
     return Placement(window[0], window[1], fitted[0].vehicle_id, fitted[1])
 
 
-def free_windows(session: Session, *, config: Config, need: Need, days: int) -> list[Placement]:
-    """Return every window over the next `days` days that a technician can really keep."""
+def free_windows(
+    session: Session, *, config: Config, need: Need, days: int, most: int | None = None
+) -> list[Placement]:
+    """Return every window over the next `days` days that a technician can really keep
+    (in time order; with `most`, only the first `most` of them, reading no further day)."""
     if need.site.region is None:
         return []
     tz = need.site.region.timezone
@@ -152,12 +155,15 @@ def free_windows(session: Session, *, config: Config, need: Need, days: int) -> 
         ]
         if windows:
             wanted[day] = windows
-    found = []
+    found: list[Placement] = []
     # Whether any of the days changed is one question, whatever the number of days.
-    region_days = get_all(session, config, need.site.region, list(wanted))
-    for day, windows in wanted.items():
-        seen = _seen_on(config, need, region_days[day])
-        found.extend(p for w in windows if (p := _placement(seen, need, w)))
+    for day, region_day in each_day(session, config, need.site.region, list(wanted)):
+        seen = _seen_on(config, need, region_day)
+        for window in wanted[day]:
+            if most is not None and len(found) >= most:
+                return found
+            if placement := _placement(seen, need, window):
+                found.append(placement)
     return found
 
 
@@ -175,9 +181,12 @@ def alternatives(
     session: Session, config: Config, need: Need, refused: tuple[datetime, datetime]
 ) -> list[dict]:
     """Return some free windows to offer instead of a refused one (never that one)."""
+    # The first few in time order are shown; one more in case the refused one is among them.
     found = [
         {"window_start": utc_text(p.window_start), "window_end": utc_text(p.window_end)}
-        for p in free_windows(session, config=config, need=need, days=ALTERNATIVES_DAYS)
+        for p in free_windows(
+            session, config=config, need=need, days=ALTERNATIVES_DAYS, most=ALTERNATIVES_SHOWN + 1
+        )
     ]
     return rules.other_windows(found, refused)[:ALTERNATIVES_SHOWN]
 
