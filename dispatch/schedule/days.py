@@ -253,7 +253,7 @@ def refresh(
         skill_ids=before.skill_ids,
         points=points,
     )
-    held = _holds(session, built, old.base_vehicles)
+    held = _held_again(session, built, old, changed)
     built.problem = replace(built.problem, vehicles=_blocked(built, old.base_vehicles, held))
     day = RegionDay(built, held, base_vehicles=old.base_vehicles, marks=dict(marks))
     if old._routes is not None:
@@ -275,6 +275,23 @@ def _holds(session: Session, built: day_problem.DayProblem, vehicles) -> dict:
     return held_spans(session, [v.id for v in vehicles], built.day_start, end)
 
 
+def _held_again(
+    session: Session, built: day_problem.DayProblem, old: RegionDay, changed: set[int]
+) -> dict[int, tuple[Held, ...]]:
+    """Return the day's held time after a refresh, reading only the changed visits' spans:
+    a span never changes without its visit's mark (every change of a route stop bumps the
+    visit), so every other span is as the kept day has it."""
+    if not changed:
+        return old.held
+    end = built.day_start + timedelta(days=1)
+    ids = [v.id for v in old.base_vehicles]
+    fresh = held_spans(session, ids, built.day_start, end, only=changed)
+    merged = {t: [h for h in spans if h.visit_id not in changed] for t, spans in old.held.items()}
+    for technician_id, spans in fresh.items():
+        merged.setdefault(technician_id, []).extend(spans)
+    return {t: tuple(sorted(spans, key=lambda h: h.start)) for t, spans in merged.items() if spans}
+
+
 def _blocked(built: day_problem.DayProblem, vehicles, held: dict) -> tuple[Vehicle, ...]:
     """Return the vehicles with the time held outside the day's routes blocked on them."""
     in_routes = set(built.visits)
@@ -285,10 +302,15 @@ def _blocked(built: day_problem.DayProblem, vehicles, held: dict) -> tuple[Vehic
 
 
 def held_spans(
-    session: Session, technician_ids: list[int], start: datetime, end: datetime
+    session: Session,
+    technician_ids: list[int],
+    start: datetime,
+    end: datetime,
+    only: set[int] | None = None,
 ) -> dict[int, tuple[Held, ...]]:
-    """Return the time each technician holds between start and end, in order."""
-    rows = session.execute(
+    """Return the time each technician holds between start and end, in order (of the visits
+    `only`, if given)."""
+    query = (
         select(
             RouteStop.visit_id,
             RouteStop.technician_id,
@@ -303,6 +325,9 @@ def held_spans(
         )
         .order_by(RouteStop.reserved_start)
     )
+    if only is not None:
+        query = query.where(RouteStop.visit_id.in_(sorted(only)))
+    rows = session.execute(query)
     found: dict[int, list[Held]] = {}
     for visit_id, technician_id, held_start, held_end in rows:
         found.setdefault(technician_id, []).append(Held(visit_id, held_start, held_end))
