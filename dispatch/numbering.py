@@ -1,4 +1,4 @@
-"""Human-readable, unique, immutable numbers (SR-20261124-0001) from a locked counter row."""
+"""Human-readable, unique, immutable numbers (SR-20261124-0001) from a counter row per day."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, UniqueConstraint, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -23,8 +24,34 @@ class NumberCounter(Base):
 
 
 def next_number(session: Session, prefix: str, at: datetime, tz: str) -> str:
-    """Return the next number for `prefix` on the local day of `at`."""
+    """Return the next number for `prefix` on the local day of `at`.
+
+    On PostgreSQL the day's counter is bumped by one statement of its own, committed at once:
+    every booking and registration of a day takes a number, and a counter row locked until the
+    caller commits would queue them all behind each other (issue 16). A caller that rolls back
+    leaves a gap; numbers stay unique and never change. SQLite has one writer anyway (and a
+    second connection would wait for the session's), so there the session bumps it.
+    """
     day = at.astimezone(ZoneInfo(tz)).strftime("%Y%m%d")
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        with bind.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            value = conn.execute(_upsert(prefix, day)).scalar_one()
+    else:
+        value = _bump_in(session, prefix, day)
+    return f"{prefix}-{day}-{value:04d}"
+
+
+def _upsert(prefix: str, day: str):
+    """One statement that creates the day's counter at 1 or bumps it, returning the number."""
+    new = pg_insert(NumberCounter).values(prefix=prefix, day=day, last=1)
+    return new.on_conflict_do_update(
+        index_elements=[NumberCounter.prefix, NumberCounter.day],
+        set_={"last": NumberCounter.last + 1},
+    ).returning(NumberCounter.last)
+
+
+def _bump_in(session: Session, prefix: str, day: str) -> int:
     bump = (
         update(NumberCounter)
         .where(NumberCounter.prefix == prefix, NumberCounter.day == day)
@@ -41,7 +68,7 @@ def next_number(session: Session, prefix: str, at: datetime, tz: str) -> str:
             value = 1
         except IntegrityError:
             value = session.execute(bump).scalar_one()
-    return f"{prefix}-{day}-{value:04d}"
+    return value
 
 
 def counter_value(session: Session, prefix: str, day: str) -> int:

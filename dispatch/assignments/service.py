@@ -60,9 +60,13 @@ def record(
     visit: Visit,
     source: str,
     reason: str | None,
+    first: bool = False,
 ) -> JobAssignment | None:
-    """Write the assignment the visit's technician now stands for; None when nothing changed."""
-    current = open_assignment(session, visit.id)
+    """Write the assignment the visit's technician now stands for; None when nothing changed.
+
+    `first`: the visit was made in this transaction, so there is no assignment to look up.
+    """
+    current = None if first else open_assignment(session, visit.id)
     if current is not None and current.technician_id == visit.technician_id:
         return None
     now = utcnow()

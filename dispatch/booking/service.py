@@ -82,8 +82,7 @@ def book(
     if technician_id is not None or auto_assign:
         need = _need(visit, technician_id)
         schedule.reserve(session, config, visit, need)
-    # The day's visit counter row stays locked until commit, so every booking of the day waits
-    # for it: it is taken after the slot is found, not before (a refused booking never takes it).
+    # Taken after the slot is found, so a refused booking leaves no gap in the day's numbers.
     visit.number = numbering.next_number(session, "V", utcnow(), timezone_of(request, config))
     schedule.save_reserved(
         session,
@@ -105,6 +104,7 @@ def book(
         visit=visit,
         source=AssignmentSource.BOOKING,
         reason="chosen at booking" if technician_id is not None else "free technician at booking",
+        first=True,
     )
     with audited(session, actor, request, "request.scheduled"):
         request.schedule()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from dispatch import access, audit, numbering
 from dispatch.actors import Actor
@@ -110,8 +110,19 @@ def raise_new_need(
 
 
 def get_request(session: Session, request_id: int, *, actor: Actor) -> ServiceRequest:
-    """Load a request the actor may see (its site's region) or raise NotFound."""
-    request = session.get(ServiceRequest, request_id)
+    """Load a request the actor may see (its site's region) or raise NotFound.
+
+    Its site, the site's region and its customer come in the same query: the permission check
+    reads the site, and booking, slot search and messages the rest.
+    """
+    request = session.get(
+        ServiceRequest,
+        request_id,
+        options=(
+            joinedload(ServiceRequest.site).joinedload(Site.region),
+            joinedload(ServiceRequest.customer),
+        ),
+    )
     if request is None:
         raise NotFound(f"Request {request_id} not found")
     access.ensure_request(actor, request)

@@ -37,6 +37,14 @@ def issue(
     session: Session, *, secret_key: str, purpose: str, visit: Visit, expires_at: datetime
 ) -> str:
     """Create a link for one purpose on one visit and return its signed token."""
+    token = _add(
+        session, secret_key=secret_key, purpose=purpose, visit=visit, expires_at=expires_at
+    )
+    session.flush()
+    return token
+
+
+def _add(session: Session, *, secret_key: str, purpose: str, visit: Visit, expires_at) -> str:
     link = CustomerLink(
         jti=secrets.token_urlsafe(24),
         purpose=purpose,
@@ -45,7 +53,6 @@ def issue(
         expires_at=expires_at,
     )
     session.add(link)
-    session.flush()
     return _serializer(secret_key).dumps({"j": link.jti, "p": purpose})
 
 
@@ -90,9 +97,12 @@ def revoke_for_visit(session: Session, visit_id: int, *purposes: str) -> None:
 
 
 def issue_appointment_links(session: Session, *, secret_key: str, visit: Visit) -> str:
-    """Issue the view, reschedule and cancel links of an appointment; return the view token."""
+    """Issue the view, reschedule and cancel links of an appointment; return the view token.
+
+    The three rows go to the database together, in one statement.
+    """
     tokens = [
-        issue(
+        _add(
             session,
             secret_key=secret_key,
             purpose=purpose,
@@ -101,6 +111,7 @@ def issue_appointment_links(session: Session, *, secret_key: str, visit: Visit) 
         )
         for purpose in APPOINTMENT_PURPOSES
     ]
+    session.flush()
     return tokens[0]
 
 

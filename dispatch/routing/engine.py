@@ -423,9 +423,17 @@ def _positions(
         base = [start for _, start in timed[0][: len(items)]]
         travel = _travel(problem, vehicle, items)
     places = _places(vehicle, items)  # start, each task's location, end
+    # Where _fits alone decides, a gap left later than the new task's windows close cannot
+    # take it, nor can any gap after it: those are not listed.
+    closes = max((w.end for w in rules.effective_windows(new_task)), default=None)
+    if vehicle.max_duration is not None:
+        closes = None
     out = []
     place = 0  # index in places of the last non-break location before the gap
+    leave = vehicle.shift.start  # when the last task before the gap is done (or the shift starts)
     for position in range(len(items) + 1):
+        if closes is not None and leave > closes:
+            break
         before, after = places[place], places[place + 1]
         extra = (
             problem.vehicle_travel(vehicle, before, new_task.location_index)
@@ -435,6 +443,7 @@ def _positions(
         out.append((extra, vehicle, items, position, base, travel))
         if position < len(items) and isinstance(items[position], Task):
             place += 1
+            leave = base[position] + items[position].service
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -145,11 +146,29 @@ def kept_days(app: Flask) -> KeptDays:
 def get(session: Session, config: Config, region: Region, day: date) -> RegionDay:
     """Return the region's day: kept while unchanged, refreshed where its visits changed,
     rebuilt when its staff changed or it is MAX_AGE_SECONDS old."""
-    if not has_app_context():
-        return build(session, config, region, day)
+    ((_, found),) = each(session, config, region, [day])
+    return found
+
+
+def each(
+    session: Session, config: Config, region: Region, wanted: list[date]
+) -> Iterator[tuple[date, RegionDay]]:
+    """Yield several days of a region in order, as `get` returns them, having asked once
+    whether any of them changed; each day is read only when reached (callers may stop early)."""
+    if not wanted or not has_app_context():
+        for day in wanted:
+            yield day, build(session, config, region, day)
+        return
+    stamps = _fingerprints(session, region, wanted)  # one row: the cheap question comes first
+    for day in wanted:
+        yield day, _kept_or_read(session, config, region, day, stamps[day])
+
+
+def _kept_or_read(
+    session: Session, config: Config, region: Region, day: date, stamp: tuple
+) -> RegionDay:
     kept = kept_days(current_app)
     key = (config.effective_database_url, region.id, day)
-    stamp = _fingerprint(session, region, day)  # one row: the cheap question comes first
     found = kept.find(key, stamp)
     if found is None:
         # Read before the visits themselves, so a change committed meanwhile is never
@@ -234,7 +253,7 @@ def refresh(
         skill_ids=before.skill_ids,
         points=points,
     )
-    held = _holds(session, built, old.base_vehicles)
+    held = _held_again(session, built, old, changed)
     built.problem = replace(built.problem, vehicles=_blocked(built, old.base_vehicles, held))
     day = RegionDay(built, held, base_vehicles=old.base_vehicles, marks=dict(marks))
     if old._routes is not None:
@@ -256,6 +275,23 @@ def _holds(session: Session, built: day_problem.DayProblem, vehicles) -> dict:
     return held_spans(session, [v.id for v in vehicles], built.day_start, end)
 
 
+def _held_again(
+    session: Session, built: day_problem.DayProblem, old: RegionDay, changed: set[int]
+) -> dict[int, tuple[Held, ...]]:
+    """Return the day's held time after a refresh, reading only the changed visits' spans:
+    a span never changes without its visit's mark (every change of a route stop bumps the
+    visit), so every other span is as the kept day has it."""
+    if not changed:
+        return old.held
+    end = built.day_start + timedelta(days=1)
+    ids = [v.id for v in old.base_vehicles]
+    fresh = held_spans(session, ids, built.day_start, end, only=changed)
+    merged = {t: [h for h in spans if h.visit_id not in changed] for t, spans in old.held.items()}
+    for technician_id, spans in fresh.items():
+        merged.setdefault(technician_id, []).extend(spans)
+    return {t: tuple(sorted(spans, key=lambda h: h.start)) for t, spans in merged.items() if spans}
+
+
 def _blocked(built: day_problem.DayProblem, vehicles, held: dict) -> tuple[Vehicle, ...]:
     """Return the vehicles with the time held outside the day's routes blocked on them."""
     in_routes = set(built.visits)
@@ -266,10 +302,15 @@ def _blocked(built: day_problem.DayProblem, vehicles, held: dict) -> tuple[Vehic
 
 
 def held_spans(
-    session: Session, technician_ids: list[int], start: datetime, end: datetime
+    session: Session,
+    technician_ids: list[int],
+    start: datetime,
+    end: datetime,
+    only: set[int] | None = None,
 ) -> dict[int, tuple[Held, ...]]:
-    """Return the time each technician holds between start and end, in order."""
-    rows = session.execute(
+    """Return the time each technician holds between start and end, in order (of the visits
+    `only`, if given)."""
+    query = (
         select(
             RouteStop.visit_id,
             RouteStop.technician_id,
@@ -284,6 +325,9 @@ def held_spans(
         )
         .order_by(RouteStop.reserved_start)
     )
+    if only is not None:
+        query = query.where(RouteStop.visit_id.in_(sorted(only)))
+    rows = session.execute(query)
     found: dict[int, list[Held]] = {}
     for visit_id, technician_id, held_start, held_end in rows:
         found.setdefault(technician_id, []).append(Held(visit_id, held_start, held_end))
@@ -377,27 +421,35 @@ def _bounds(region: Region, day: date) -> tuple[datetime, datetime]:
 _STAFF = 3  # the fingerprint's fields before the staff's
 
 
-def _fingerprint(session: Session, region: Region, day: date) -> tuple:
-    """Return what changes whenever a visit, shift, absence or technician of the day changes
-    (one query: it is asked before every slot search and booking of the day)."""
-    start, end = _bounds(region, day)
+def _fingerprints(session: Session, region: Region, wanted: list[date]) -> dict[date, tuple]:
+    """Return, for each day, what changes whenever a visit, shift, absence or technician of
+    the day changes (one query for all the days: it is asked before every slot search and
+    booking)."""
+    touching = {day: _touching(*_bounds(region, day)) for day in wanted}
     # Every ORM update bumps a version (a change of its route stop touches the visit too), so
     # the sum moves even when the clock stands still.
-    return tuple(
-        session.execute(
-            select(
-                func.count(Visit.id),
-                func.sum(Visit.version),
-                func.max(Visit.changed_at),
-                select(func.count(Technician.id)).scalar_subquery(),
-                select(func.max(Shift.id)).scalar_subquery(),
-                select(func.max(Absence.id)).scalar_subquery(),
-            )
-            .select_from(Visit)
-            .join(RouteStop, RouteStop.visit_id == Visit.id)
-            .where(_touching(start, end))
-        ).one()
-    )
+    per_day = [
+        column
+        for condition in touching.values()
+        for column in (
+            func.count(Visit.id).filter(condition),
+            func.sum(Visit.version).filter(condition),
+            func.max(Visit.changed_at).filter(condition),
+        )
+    ]
+    row = session.execute(
+        select(
+            *per_day,
+            select(func.count(Technician.id)).scalar_subquery(),
+            select(func.max(Shift.id)).scalar_subquery(),
+            select(func.max(Absence.id)).scalar_subquery(),
+        )
+        .select_from(Visit)
+        .join(RouteStop, RouteStop.visit_id == Visit.id)
+        .where(or_(*touching.values()))
+    ).one()
+    staff = tuple(row[len(per_day) :])
+    return {day: (*row[3 * k : 3 * k + 3], *staff) for k, day in enumerate(touching)}
 
 
 def _marks(session: Session, region: Region, day: date) -> dict[int, tuple]:

@@ -23,6 +23,7 @@ from dispatch.errors import Conflict
 from dispatch.routing.engine import Insertion, Problem, Route, StepKind, Unassigned, insert
 from dispatch.routing.rules import NO_FEASIBLE_SLOT
 from dispatch.schedule import days, rules
+from dispatch.schedule.days import each as each_day
 from dispatch.technicians.models import Technician
 from dispatch.visits.models import Visit
 
@@ -68,7 +69,10 @@ class _Seen:
 
 def _seen(session: Session, config: Config, need: Need, day: date) -> _Seen:
     """Return the region's day (cached while unchanged) with the new place added once."""
-    region_day = days.get(session, config, need.site.region, day)
+    return _seen_on(config, need, days.get(session, config, need.site.region, day))
+
+
+def _seen_on(config: Config, need: Need, region_day: days.RegionDay) -> _Seen:
     routes, broken = days.current_routes(region_day, leave_out=need.moving_visit_id)
     problem, location = region_day.built.with_place(
         (need.site.lat, need.site.lon), days.travel_matrix_for(config)
@@ -125,14 +129,17 @@ def _placement(seen: _Seen, need: Need, window) -> Placement | None:
     return Placement(window[0], window[1], fitted[0].vehicle_id, fitted[1])
 
 
-def free_windows(session: Session, *, config: Config, need: Need, days: int) -> list[Placement]:
-    """Return every window over the next `days` days that a technician can really keep."""
+def free_windows(
+    session: Session, *, config: Config, need: Need, days: int, most: int | None = None
+) -> list[Placement]:
+    """Return every window over the next `days` days that a technician can really keep
+    (in time order; with `most`, only the first `most` of them, reading no further day)."""
     if need.site.region is None:
         return []
     tz = need.site.region.timezone
     today = utcnow().astimezone(ZoneInfo(tz)).date()
     earliest = utcnow() + LEAD_TIME
-    found = []
+    wanted = {}
     for offset in range(days):
         day = today + timedelta(days=offset)
         windows = [
@@ -146,10 +153,17 @@ def free_windows(session: Session, *, config: Config, need: Need, days: int) -> 
             )
             if w[0] >= earliest
         ]
-        if not windows:
-            continue
-        seen = _seen(session, config, need, day)
-        found.extend(p for w in windows if (p := _placement(seen, need, w)))
+        if windows:
+            wanted[day] = windows
+    found: list[Placement] = []
+    # Whether any of the days changed is one question, whatever the number of days.
+    for day, region_day in each_day(session, config, need.site.region, list(wanted)):
+        seen = _seen_on(config, need, region_day)
+        for window in wanted[day]:
+            if most is not None and len(found) >= most:
+                return found
+            if placement := _placement(seen, need, window):
+                found.append(placement)
     return found
 
 
@@ -167,9 +181,12 @@ def alternatives(
     session: Session, config: Config, need: Need, refused: tuple[datetime, datetime]
 ) -> list[dict]:
     """Return some free windows to offer instead of a refused one (never that one)."""
+    # The first few in time order are shown; one more in case the refused one is among them.
     found = [
         {"window_start": utc_text(p.window_start), "window_end": utc_text(p.window_end)}
-        for p in free_windows(session, config=config, need=need, days=ALTERNATIVES_DAYS)
+        for p in free_windows(
+            session, config=config, need=need, days=ALTERNATIVES_DAYS, most=ALTERNATIVES_SHOWN + 1
+        )
     ]
     return rules.other_windows(found, refused)[:ALTERNATIVES_SHOWN]
 
@@ -186,21 +203,30 @@ def reserve(session: Session, config: Config, visit: Visit, need: Need) -> Place
     """Put the visit in its window on a technician's day, or refuse with alternatives."""
     window = (visit.window_start, visit.window_end)
     placement = place(session, config=config, need=need, window=window)
-    if placement is None or not _still_free(session, visit, placement):
+    technician = placement and _locked_if_free(session, visit, placement)
+    if technician is None:
         raise _taken(session, config, need, window, "No technician can keep that window")
     visit.hold(placement.technician_id, placement.planned_start)
+    visit.technician = technician  # the row just locked: the messages need not load it again
     return placement
 
 
-def _still_free(session: Session, visit: Visit, placement: Placement) -> bool:
-    # The technician row lock serialises bookings of one person; the exclusion constraint
-    # on PostgreSQL is the last word if two requests still race past this check.
-    session.scalars(
+def _locked_if_free(session: Session, visit: Visit, placement: Placement) -> Technician | None:
+    """Lock the technician's row and return it if the placement's span is still free.
+
+    The row lock serialises bookings of one person (never of a region: two technicians'
+    bookings run side by side); the held spans are read after it, by a statement of their
+    own, so they include what a booking that held the lock before committed. The exclusion
+    constraint on PostgreSQL is the last word if two requests still race past this check.
+    """
+    technician = session.scalars(
         select(Technician).where(Technician.id == placement.technician_id).with_for_update()
     ).one()
     span = rules.reserved_span(placement.planned_start, visit.duration_minutes)
     held = days.held_spans(session, [placement.technician_id], *span)
-    return not rules.clashes(span, held.get(placement.technician_id, ()), visit.id)
+    if rules.clashes(span, held.get(placement.technician_id, ()), visit.id):
+        return None
+    return technician
 
 
 def save_reserved(session: Session, config: Config, visit: Visit, need: Need | None, save):

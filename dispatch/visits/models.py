@@ -169,6 +169,7 @@ class Visit(Base):
         values.setdefault("field_record", VisitFieldRecord(arrival_far_from_site=False))
         values.setdefault("route_stop", RouteStop(pinned_technician=False))
         values.setdefault("appointment", Appointment(status=A.PROPOSED, reschedule_count=0))
+        values.setdefault("voucher", None)  # issued at dispatch; known absent, never looked up
         super().__init__(**values)
         self.route_stop.technician_id = self.technician_id
 
