@@ -103,3 +103,33 @@ def test_intake_registers_a_first_time_caller_then_books_their_request_int_5(
     # names are encrypted at rest (PRV-10): compare in Python, not in SQL
     [customer] = [c for c in session.query(Customer).all() if c.name == "王先生"]
     assert customer.phone == "+8613912345678" and customer.consent_channel == "phone"
+
+
+def test_intake_registers_a_web_form_request_and_offers_its_windows_int_15(
+    client, world, live_server, desktop_page, session
+):
+    """A request sent on the public web form waits on the intake page; the agent registers it
+    with a service class, the caller's file opens and the windows of the new request follow."""
+    from dispatch.intake.models import ServiceRequest
+    from tests.intake.test_web_form import ask_code, submit, texted_code
+
+    assert ask_code(client, phone="139 2222 3333").status_code == 202
+    sent = submit(
+        client,
+        texted_code(session, phone="+8613922223333"),
+        phone="139 2222 3333",
+        name="Web Caller",
+        address="上海市徐汇区测试路100号",
+    )
+    assert sent.status_code == 201, sent.get_json()
+    page = desktop_page
+    _sign_in(page, live_server, "/console/intake?lang=en")
+    page.wait_for_selector("#web-requests tr[data-web-request-id]")
+    assert "Web Caller" in page.inner_text("#web-requests")
+    page.select_option("#web-requests select.service-class", "B")
+    page.click("#web-requests button.register")
+    page.wait_for_selector("#slots li.slot")
+    assert "Web Caller" in page.inner_text("#caller")
+    assert page.locator("#web-requests tr[data-web-request-id]").count() == 0
+    [request] = session.query(ServiceRequest).filter_by(channel="web_form").all()
+    assert request.service_class == "B" and request.number in page.inner_text("#created")

@@ -193,11 +193,14 @@ async function showWebRequests() {
     const tr = row(whenIn(item.submitted_at, intake.zones[String(item.region_id)]), item.name,
                    item.phone, item.address, item.product_model || "", item.fault_description);
     tr.dataset.webRequestId = item.id;
-    const classes = element("select", {class: "service-class"},
-      ...["A", "B", "C", "D"].map(c => element("option", c === "C" ? {selected: ""} : {}, c)));
+    const classes = element("select", {class: "service-class"});
+    classes.append(...["A", "B", "C", "D"].map(c =>
+      element("option", c === "C" ? {selected: ""} : {}, c)));
     const button = element("button", {type: "button", class: "register"}, t("register"));
     button.addEventListener("click", () => registerWebRequest(item, classes.value, button));
-    tr.append(element("td", {}, classes, button));
+    const cell = element("td");
+    cell.append(classes, button);
+    tr.append(cell);
     return tr;
   }));
   if (!page.items.length) table.replaceChildren(row(t("no web requests")));
