@@ -53,6 +53,10 @@ class Config:
     followup_second_touch_days: int = 0  # FUP-10: 0 = off; 7 switches the second touch on
     followup_phone_task_hours: int = 24  # unanswered survey link becomes a phone task (FUP-4)
     sweep_interval_seconds: float = 20.0  # backstop sweeps: lost follow-ups, SLA clocks, carry-over
+    # --- Backups (PRV-14): the worker's sweep dumps the database when the newest is this old ---
+    backup_dir: str = ""  # empty: no scheduled backups (use pg_dump from cron, see README)
+    backup_interval_hours: int = 24
+    backup_keep: int = 14
     working_day_end: time = time(17, 30)  # H22; requests not dispatched by then carry over (DSP-8)
     # CMP-7 clocks in minutes, "clock.nature[.priority]=minutes"; the most specific key wins.
     complaint_sla_minutes: str = (
@@ -284,6 +288,8 @@ class Config:
             raise ConfigError("COMPLAINT_ESCALATION_ROLES needs at least one role")
         if self.followup_phone_task_hours <= 0 or self.sweep_interval_seconds <= 0:
             raise ConfigError("phone-task hours and sweep interval must be positive")
+        if self.backup_interval_hours <= 0 or self.backup_keep <= 0:
+            raise ConfigError("BACKUP_INTERVAL_HOURS and BACKUP_KEEP must be positive")
 
     @property
     def escalation_roles(self) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from dispatch import jobs, outbox
+from dispatch import backups, jobs, outbox
 from dispatch.assignments import sweeps as assignments
 from dispatch.backlog import service as backlog
 from dispatch.booking import calls
@@ -73,4 +73,5 @@ def run_all(config: Config) -> dict[str, int]:
         "emergency_arrivals_late": each(
             config, assignments.emergency_arrivals_late, assignments.breach_emergency_arrival
         ),
+        "backups_made": backups.sweep(config, utcnow()),
     }
