@@ -70,9 +70,10 @@ GENERATE = [
     """INSERT INTO technicians (user_id, name, phone, region_id, skills, certified, active)
        SELECT g + 1, 'Tech ' || g, '+8613900000000', 1 + (g - 1) % 8, '{}', true, true
        FROM generate_series(1, 400) g""",
-    """INSERT INTO customers (name, phone, tier, language, consent_channel,
+    """INSERT INTO customers (name, phone, phone_index, tier, language, consent_channel,
                               consent_notice_version, consent_at, created_at, updated_at)
-       SELECT 'C' || g, '+86138' || lpad(g::text, 8, '0'), 'ordinary', 'zh-CN', 'phone',
+       SELECT 'C' || g, '+86138' || lpad(g::text, 8, '0'),
+              md5('+86138' || lpad(g::text, 8, '0')), 'ordinary', 'zh-CN', 'phone',
               '2024-01', now(), now(), now()
        FROM generate_series(1, 100000) g""",
     """INSERT INTO sites (customer_id, address, lat, lon, region_id, created_at)
