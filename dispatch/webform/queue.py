@@ -101,19 +101,16 @@ def register(
 
 
 def _customer(session: Session, actor: Actor, config, web_request: WebRequest) -> Customer:
-    """The customer of the phone the actor may see, or a new one with the form's consent."""
-    known = session.scalars(
-        select(Customer)
-        .where(
-            Customer.phone_index == web_request.phone_index,
-            Customer.merged_into_id.is_(None),
-            access.customer_clause(actor, Customer.id),
-        )
-        .order_by(Customer.id)
-        .limit(1)
-    ).first()
-    if known is not None:
-        return known
+    """The customer of the phone the actor may see (main or further phone, as the desk finds
+    them), or a new one with the form's consent."""
+    known = customers.find_by_phone(
+        session=session,
+        actor=actor,
+        phone=web_request.phone,
+        phone_region=config.default_phone_region,
+    )
+    if known:
+        return known[0]
     return customers.create_customer(
         session=session,
         actor=actor,
