@@ -49,6 +49,8 @@ def main() -> None:
                         began = time.perf_counter()
                         plan = solvers[solver](problem, budget)
                         wall = time.perf_counter() - began
+                        if plan is None:  # the solver cannot express this variant
+                            continue
                         result = check(problem, plan)
                         row = {
                             "instance": name,

@@ -1,8 +1,9 @@
-"""Solvers compared on generated field days: the planner, VROOM alone and OR-Tools.
+"""Solvers compared on generated field days: the planner, VROOM alone, OR-Tools and PyVRP.
 
-Each takes a Problem and a budget and returns a plan for `bench.field.check`. PyVRP is not a
-separate entry: it cannot take lunch breaks itself, and the planner is PyVRP on our field model
-(profiles, client groups, prizes) plus the repair step.
+Each takes a Problem and a budget and returns a plan for `bench.field.check`, or None where the
+solver cannot express the day. PyVRP has no breaks, so it sits out the `lunch` and `all`
+variants; on the others it gets the day as a PyVRP user would write it (`_pyvrp`), written here
+apart from the planner's own model so that the two are compared, not the same code twice.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from dispatch.routing.engine import Problem
 from dispatch.routing.planner import Planner
 from dispatch.routing.vroom_engine import VroomSolver
 
-SolveFn = Callable[[Problem, float], Plan]
+SolveFn = Callable[[Problem, float], Plan | None]
+# A skill a technician lacks, as PyVRP users bar an edge: far away, but not PyVRP's MAX_VALUE,
+# which in a duration matrix stalls its search (bench/sdvrptw/solvers.py).
+FAR = 10**12
 
 
 def _planner(problem: Problem, budget: float) -> Plan:
@@ -131,9 +135,86 @@ def _ortools(problem: Problem, budget: float) -> Plan:
     return plan
 
 
+def _pyvrp(problem: Problem, budget: float) -> Plan | None:
+    """PyVRP 0.14 with default parameters and seed 1: a depot per home, a routing profile per
+    set of skills (unservable visits far away), several windows as a mutually exclusive client
+    group, every visit optional with its unplanned cost as prize, the working limit as shift
+    duration. None on a day with breaks, which PyVRP cannot model."""
+    import numpy as np
+    import pyvrp
+    from pyvrp.stop import MaxRuntime
+
+    vehicles, tasks = problem.vehicles, problem.tasks
+    if any(v.breaks for v in vehicles):
+        return None
+    homes = sorted({p for v in vehicles for p in (v.start_index, v.end_index)})
+    skill_sets = sorted({v.skills for v in vehicles}, key=sorted)
+    travel = np.asarray(problem.durations, dtype=np.int64)
+    # Locations: the homes first (PyVRP's depots), then one location per client (per window).
+    clients, groups, owners = [], [], []
+    for task in tasks:
+        first = len(clients)
+        for window in task.windows:
+            clients.append(
+                pyvrp.Client(
+                    location=len(homes) + len(clients),
+                    delivery=[task.demand],
+                    service_duration=task.service,
+                    tw_early=window.start,
+                    tw_late=window.end,
+                    prize=int(task.unplanned_cost),
+                    required=False,
+                    group=len(groups) if len(task.windows) > 1 else None,
+                )
+            )
+            owners.append(task)
+        if len(task.windows) > 1:
+            groups.append(pyvrp.ClientGroup(list(range(first, len(clients))), required=False))
+    places = homes + [t.location_index for t in owners]
+    base = travel[np.ix_(places, places)]
+    matrices = []
+    for skills in skill_sets:
+        matrix = base.copy()
+        barred = [len(homes) + k for k, t in enumerate(owners) if not t.skills <= skills]
+        matrix[barred, :] = FAR
+        matrix[:, barred] = FAR
+        matrix[barred, barred] = 0
+        matrices.append(matrix)
+    types = [
+        pyvrp.VehicleType(
+            capacity=[v.capacity if v.capacity is not None else 10**9],
+            start_depot=homes.index(v.start_index),
+            end_depot=homes.index(v.end_index),
+            tw_early=v.shift.start,
+            tw_late=v.shift.end,
+            profile=skill_sets.index(v.skills),
+            name=str(v.id),
+            **({"shift_duration": v.max_duration} if v.max_duration is not None else {}),
+        )
+        for v in vehicles
+    ]
+    coords = problem.coordinates or [(0, 0)] * len(problem.durations)
+    data = pyvrp.ProblemData(
+        locations=[pyvrp.Location(int(coords[p][0]), int(coords[p][1])) for p in places],
+        clients=clients,
+        depots=[pyvrp.Depot(location=k) for k in range(len(homes))],
+        vehicle_types=types,
+        distance_matrices=matrices,
+        duration_matrices=matrices,
+        groups=groups,
+    )
+    result = pyvrp.solve(data, MaxRuntime(budget), seed=1, collect_stats=False, display=False)
+    return {
+        int(types[route.vehicle_type()].name): [
+            ("task", owners[a.idx].id) for a in route.schedule() if a.is_client()
+        ]
+        for route in result.best.routes()
+    }
+
+
 def available_solvers() -> dict[str, SolveFn]:
     """Return the solvers that can run here, by name; each on one thread."""
-    solvers: dict[str, SolveFn] = {"planner": _planner, "vroom": _vroom}
+    solvers: dict[str, SolveFn] = {"planner": _planner, "vroom": _vroom, "pyvrp": _pyvrp}
     try:
         import ortools  # noqa: F401
 

@@ -95,3 +95,16 @@ def test_rte_16_checker_measures_working_time_from_the_latest_departure():
     # Leaving at 90 and home at 1020: 930, not the 1020 counted from the shift start.
     assert limited(930).violations == ()
     assert limited(929).violations == ("vehicle 1: works 930, more than 929",)
+
+
+def test_rte_16_pyvrp_peer_plans_what_it_can_express_and_sits_out_lunch():
+    from bench.field.solvers import available_solvers
+
+    pyvrp_peer = available_solvers()["pyvrp"]
+    for variant in ("skills", "homes", "windows", "overfull"):
+        problem = field_day(R101, variant)
+        result = check(problem, pyvrp_peer(problem, 0.2))
+        assert result.feasible, (variant, result.violations)
+        assert result.travel > 0
+    assert pyvrp_peer(field_day(R101, "lunch"), 0.2) is None
+    assert pyvrp_peer(field_day(R101, "all"), 0.2) is None
