@@ -245,7 +245,11 @@ def refresh(
             vehicles=old.base_vehicles,
             tasks=tuple(tasks[i] for i in sorted(tasks)),
             durations=durations,
-            coordinates=[day_problem._planar(lat, lon) for lat, lon in points],
+            # The kept places' coordinates as they were; only the new places' are worked out.
+            coordinates=[
+                *before.problem.coordinates,
+                *(day_problem._planar(lat, lon) for lat, lon in points[len(before.points) :]),
+            ],
         ),
         day_start=before.day_start,
         technicians={},
