@@ -7,7 +7,10 @@ Loads five days for 50 technicians into PostgreSQL: day 1 is exactly `bench.fiel
 generator each, so customers booking ahead still find room. Everything goes through the
 services: requests are registered, visits booked for the planner, each day planned by the
 routing service and accepted. Then it times `free_windows` for new requests,
-and books over HTTP against gunicorn with 50 client threads. Writes bench/results/booking.txt.
+and books over HTTP against gunicorn with 50 concurrent clients: `wrk` when it is on PATH
+(`apt-get install wrk`; the bench installs nothing), else Python threads with keep-alive
+connections (`bench.http_load`), reporting the CPU per answer of gunicorn, PostgreSQL and the
+client beside the rates. Writes bench/results/booking.txt.
 """
 
 from __future__ import annotations
@@ -114,6 +117,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes (-w)")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads a process")
+    parser.add_argument(
+        "--client",
+        choices=("wrk", "python"),
+        default="wrk",
+        help="HTTP load by wrk (when on PATH; else Python threads) or by Python threads",
+    )
     parser.add_argument("--search-seconds", type=float, default=60.0, help="slot search budget")
     parser.add_argument("--profile", action="store_true", help="cProfile ten slot searches")
     parser.add_argument(
@@ -611,7 +620,8 @@ def over_http(config: Config, loaded: Loaded, args, report) -> None:
             for _ in range(40)
             for k in range(CLIENTS)
         ]
-        got = http_load.run(server.base, reads, CLIENTS, 30, server.process.pid)
+        use_wrk = args.client == "wrk"
+        got = http_load.run(server.base, reads, CLIENTS, 30, server.process.pid, use_wrk=use_wrk)
         baseline = got.counts[200] / got.elapsed
         report(
             f"baseline GET /api/v1/requests/{{id}}, {CLIENTS} clients ({got.client}):"
@@ -625,7 +635,12 @@ def over_http(config: Config, loaded: Loaded, args, report) -> None:
             path = f"/api/v1/requests/{request_id}/visits"
             bookings.append(http_load.Call("POST", path, tokens[i % CLIENTS], body))
         got = http_load.run(
-            server.base, bookings, CLIENTS, args.booking_seconds, server.process.pid
+            server.base,
+            bookings,
+            CLIENTS,
+            args.booking_seconds,
+            server.process.pid,
+            use_wrk=use_wrk,
         )
         answers = sum(got.counts.values())
         report(

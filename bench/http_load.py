@@ -65,14 +65,21 @@ class Result:
     cpu: Cpu
 
 
-def client_kind() -> str:
-    return "wrk" if shutil.which("wrk") else "python threads (keep-alive)"
+def run(
+    base: str,
+    calls: list[Call],
+    clients: int,
+    seconds: float,
+    server_pid: int,
+    *,
+    use_wrk: bool = True,
+) -> Result:
+    """Send `calls` with `clients` concurrent clients (at most `seconds`); count the answers.
 
-
-def run(base: str, calls: list[Call], clients: int, seconds: float, server_pid: int) -> Result:
-    """Send `calls` with `clients` concurrent clients (at most `seconds`); count the answers."""
+    wrk sends them when it is on PATH (and `use_wrk`), Python threads otherwise.
+    """
     server_before, database_before = _tree_cpu(server_pid), _postgres_cpu()
-    if shutil.which("wrk"):
+    if use_wrk and shutil.which("wrk"):
         counts, elapsed, client_cpu = _with_wrk(base, calls, clients, seconds)
         kind = "wrk"
     else:
