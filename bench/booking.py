@@ -7,7 +7,10 @@ Loads five days for 50 technicians into PostgreSQL: day 1 is exactly `bench.fiel
 generator each, so customers booking ahead still find room. Everything goes through the
 services: requests are registered, visits booked for the planner, each day planned by the
 routing service and accepted. Then it times `free_windows` for new requests,
-and books over HTTP against gunicorn with 50 client threads. Writes bench/results/booking.txt.
+and books over HTTP against gunicorn with 50 concurrent clients: `wrk` when it is on PATH
+(`apt-get install wrk`; the bench installs nothing), else Python threads with keep-alive
+connections (`bench.http_load`), reporting the CPU per answer of gunicorn, PostgreSQL and the
+client beside the rates. Writes bench/results/booking.txt.
 """
 
 from __future__ import annotations
@@ -21,11 +24,9 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
@@ -37,6 +38,7 @@ import time_machine
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session
 
+from bench import http_load
 from bench.synthetic_day import HOUR, point, technician, visit
 from dispatch import schema
 from dispatch.actors import SYSTEM, Actor
@@ -113,6 +115,14 @@ def main() -> None:
     parser.add_argument("--booking-seconds", type=float, default=60.0, help="booking budget")
     parser.add_argument("--plan-seconds", type=float, default=9.0, help="planner limit a day")
     parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes (-w)")
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads a process")
+    parser.add_argument(
+        "--client",
+        choices=("wrk", "python"),
+        default="wrk",
+        help="HTTP load by wrk (when on PATH; else Python threads) or by Python threads",
+    )
     parser.add_argument("--search-seconds", type=float, default=60.0, help="slot search budget")
     parser.add_argument("--profile", action="store_true", help="cProfile ten slot searches")
     parser.add_argument(
@@ -137,7 +147,7 @@ def main() -> None:
     for line in loaded.plans:
         report(line)
     time_slot_search(config, loaded, args, report)
-    over_http(config, loaded, args.bookings, args.booking_seconds, report)
+    over_http(config, loaded, args, report)
     report.save()
 
 
@@ -522,7 +532,7 @@ def _p95(ms: list[float]) -> float:
 class Server:
     """gunicorn serving wsgi:app on a free loopback port, stopped on exit."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, workers: int = 2, threads: int = 8) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -532,9 +542,9 @@ class Server:
             [
                 str(PROJECT_ROOT / ".venv" / "bin" / "gunicorn"),
                 "-w",
-                "2",
+                str(workers),
                 "--threads",
-                "8",
+                str(threads),
                 "-b",
                 f"127.0.0.1:{self.port}",
                 "--timeout",
@@ -596,75 +606,48 @@ def _call(base: str, method: str, path: str, token: str | None = None, body=None
         return "no answer", None  # counted, so a slow server shows in the figures
 
 
-def _run_clients(work, seconds: float) -> tuple[Counter, float]:
-    """Run `work(k, deadline, counts)` in 50 threads started together; return counts, elapsed."""
-    counts: Counter = Counter()
-    lock = threading.Lock()
-    barrier = threading.Barrier(CLIENTS + 1)
-    deadline = [0.0]
-
-    def client(k: int) -> None:
-        mine: Counter = Counter()
-        barrier.wait()
-        work(k, deadline[0], mine)
-        with lock:
-            counts.update(mine)
-
-    threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    deadline[0] = time.monotonic() + seconds
-    began = time.perf_counter()
-    barrier.wait()
-    for thread in threads:
-        thread.join(seconds + 150)
-    return counts, time.perf_counter() - began
-
-
-def over_http(config: Config, loaded: Loaded, attempts: int, seconds: float, report) -> None:
+def over_http(config: Config, loaded: Loaded, args, report) -> None:
     """Baseline GETs, random bookings and one hot window with 50 clients against gunicorn."""
     rng = random.Random(7)
     windows = _windows(config, loaded.days)
-    with Server(config) as server:
+    with Server(config, args.workers, args.threads) as server:
+        report(f"gunicorn -w {args.workers} --threads {args.threads}")
         tokens = [_login(server.base, k) for k in range(CLIENTS)]
         requests = list(loaded.spare_requests)
         hot_requests, requests = requests[:CLIENTS], requests[CLIENTS:]
-
-        def read(k, deadline, counts) -> None:
-            for _ in range(40):
-                if time.monotonic() > deadline:
-                    break
-                path = f"/api/v1/requests/{hot_requests[k]}"
-                status, _ = _call(server.base, "GET", path, tokens[k])
-                counts[status] += 1
-
-        counts, elapsed = _run_clients(read, 30)
-        baseline = counts[200] / elapsed
-        report(
-            f"baseline GET /api/v1/requests/{{id}}, {CLIENTS} clients:"
-            f" {baseline:.0f} req/s ({dict(counts)} in {elapsed:.1f} s)"
-        )
-        plans = [
-            (requests[i], rng.choice(windows), loaded.new_sites[i % len(loaded.new_sites)][1:])
-            for i in range(min(attempts, len(requests)))
+        reads = [
+            http_load.Call("GET", f"/api/v1/requests/{hot_requests[k]}", tokens[k])
+            for _ in range(40)
+            for k in range(CLIENTS)
         ]
-
-        def book(k, deadline, counts) -> None:
-            for request_id, window, (skill, level, minutes) in plans[k::CLIENTS]:
-                if time.monotonic() > deadline:
-                    break
-                body = _booking(window, minutes, skill, level)
-                status, _ = _call(
-                    server.base, "POST", f"/api/v1/requests/{request_id}/visits", tokens[k], body
-                )
-                counts[status] += 1
-
-        counts, elapsed = _run_clients(book, seconds)
+        use_wrk = args.client == "wrk"
+        got = http_load.run(server.base, reads, CLIENTS, 30, server.process.pid, use_wrk=use_wrk)
+        baseline = got.counts[200] / got.elapsed
         report(
-            f"booking POST /api/v1/requests/{{id}}/visits, {CLIENTS} clients, random windows:"
-            f" {counts[201] / elapsed:.1f} bookings/s, {sum(counts.values()) / elapsed:.1f}"
-            f" answers/s ({dict(counts)} in {elapsed:.1f} s);"
-            f" booking/GET ratio {sum(counts.values()) / elapsed / baseline:.3f}"
+            f"baseline GET /api/v1/requests/{{id}}, {CLIENTS} clients ({got.client}):"
+            f" {baseline:.0f} req/s ({dict(got.counts)} in {got.elapsed:.1f} s);"
+            f" {got.cpu.per(sum(got.counts.values()))}"
+        )
+        bookings = []
+        for i, request_id in enumerate(requests[: args.bookings]):
+            _, skill, level, minutes = loaded.new_sites[i % len(loaded.new_sites)]
+            body = _booking(rng.choice(windows), minutes, skill, level)
+            path = f"/api/v1/requests/{request_id}/visits"
+            bookings.append(http_load.Call("POST", path, tokens[i % CLIENTS], body))
+        got = http_load.run(
+            server.base,
+            bookings,
+            CLIENTS,
+            args.booking_seconds,
+            server.process.pid,
+            use_wrk=use_wrk,
+        )
+        answers = sum(got.counts.values())
+        report(
+            f"booking POST /api/v1/requests/{{id}}/visits, {CLIENTS} clients ({got.client}),"
+            f" random windows: {got.counts[201] / got.elapsed:.1f} bookings/s,"
+            f" {answers / got.elapsed:.1f} answers/s ({dict(got.counts)} in {got.elapsed:.1f} s);"
+            f" booking/GET ratio {answers / got.elapsed / baseline:.3f}; {got.cpu.per(answers)}"
         )
         _hot_window(config, server.base, loaded, tokens, hot_requests, report)
     report(f"overlapping reserved spans of one technician (SQL): {_overlaps()}")
@@ -705,7 +688,7 @@ def _hot_window(config, base, loaded: Loaded, tokens, hot_requests, report) -> N
         )
         counts[status] += 1
 
-    counts, elapsed = _run_clients(book, 120)
+    counts, elapsed = http_load.run_clients(book, CLIENTS, 120)
     verdict = "ok" if counts[201] == 1 and counts[409] == CLIENTS - 1 else "FAILED"
     report(
         f"hot window: {CLIENTS} clients book technician {tech_id} at"

@@ -44,17 +44,24 @@ def add(
     dedupe_key: str | None = None,
     **payload,
 ) -> OutboxMessage:
-    """Queue a side effect; it leaves only if the surrounding transaction commits."""
+    """Queue a side effect; it leaves only if the surrounding transaction commits.
+
+    The row goes in with the transaction's next flush (a booking's messages share one
+    statement); `take_new_ids` flushes first if that has not happened yet.
+    """
     message = OutboxMessage(kind=kind, payload=payload, run_at=run_at, dedupe_key=dedupe_key)
     session.add(message)
-    session.flush()
-    session.info.setdefault(NEW_IDS_KEY, []).append(message.id)
+    session.info.setdefault(NEW_IDS_KEY, []).append(message)
     return message
 
 
 def take_new_ids(session: Session) -> list[int]:
-    """Return and forget the ids of messages added in this session's transaction."""
-    return session.info.pop(NEW_IDS_KEY, [])
+    """Return and forget the ids of messages added in this session's transaction (after a
+    rollback: forget them, the ids returned then name no row)."""
+    messages = session.info.pop(NEW_IDS_KEY, [])
+    if any(m.id is None for m in messages) and session.in_transaction():
+        session.flush()
+    return [m.id for m in messages if m.id is not None]
 
 
 def relay(session: Session, hand_over, *, ids: list[int] | None = None, limit: int = 200) -> int:

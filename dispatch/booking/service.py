@@ -109,7 +109,7 @@ def book(
     with audited(session, actor, request, "request.scheduled"):
         request.schedule()
     _ask_to_confirm(session, config, visit)
-    _schedule_reminder(session, config, visit)
+    _schedule_reminder(session, config, visit, first=True)
     return visit
 
 
@@ -147,15 +147,20 @@ def _ask_to_confirm(session: Session, config: Config, visit: Visit) -> None:
     )
 
 
-def _schedule_reminder(session: Session, config: Config, visit: Visit) -> None:
-    """Queue the day-before reminder; a moved or cancelled visit makes it stand down."""
+def _schedule_reminder(
+    session: Session, config: Config, visit: Visit, *, first: bool = False
+) -> None:
+    """Queue the day-before reminder; a moved or cancelled visit makes it stand down.
+
+    `first`: the visit was made in this transaction, so no reminder of it is queued yet.
+    """
     tz = ZoneInfo(timezone_of(visit.request, config))
     day_before = visit.window_start.astimezone(tz).date() - timedelta(days=1)
     run_at = datetime.combine(day_before, config.reminder_time, tz)
     key = f"reminder:{visit.id}:{visit.window_start.isoformat()}"
     # Moved back to a window it had before: that window's reminder is still queued and sends.
     known = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
-    if run_at > utcnow() and session.scalar(known) is None:
+    if run_at > utcnow() and (first or session.scalar(known) is None):
         outbox.add(
             session,
             "booking.reminder",

@@ -88,8 +88,12 @@ class ServiceRequest(Base):
         """Whether a visit can be booked for it (registered, verified, reopened, on hold).
 
         A job on hold while its technician is still on site (work paused) waits for them.
+        Only a job on hold can have a paused visit (pausing holds the job or keeps it in
+        progress), so the visits are read for that case alone.
         """
-        return self.status in AWAITING_BOOKING and not self.paused_on_site
+        if self.status not in AWAITING_BOOKING:
+            return False
+        return not (self.on_hold and self.paused_on_site)
 
     @property
     def paused_on_site(self) -> bool:

@@ -99,7 +99,7 @@ def revoke_for_visit(session: Session, visit_id: int, *purposes: str) -> None:
 def issue_appointment_links(session: Session, *, secret_key: str, visit: Visit) -> str:
     """Issue the view, reschedule and cancel links of an appointment; return the view token.
 
-    The three rows go to the database together, in one statement.
+    The three rows go to the database together, in one statement, with the next flush.
     """
     tokens = [
         _add(
@@ -111,7 +111,6 @@ def issue_appointment_links(session: Session, *, secret_key: str, visit: Visit) 
         )
         for purpose in APPOINTMENT_PURPOSES
     ]
-    session.flush()
     return tokens[0]
 
 

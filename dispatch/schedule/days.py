@@ -13,6 +13,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -108,6 +109,19 @@ class KeptDays:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._days: OrderedDict[tuple, tuple[tuple, float, RegionDay]] = OrderedDict()
+        self._reading: dict[tuple, threading.Lock] = {}
+
+    @contextmanager
+    def reading(self, key: tuple) -> Iterator[None]:
+        """Let one thread at a time bring a day up to date; the others wait, then find it kept.
+
+        Concurrent bookings of one day would otherwise each refresh the same change. Only
+        reads happen inside (no row locks), so a thread holding a technician's row can wait.
+        """
+        with self._lock:
+            lock = self._reading.setdefault(key, threading.Lock())
+        with lock:
+            yield
 
     def find(self, key: tuple, stamp: tuple) -> RegionDay | None:
         with self._lock:
@@ -130,7 +144,8 @@ class KeptDays:
         with self._lock:
             self._days[key] = (stamp, time.monotonic() if at is None else at, built)
             while len(self._days) > MAX_DAYS:
-                self._days.popitem(last=False)
+                gone, _ = self._days.popitem(last=False)
+                self._reading.pop(gone, None)
 
     def clear(self) -> None:
         """Forget every kept day (tests, or after bulk changes to technicians)."""
@@ -170,7 +185,12 @@ def _kept_or_read(
     kept = kept_days(current_app)
     key = (config.effective_database_url, region.id, day)
     found = kept.find(key, stamp)
-    if found is None:
+    if found is not None:
+        return found
+    with kept.reading(key):
+        found = kept.find(key, stamp)  # another thread may have just read the same change
+        if found is not None:
+            return found
         # Read before the visits themselves, so a change committed meanwhile is never
         # recorded as seen without being read.
         marks = _marks(session, region, day)
@@ -245,7 +265,11 @@ def refresh(
             vehicles=old.base_vehicles,
             tasks=tuple(tasks[i] for i in sorted(tasks)),
             durations=durations,
-            coordinates=[day_problem._planar(lat, lon) for lat, lon in points],
+            # The kept places' coordinates as they were; only the new places' are worked out.
+            coordinates=[
+                *before.problem.coordinates,
+                *(day_problem._planar(lat, lon) for lat, lon in points[len(before.points) :]),
+            ],
         ),
         day_start=before.day_start,
         technicians={},
@@ -309,7 +333,7 @@ def held_spans(
     only: set[int] | None = None,
 ) -> dict[int, tuple[Held, ...]]:
     """Return the time each technician holds between start and end, in order (of the visits
-    `only`, if given)."""
+    `only`, if given: those few rows are picked by visit, and by technician here)."""
     query = (
         select(
             RouteStop.visit_id,
@@ -317,20 +341,18 @@ def held_spans(
             RouteStop.reserved_start,
             RouteStop.reserved_end,
         )
-        .where(
-            RouteStop.technician_id.in_(technician_ids),
-            holds_time(),
-            RouteStop.reserved_start < end,
-            RouteStop.reserved_end > start,
-        )
+        .where(holds_time(), RouteStop.reserved_start < end, RouteStop.reserved_end > start)
         .order_by(RouteStop.reserved_start)
     )
-    if only is not None:
+    if only is None:
+        query = query.where(RouteStop.technician_id.in_(technician_ids))
+    else:
         query = query.where(RouteStop.visit_id.in_(sorted(only)))
-    rows = session.execute(query)
+    wanted = set(technician_ids)
     found: dict[int, list[Held]] = {}
-    for visit_id, technician_id, held_start, held_end in rows:
-        found.setdefault(technician_id, []).append(Held(visit_id, held_start, held_end))
+    for visit_id, technician_id, held_start, held_end in session.execute(query):
+        if technician_id in wanted:
+            found.setdefault(technician_id, []).append(Held(visit_id, held_start, held_end))
     return {k: tuple(v) for k, v in found.items()}
 
 

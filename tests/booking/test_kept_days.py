@@ -110,3 +110,51 @@ def test_apt_16_a_kept_day_is_refreshed_after_bookings_and_a_cancel_to_the_day_b
     assert refreshed and all(refreshed) and built == []  # refreshed every time, never rebuilt
     assert len(kept_now.built.visits) == 2
     assert _meaning(kept_now) == _meaning(fresh)
+
+
+def test_apt_16_concurrent_readers_of_a_changed_day_refresh_it_once(
+    app, client, morning, config, monkeypatch
+):
+    """Issue 16: bookings of one day arriving together do not each re-read the same change;
+    one brings the kept day up to date and the others take what it kept."""
+    import threading
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from dispatch.db import db
+    from dispatch.regions.models import Region
+    from tests.booking.morning import book
+    from tests.routing.day import local
+
+    day = date(2026, 12, 1)
+    kept = days.kept_days(app)
+    kept.clear()
+    request = repair_request(client, morning)
+    assert listed_slots(client, morning, request["id"], days=1)  # today is built and kept
+    assert book(client, morning, local(9), local(11)).status_code == 201  # and now changed
+    refreshed = []
+    real_refresh = days.refresh
+
+    def spy_refresh(*args, **kwargs):
+        refreshed.append(1)
+        return real_refresh(*args, **kwargs)
+
+    monkeypatch.setattr(days, "refresh", spy_refresh)
+    seen = []
+
+    def reader() -> None:
+        with app.app_context(), Session(bind=db.engine) as session:
+            seen.append(days.get(session, config, session.get(Region, morning.region_id), day))
+
+    readers = [threading.Thread(target=reader) for _ in range(3)]
+    with kept.reading((config.effective_database_url, morning.region_id, day)):
+        for thread in readers:  # all of them find the kept day stale and line up
+            thread.start()
+        for thread in readers:
+            thread.join(0.5)
+    for thread in readers:
+        thread.join(30)
+
+    assert len(seen) == 3 and len(refreshed) == 1
+    assert seen[0] is seen[1] is seen[2]

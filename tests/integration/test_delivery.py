@@ -133,7 +133,8 @@ def test_msg_failing_message_waits_between_attempts_then_is_given_up(world, conf
 
     activate(config.with_overrides(outbox_retry_seconds="1"))
     with session_scope() as session:  # points at an SMS that does not exist: every run fails
-        message_id = outbox.add(session, "sms.send", sms_id=999_999).id
+        message = outbox.add(session, "sms.send", sms_id=999_999)
+    message_id = message.id  # the row went in with the commit
     jobs.relay_pending(config)
     _work(config)
     with session_scope() as session:
