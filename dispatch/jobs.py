@@ -140,10 +140,15 @@ def lease(config: Config) -> timedelta:
     return timedelta(seconds=config.outbox_lease_seconds)
 
 
-def enqueuer(queue: Queue, config: Config):
-    """Return a function that hands one due outbox message to RQ, or lets a waiting job be."""
+def enqueuer(queue: Queue, config: Config, pipeline):
+    """Return a function that hands one due outbox message to RQ, or lets a waiting job be.
 
-    def hand_over(message: outbox.OutboxMessage, now: datetime) -> None:
+    The jobs are only written into the Redis `pipeline`: they reach Redis when the caller
+    executes it (one round trip for a batch), which must happen before the rows that record
+    the hand-over are committed.
+    """
+
+    def hand_over(message: outbox.OutboxMessage | outbox.NewMessage, now: datetime) -> None:
         start = max(message.run_at or now, now)
         message.redrive_at = start + lease(config)
         if message.job_id and _still_waiting(queue, message.job_id):
@@ -154,6 +159,7 @@ def enqueuer(queue: Queue, config: Config):
             "job_id": message.job_id,
             "job_timeout": math.ceil(config.outbox_lease_seconds),
             "failure_ttl": FAILED_JOB_TTL,
+            "pipeline": pipeline,
         }
         if start > now:
             queue.enqueue_at(start.astimezone(UTC), run_outbox_message, message.id, **options)
@@ -176,11 +182,20 @@ def _still_waiting(queue: Queue, job_id: str) -> bool:
     return status == JobStatus.QUEUED and queue.get_job_position(job_id) is not None
 
 
-def relay_pending(config: Config, ids: list[int] | None = None) -> int:
-    """Hand due outbox rows to the queue (all of them, or just the given ids)."""
-    hand_over = enqueuer(queue_for(config), config)
-    with session_scope() as session:
-        return outbox.relay(session, hand_over, ids=ids)
+@contextmanager
+def _batch(config: Config) -> Iterator[tuple]:
+    """Yield (hand_over, handed): the jobs hand_over collects reach Redis in one MULTI/EXEC
+    when `handed()` runs, which the relay calls before it commits the rows' marks."""
+    queue = queue_for(config)
+    with queue.connection.pipeline() as pipeline:
+        pipeline.multi()
+        yield enqueuer(queue, config, pipeline), pipeline.execute
+
+
+def relay_pending(config: Config) -> int:
+    """Hand every due outbox row to the queue (the relay loop)."""
+    with _batch(config) as (hand_over, handed), session_scope() as session:
+        return outbox.relay(session, hand_over, handed)
 
 
 def relay_soon(config: Config, ids: list[int]) -> None:
@@ -188,7 +203,8 @@ def relay_soon(config: Config, ids: list[int]) -> None:
     if not ids:
         return
     try:
-        relay_pending(config, ids)
+        with _batch(config) as (hand_over, handed), session_scope() as session:
+            outbox.relay_new(session, ids, hand_over, handed)
     except Exception:
         log.warning("outbox fast path failed; the relay loop will hand them over", exc_info=True)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, or_, select
+from sqlalchemy import String, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dispatch.clock import utcnow
@@ -64,28 +65,84 @@ def take_new_ids(session: Session) -> list[int]:
     return [m.id for m in messages if m.id is not None]
 
 
-def relay(session: Session, hand_over, *, ids: list[int] | None = None, limit: int = 200) -> int:
+def relay(session: Session, hand_over, handed, *, limit: int = 200) -> int:
     """Hand over every message that is due and not done; commits. Returns how many went.
 
     Due means never handed over, or handed over and still not done when its lease ran out
     (a killed worker, a flushed or restarted Redis, a failed attempt whose wait is over).
+    `hand_over` collects each message's job; `handed()` sends them, before the commit.
     """
     now = utcnow()
-    query = select(OutboxMessage).where(
-        OutboxMessage.processed_at.is_(None),
-        OutboxMessage.given_up_at.is_(None),
-        or_(OutboxMessage.enqueued_at.is_(None), OutboxMessage.redrive_at <= now),
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.processed_at.is_(None),
+            OutboxMessage.given_up_at.is_(None),
+            or_(OutboxMessage.enqueued_at.is_(None), OutboxMessage.redrive_at <= now),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
     )
-    if ids is not None:
-        if not ids:
-            return 0
-        query = query.where(OutboxMessage.id.in_(ids))
-    query = query.order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
-    messages = list(session.scalars(query))
+    return _handed_over(session, list(session.scalars(query)), hand_over, handed, now)
+
+
+@dataclass
+class NewMessage:
+    """What handing over a message never handed over needs of its row (no ORM object)."""
+
+    id: int
+    run_at: datetime | None
+    job_id: str | None = None
+    enqueued_at: datetime | None = None
+    redrive_at: datetime | None = None
+
+
+def relay_new(session: Session, ids: list[int], hand_over, handed) -> int:
+    """Hand over the given messages that were never handed over: the fast path right after
+    the transaction that added them commits. One read of two columns, one UPDATE by id; a
+    message the relay loop holds or has handed over is left to it. Commits; returns how many.
+    """
+    now = utcnow()
+    query = (
+        select(OutboxMessage.id, OutboxMessage.run_at)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.enqueued_at.is_(None),
+            OutboxMessage.processed_at.is_(None),
+            OutboxMessage.given_up_at.is_(None),
+        )
+        .order_by(OutboxMessage.id)
+        .with_for_update(skip_locked=True)
+    )
+    messages = [NewMessage(row.id, row.run_at) for row in session.execute(query)]
+    return _handed_over(session, messages, hand_over, handed, now, write=_write_handed_over)
+
+
+def _write_handed_over(session: Session, messages: list[NewMessage]) -> None:
+    session.execute(
+        update(OutboxMessage),
+        [
+            {
+                "id": m.id,
+                "job_id": m.job_id,
+                "enqueued_at": m.enqueued_at,
+                "redrive_at": m.redrive_at,
+            }
+            for m in messages
+        ],
+    )
+
+
+def _handed_over(session: Session, messages: list, hand_over, handed, now, write=None) -> int:
     for message in messages:
         # Hand over first, then mark: a crash in between hands over again (at least once);
         # every handler is idempotent, so the effect still happens once.
         hand_over(message, now)
+    if messages:
+        handed()
+        if write is not None:
+            write(session, messages)
     session.commit()
     return len(messages)
 

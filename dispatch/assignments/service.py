@@ -8,6 +8,7 @@ responsible technician at a time, earlier rows kept as history).
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import datetime
 
 from sqlalchemy import select
@@ -21,7 +22,8 @@ from dispatch.assignments.rules import (
     arrival_due,
     simple_check_due,
 )
-from dispatch.audit import add_created, audited
+from dispatch.audit import audited
+from dispatch.audit import record as audit_record
 from dispatch.clock import utcnow
 from dispatch.config import active_config
 from dispatch.errors import NotFound
@@ -75,10 +77,14 @@ def record(
             current.supersede(at=now)
     if visit.technician_id is None:
         return None
-    service_plans.ensure_dispatchable(session, visit.request_id)  # INT-12: 同意方案 first
     from dispatch.locationmodes.service import check_may_dispatch
 
-    check_may_dispatch(session, visit)  # VCH-17: only the appointments the job's mode takes
+    # A visit made in this transaction changed neither the job's plan nor its location mode:
+    # what is pending (its audit row) need not be flushed for these two reads, and goes with
+    # the assignment's flush.
+    with session.no_autoflush if first else nullcontext():
+        service_plans.ensure_dispatchable(session, visit.request_id)  # INT-12: 同意方案 first
+        check_may_dispatch(session, visit)  # VCH-17: only the appointments the job's mode takes
     row = JobAssignment(
         visit_id=visit.id,
         technician_id=visit.technician_id,
@@ -90,15 +96,19 @@ def record(
         check_due_at=simple_check_due(now, visit.simple),
         arrival_due_at=arrival_due(now, _emergency_minutes(visit)),
     )
-    add_created(
+    after = row.snapshot() | {"visit_id": visit.id}
+    session.add(row)
+    _issue_voucher(session, actor, visit, now)  # its flush gives the assignment its id too
+    if row.id is None:  # the visit already had its voucher: nothing was flushed
+        session.flush()
+    audit_record(
         session,
         actor=actor,
-        obj=row,
         action="assignment.created",
         entity=JobAssignment.audit_entity,
-        after=row.snapshot() | {"visit_id": visit.id},
+        entity_id=row.id,
+        after=after,
     )
-    _issue_voucher(session, actor, visit, now)
     return row
 
 

@@ -24,8 +24,9 @@ from tests.routing.day import local
 # What a booking that re-reads its changed day runs (see test_apt_16_booking_statements_...),
 # the gates of dispatch (the agreed service plan, INT-12; the job's location mode, VCH-17)
 # included. A new request's visits are not read (only a job on hold can have one paused on
-# site), and the transaction's outbox rows go in together with its last flush.
-BOOKING_MOST = 31
+# site), the transaction's outbox rows go in together with its last flush, and the
+# assignment, the voucher and their audit rows in one flush each (not two).
+BOOKING_MOST = 30
 
 
 @contextmanager

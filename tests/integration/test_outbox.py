@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from dispatch import jobs, outbox
 from dispatch.api.base import transactional
+from dispatch.clock import utcnow
 from dispatch.db import db, session_scope
 from dispatch.errors import Conflict
 from dispatch.notifications.models import SmsMessage
@@ -98,3 +99,33 @@ def test_running_the_same_message_twice_sends_once(world, config, sms):
     assert jobs.run_outbox_message(message_id) == "sent"
     assert jobs.run_outbox_message(message_id) == "already-processed"
     assert len(sms.sent) == 1
+
+
+def test_fast_path_hands_new_messages_over_once_and_leaves_the_relays_alone(world, config, sms):
+    # Two new messages, one of which the relay loop hands over first (a race after commit).
+    with session_scope() as session:
+        for number in ("V-3", "V-4"):
+            queue_sms(
+                session,
+                customer=customer(session, world),
+                template="followup_survey",
+                number=number,
+                link="x",
+            )
+        first, second = outbox.take_new_ids(session)
+    with session_scope() as session:
+        session.get(OutboxMessage, first).enqueued_at = utcnow()  # the loop's mark
+
+    jobs.relay_soon(config, [first, second])
+    jobs.relay_soon(config, [first, second])  # again: nothing is handed over twice
+
+    queue = jobs.queue_for(config)
+    assert queue.count == 1
+    with session_scope() as session:
+        handed = session.get(OutboxMessage, second)
+        assert handed.job_id == queue.job_ids[0] and handed.job_id.startswith(f"outbox-{second}-")
+        assert handed.enqueued_at is not None
+        assert handed.redrive_at == handed.enqueued_at + jobs.lease(config)
+        assert session.get(OutboxMessage, first).job_id is None  # the loop's, left as it was
+    SimpleWorker([queue], connection=jobs.redis_connection(config)).work(burst=True)
+    assert [m.body for m in sms.sent] == ["[Service] How did we do on visit V-4? Rate us: x"]
