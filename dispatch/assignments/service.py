@@ -8,7 +8,6 @@ responsible technician at a time, earlier rows kept as history).
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from datetime import datetime
 
 from sqlalchemy import select
@@ -77,14 +76,10 @@ def record(
             current.supersede(at=now)
     if visit.technician_id is None:
         return None
+    service_plans.ensure_dispatchable(session, visit.request_id)  # INT-12: 同意方案 first
     from dispatch.locationmodes.service import check_may_dispatch
 
-    # A visit made in this transaction changed neither the job's plan nor its location mode:
-    # what is pending (its audit row) need not be flushed for these two reads, and goes with
-    # the assignment's flush.
-    with session.no_autoflush if first else nullcontext():
-        service_plans.ensure_dispatchable(session, visit.request_id)  # INT-12: 同意方案 first
-        check_may_dispatch(session, visit)  # VCH-17: only the appointments the job's mode takes
+    check_may_dispatch(session, visit)  # VCH-17: only the appointments the job's mode takes
     row = JobAssignment(
         visit_id=visit.id,
         technician_id=visit.technician_id,
