@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dispatch.routing import rules
+from dispatch.routing import genetic, rules
 from dispatch.routing.engine import (
     Problem,
     Route,
@@ -56,6 +56,9 @@ FORBIDDEN = 10**12
 # Solomon at 10 s in the same session 0.348 % against 0.207 % with 300, at 1 s 1.84 % against
 # 1.51 %, and SDVRPTW at 60 s worse on PR05 and PR09. Settable per solver for such trials.
 HISTORY_LENGTH = 300
+# From how many PyVRP clients (visits, one per window) the hybrid genetic search replaces
+# PyVRP's own iterated local search. See `uses_genetic_search` for the measurements.
+GENETIC_FROM_CLIENTS = 100
 
 
 class PyvrpUnavailable(RuntimeError):
@@ -78,7 +81,11 @@ class PyvrpSolver:
     name = "pyvrp"
 
     def __init__(
-        self, seed: int = 1, iterations: int | None = None, history_length: int = HISTORY_LENGTH
+        self,
+        seed: int = 1,
+        iterations: int | None = None,
+        history_length: int = HISTORY_LENGTH,
+        search: str = "auto",
     ) -> None:
         if pyvrp is None:
             raise PyvrpUnavailable(
@@ -87,6 +94,7 @@ class PyvrpSolver:
         self.seed = seed
         self.iterations = iterations
         self.history_length = history_length
+        self.search = search  # "auto" (by size), "genetic" or "ils"
 
     def solve(
         self,
@@ -106,7 +114,27 @@ class PyvrpSolver:
         began = time.monotonic()
         model = _Model.build(problem)
         # Building the model is part of the budget: the search gets what is left of it.
-        stop = MaxRuntime(max(time_limit_s - (time.monotonic() - began), 0.01))
+        left = max(time_limit_s - (time.monotonic() - began), 0.01)
+        initial = model.solution(start) if start is not None else None
+        if self.search == "genetic" or (self.search == "auto" and uses_genetic_search(model.data)):
+            best = genetic.GeneticSearch(model.data, seed=self.seed).run(
+                left, children=self.iterations, initial=initial, watch=watch
+            )
+        else:
+            best = self._iterated(model, left, initial, watch)
+        routes = model.routes(best) if best is not None else []
+        planned = {t for _, tasks in routes for t in tasks}
+        raw = Solution(
+            routes=tuple(_untimed(problem, vehicle, tasks) for vehicle, tasks in routes),
+            unassigned=tuple(
+                Unassigned(t.id, _reason(problem, t)) for t in problem.tasks if t.id not in planned
+            ),
+            solver=self.name,
+        )
+        return repair(problem, _drop_empty(raw))
+
+    def _iterated(self, model: _Model, left: float, initial, watch):
+        stop = MaxRuntime(left)
         if self.iterations is not None:
             stop = MultipleCriteria([MaxIterations(self.iterations), stop])
         if watch is not None:
@@ -118,18 +146,14 @@ class PyvrpSolver:
             collect_stats=False,
             display=False,
             params=SolveParams(ils=IteratedLocalSearchParams(history_length=self.history_length)),
-            initial_solution=model.solution(start) if start is not None else None,
+            initial_solution=initial,
         )
-        routes = model.routes(result.best)
-        planned = {t for _, tasks in routes for t in tasks}
-        raw = Solution(
-            routes=tuple(_untimed(problem, vehicle, tasks) for vehicle, tasks in routes),
-            unassigned=tuple(
-                Unassigned(t.id, _reason(problem, t)) for t in problem.tasks if t.id not in planned
-            ),
-            solver=self.name,
-        )
-        return repair(problem, _drop_empty(raw))
+        return result.best
+
+
+def uses_genetic_search(data) -> bool:
+    """Tell whether the problem is large enough for the hybrid genetic search."""
+    return data.num_clients >= GENETIC_FROM_CLIENTS
 
 
 class _Watched:
