@@ -63,6 +63,7 @@ class GeneticParams:
     repair_penalty_factor: float = 10.0
     stagnation: int = 5_000  # children without a better plan before a restart
     neighbours: int = 50  # granular neighbourhood of the local search
+    polish_steps: int = 0  # quick perturb-and-search steps after each full search
     penalty: PenaltyParams = field(
         default_factory=lambda: PenaltyParams(
             solutions_between_updates=50,
@@ -400,7 +401,7 @@ class GeneticSearch:
     def _educate(self, solution):
         """Search the solution locally, file it, and return the feasible result if any."""
         evaluator = self.penalties.cost_evaluator()
-        improved = self.search(solution, evaluator, exhaustive=True)
+        improved = self._polish(self.search(solution, evaluator, exhaustive=True), evaluator)
         self.penalties.register(improved)
         self._file(improved, evaluator)
         if improved.is_feasible():
@@ -415,6 +416,16 @@ class GeneticSearch:
             self._file(repaired, evaluator)
             return repaired
         return None
+
+    def _polish(self, solution, evaluator):
+        """Perturb and search around the perturbed visits `polish_steps` times (PyVRP's quick
+        search), keeping each result that lowers the penalised cost."""
+        cost = evaluator.penalised_cost(solution)
+        for _ in range(self.params.polish_steps):
+            candidate = self.search(solution, evaluator, exhaustive=False)
+            if (found := evaluator.penalised_cost(candidate)) < cost:
+                solution, cost = candidate, found
+        return solution
 
     def _file(self, solution, evaluator) -> None:
         individual = Individual(solution, self.data.num_clients)

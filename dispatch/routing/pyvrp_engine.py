@@ -1,4 +1,6 @@
-"""Quality backend: PyVRP's iterated local search on the engine's field model.
+"""Quality backend: PyVRP on the engine's field model, searched by PyVRP's iterated local
+search or, from GENETIC_FROM_CLIENTS visits, by our hybrid genetic search (`genetic`) built on
+PyVRP's local search.
 
 How each rule is expressed:
 - skills and pins: vehicles that may serve the same tasks at the same speed share a routing
@@ -56,9 +58,15 @@ FORBIDDEN = 10**12
 # Solomon at 10 s in the same session 0.348 % against 0.207 % with 300, at 1 s 1.84 % against
 # 1.51 %, and SDVRPTW at 60 s worse on PR05 and PR09. Settable per solver for such trials.
 HISTORY_LENGTH = 300
-# From how many PyVRP clients (visits, one per window) the hybrid genetic search replaces
-# PyVRP's own iterated local search. See `uses_genetic_search` for the measurements.
-GENETIC_FROM_CLIENTS = 100
+# From how many PyVRP clients (visits, one per window) the hybrid genetic search (`genetic`)
+# replaces PyVRP's own iterated local search. Measured 2026-12-05 (issue 16, load 2-6 on two
+# shared cores): SDVRPTW at 60 s, the genetic search PR05 1.95 % / PR10 2.67 % / PR20 1.53 % /
+# PR21 10.5 % above the best known, against the ILS planner's 9.10 / 4.71 / 5.89 / 13.09 %;
+# PR17 (72 visits) 0.0 % at 10 s where the ILS stayed 0.62 % at 60 s. Solomon at 1 s
+# (100 visits) level: 1.382 % against 1.335 % in the same session (`vrptw-1s-planner-run7/8`).
+# Below 50 (PR01, PR11: 48 visits) both reach the best known; the ILS starts quicker on the
+# small days planned in a fraction of a second.
+GENETIC_FROM_CLIENTS = 50
 
 
 class PyvrpUnavailable(RuntimeError):
