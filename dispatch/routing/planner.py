@@ -1,7 +1,8 @@
 """Pick the routing backend per problem and make its plan keep every rule of the engine.
 
 PyVRP models every field rule (breaks by repair) and searches the whole budget (with
-`pyvrp_engine`'s choice of search: its own ILS, or our genetic search from 50 visits).
+`pyvrp_engine`'s choice of search: its own ILS, or our genetic search for 50 visits or more
+with 0.02 s a visit or more).
 VROOM builds a good plan fast: where it models the whole problem (no working-time limit: on
 SDVRPTW its plans broke the route duration, and the planner starting from them trailed PyVRP
 alone at 10 s, 5.3 % against 4.0 % mean gap), it plans first, its plan is where PyVRP's search

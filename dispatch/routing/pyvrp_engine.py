@@ -1,6 +1,6 @@
 """Quality backend: PyVRP on the engine's field model, searched by PyVRP's iterated local
-search or, from GENETIC_FROM_CLIENTS visits, by our hybrid genetic search (`genetic`) built on
-PyVRP's local search.
+search or, for larger problems with budget enough (`uses_genetic_search`), by our hybrid
+genetic search (`genetic`) built on PyVRP's local search.
 
 How each rule is expressed:
 - skills and pins: vehicles that may serve the same tasks at the same speed share a routing
@@ -58,15 +58,17 @@ FORBIDDEN = 10**12
 # Solomon at 10 s in the same session 0.348 % against 0.207 % with 300, at 1 s 1.84 % against
 # 1.51 %, and SDVRPTW at 60 s worse on PR05 and PR09. Settable per solver for such trials.
 HISTORY_LENGTH = 300
-# From how many PyVRP clients (visits, one per window) the hybrid genetic search (`genetic`)
-# replaces PyVRP's own iterated local search. Measured 2026-12-05 (issue 16, load 2-6 on two
-# shared cores): SDVRPTW at 60 s, the genetic search PR05 1.95 % / PR10 2.67 % / PR20 1.53 % /
-# PR21 10.5 % above the best known, against the ILS planner's 9.10 / 4.71 / 5.89 / 13.09 %;
-# PR17 (72 visits) 0.0 % at 10 s where the ILS stayed 0.62 % at 60 s. Solomon at 1 s
-# (100 visits) level: 1.382 % against 1.335 % in the same session (`vrptw-1s-planner-run7/8`).
-# Below 50 (PR01, PR11: 48 visits) both reach the best known; the ILS starts quicker on the
-# small days planned in a fraction of a second.
+# When the hybrid genetic search (`genetic`) replaces PyVRP's own iterated local search: from
+# GENETIC_FROM_CLIENTS PyVRP clients (visits, one per window) and a budget of at least
+# GENETIC_S_PER_CLIENT a client. Measured 2026-12-05 (issue 16, one process, load 1-7 on two
+# shared cores): SDVRPTW at 60 s (48-1008 visits) 1.58 % mean above the best known against the
+# ILS planner's 3.59 %; PR17 (72 visits) 0.0 % at 10 s where the ILS stayed 0.62 % at 60 s;
+# Solomon at 10 s (100 visits) 0.032 % against 0.167-0.207 % in earlier runs. At 1 s on 100
+# visits the population has not converged: Solomon 1.382 % against the ILS's 1.335 % in the same
+# session, the generated field days worse on 18 of 36 (C101 and RC101 `all` by 19 %), better
+# on 8. Below 50 visits (PR01, PR11: 48) both reach the best known; the ILS starts quicker.
 GENETIC_FROM_CLIENTS = 50
+GENETIC_S_PER_CLIENT = 0.02  # 2 s for 100 visits, 20 s for 1000
 
 
 class PyvrpUnavailable(RuntimeError):
@@ -159,9 +161,11 @@ class PyvrpSolver:
         return result.best
 
 
-def uses_genetic_search(data) -> bool:
-    """Tell whether the problem is large enough for the hybrid genetic search."""
-    return data.num_clients >= GENETIC_FROM_CLIENTS
+def uses_genetic_search(data, time_limit_s: float) -> bool:
+    """Tell whether the problem is large enough, and the budget long enough, for the hybrid
+    genetic search."""
+    clients = data.num_clients
+    return clients >= GENETIC_FROM_CLIENTS and time_limit_s >= GENETIC_S_PER_CLIENT * clients
 
 
 class _Watched:

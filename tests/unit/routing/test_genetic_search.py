@@ -165,3 +165,12 @@ def test_rte_16_the_genetic_search_keeps_to_its_budget():
     assert calls and calls == sorted(calls)
     assert solution.unassigned == ()
     assert_routes_keep_rules(problem, solution.routes)
+
+
+def test_rte_16_the_genetic_search_is_chosen_for_larger_problems_with_budget_enough():
+    small = _Model.build(field_day(seed=3)).data  # 40 visits
+    larger = _Model.build(_scattered(visits=100, vehicles=10)).data
+
+    assert not pyvrp_engine.uses_genetic_search(small, 60.0)
+    assert not pyvrp_engine.uses_genetic_search(larger, 1.0), "1 s is too short for 100 visits"
+    assert pyvrp_engine.uses_genetic_search(larger, 10.0)
