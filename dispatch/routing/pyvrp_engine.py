@@ -126,7 +126,9 @@ class PyvrpSolver:
         # Building the model is part of the budget: the search gets what is left of it.
         left = max(time_limit_s - (time.monotonic() - began), 0.01)
         initial = model.solution(start) if start is not None else None
-        if self.search == "genetic" or (self.search == "auto" and uses_genetic_search(model.data)):
+        if self.search == "genetic" or (
+            self.search == "auto" and uses_genetic_search(model.data, left)
+        ):
             best = genetic.GeneticSearch(model.data, seed=self.seed).run(
                 left, children=self.iterations, initial=initial, watch=watch
             )
