@@ -174,3 +174,15 @@ def test_rte_16_the_genetic_search_is_chosen_for_larger_problems_with_budget_eno
     assert not pyvrp_engine.uses_genetic_search(small, 60.0)
     assert not pyvrp_engine.uses_genetic_search(larger, 1.0), "1 s is too short for 100 visits"
     assert pyvrp_engine.uses_genetic_search(larger, 10.0)
+
+
+def test_rte_16_a_sweep_gives_every_vehicle_work_and_serves_each_visit_once():
+    data = _Model.build(_two_windowed(_scattered())).data
+    keys = genetic.visit_keys(data)
+    rng = pyvrp.RandomNumberGenerator(seed=2)
+
+    plan = genetic.sweep(data, rng, genetic.RouteGeometry(data), keys, genetic.servable(data))
+
+    served = [keys[c] for c in _visits(plan)]
+    assert sorted(served) == sorted(set(keys)), "each visit once, in one of its windows"
+    assert plan.num_routes() == data.num_vehicles
