@@ -161,7 +161,7 @@ def test_rte_16_the_genetic_search_keeps_to_its_budget():
     solution = pyvrp_engine.PyvrpSolver(search="genetic").solve(problem, 1.0, watch=calls.append)
     spent = time.monotonic() - began
 
-    assert 0.95 <= spent < 1.3
+    assert 0.95 <= spent < 1.5  # a child of 150 visits takes milliseconds; slack for load
     assert calls and calls == sorted(calls)
     assert solution.unassigned == ()
     assert_routes_keep_rules(problem, solution.routes)
