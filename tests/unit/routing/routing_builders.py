@@ -1,5 +1,7 @@
 """Builders and an independent route checker for the routing engine tests."""
 
+import random
+
 from dispatch.routing.engine import (
     Break,
     Problem,
@@ -37,6 +39,40 @@ def lunch(bid: int = 1) -> Break:
 def task(tid: int, where: int, **fields) -> Task:
     fields.setdefault("service", 15 * 60)
     return Task(id=tid, location_index=where, **fields)
+
+
+def field_day(seed: int = 3, visits: int = 40) -> Problem:
+    """Three technicians from their own homes, skills, lunch, two-window and pinned visits."""
+    rnd = random.Random(seed)
+    homes = [(0, 0), (30, 0), (0, 30)]
+    points = homes + [(rnd.randint(0, 30), rnd.randint(0, 30)) for _ in range(visits)]
+    vehicles = tuple(
+        day_vehicle(
+            k + 1,
+            start_index=k,
+            end_index=k,
+            skills=frozenset({(1, 2)}) if k != 1 else frozenset({(2, 1)}),
+            breaks=(lunch(),),
+        )
+        for k in range(3)
+    )
+    tasks = []
+    for n in range(visits):
+        fields = {"priority": rnd.choice([10, 50, 100])}
+        if n % 5 == 0:
+            fields["skills"] = frozenset({(1, 1)})
+        if n % 7 == 0:
+            fields["windows"] = (
+                TimeWindow(8 * HOUR, 10 * HOUR),
+                TimeWindow(15 * HOUR, 17 * HOUR),
+            )
+        elif n % 3 == 0:
+            start = rnd.choice([8, 10, 12, 14, 16])
+            fields["windows"] = (TimeWindow(start * HOUR, (start + 2) * HOUR),)
+        if n == 4:
+            fields["pinned_vehicle_id"] = 2
+        tasks.append(task(100 + n, 3 + n, service=rnd.choice([20, 30, 45]) * 60, **fields))
+    return Problem(vehicles, tuple(tasks), euclid_durations(points), coordinates=points)
 
 
 def route_violations(problem: Problem, route: Route) -> list[str]:

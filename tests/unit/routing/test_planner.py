@@ -28,8 +28,8 @@ from tests.unit.routing.routing_builders import (
     assert_routes_keep_rules,
     day_vehicle,
     euclid_durations,
+    field_day,
     grid_durations,
-    lunch,
     task,
 )
 
@@ -46,44 +46,8 @@ def _pure(**vehicle_fields) -> Problem:
     return Problem(vehicles, tasks, grid_durations(POINTS))
 
 
-def _field_day(seed: int = 3, visits: int = 40) -> Problem:
-    """Three technicians from their own homes, skills, lunch, two-window and pinned visits."""
-    import random
-
-    rnd = random.Random(seed)
-    homes = [(0, 0), (30, 0), (0, 30)]
-    points = homes + [(rnd.randint(0, 30), rnd.randint(0, 30)) for _ in range(visits)]
-    vehicles = tuple(
-        day_vehicle(
-            k + 1,
-            start_index=k,
-            end_index=k,
-            skills=frozenset({(1, 2)}) if k != 1 else frozenset({(2, 1)}),
-            breaks=(lunch(),),
-        )
-        for k in range(3)
-    )
-    tasks = []
-    for n in range(visits):
-        fields = {"priority": rnd.choice([10, 50, 100])}
-        if n % 5 == 0:
-            fields["skills"] = frozenset({(1, 1)})
-        if n % 7 == 0:
-            fields["windows"] = (
-                TimeWindow(8 * HOUR, 10 * HOUR),
-                TimeWindow(15 * HOUR, 17 * HOUR),
-            )
-        elif n % 3 == 0:
-            start = rnd.choice([8, 10, 12, 14, 16])
-            fields["windows"] = (TimeWindow(start * HOUR, (start + 2) * HOUR),)
-        if n == 4:
-            fields["pinned_vehicle_id"] = 2
-        tasks.append(task(100 + n, 3 + n, service=rnd.choice([20, 30, 45]) * 60, **fields))
-    return Problem(vehicles, tuple(tasks), euclid_durations(points), coordinates=points)
-
-
 def test_rte_16_skills_lunch_pins_and_several_windows_go_to_pyvrp():
-    problem = _field_day()
+    problem = field_day()
 
     assert isinstance(choose_solver(problem), pyvrp_engine.PyvrpSolver)
 
@@ -109,7 +73,7 @@ def test_rte_16_pyvrp_plans_every_task_within_windows_and_capacity():
 
 
 def test_rte_16_field_day_plan_keeps_skills_pins_windows_homes_and_lunch():
-    problem = _field_day()
+    problem = field_day()
 
     solution = Planner().solve(problem, time_limit_s=1.0)
 
@@ -145,7 +109,7 @@ def test_rte_16_when_not_all_fit_the_high_priority_visit_is_kept():
 
 
 def test_rte_16_pyvrp_starts_from_a_given_plan():
-    problem = _field_day(seed=9)
+    problem = field_day(seed=9)
     start = repair(problem, VroomSolver(threads=1).solve(problem, 1.0))
 
     warm = pyvrp_engine.PyvrpSolver(iterations=1).solve(problem, 5.0, start=start)
@@ -157,7 +121,7 @@ def test_rte_16_pyvrp_starts_from_a_given_plan():
 
 
 def test_rte_16_the_same_seed_gives_the_same_plan():
-    problem = _field_day(seed=5)
+    problem = field_day(seed=5)
 
     plans = [
         Planner(seed=seed, iterations=300).solve(problem, time_limit_s=30) for seed in (7, 7, 8)
@@ -168,7 +132,7 @@ def test_rte_16_the_same_seed_gives_the_same_plan():
 
 
 def test_rte_16_the_planner_uses_the_whole_budget():
-    problem = _field_day(seed=6, visits=60)
+    problem = field_day(seed=6, visits=60)
 
     began = time.monotonic()
     Planner().solve(problem, time_limit_s=1.5)
@@ -178,7 +142,7 @@ def test_rte_16_the_planner_uses_the_whole_budget():
 
 
 def test_rte_16_the_planner_reports_progress_across_its_budget():
-    problem = _field_day(seed=6, visits=30)
+    problem = field_day(seed=6, visits=30)
     shares = []
 
     Planner().solve(problem, time_limit_s=1.0, progress=shares.append)
@@ -235,8 +199,8 @@ def test_rte_16_open_route_ends_are_planned_by_pyvrp():
 def test_rte_16_with_lunch_vroom_gets_the_budget_its_full_search_needs():
     # The 500-visit Shanghai day regressed (458 planned against 467 for VROOM alone at 30 s)
     # when VROOM, the backend that models lunch, was given half of the budget and cut short.
-    big_day = _field_day(seed=4, visits=500)
-    small_day = _field_day(seed=4, visits=40)
+    big_day = field_day(seed=4, visits=500)
+    small_day = field_day(seed=4, visits=40)
 
     assert vroom_run(big_day, 30.0) == (5, 30.0 * WARM_START_SHARE_WITH_BREAKS)
     assert WARM_START_SHARE_WITH_BREAKS == 1.0
@@ -248,21 +212,21 @@ def test_rte_16_with_lunch_vroom_gets_the_budget_its_full_search_needs():
 
 
 def test_rte_16_vroom_searches_fully_only_when_the_budget_holds_its_full_search():
-    problem = _field_day(seed=4, visits=100)
+    problem = field_day(seed=4, visits=100)
 
     assert vroom_run(problem, 1.0)[0] == 1
     assert vroom_run(problem, 5.0)[0] == 5
 
 
 def test_rte_16_no_vroom_plan_with_a_working_time_limit():
-    base = _field_day(seed=4, visits=20)
+    base = field_day(seed=4, visits=20)
     vehicles = tuple(replace(v, max_duration=6 * HOUR) for v in base.vehicles)
 
     assert vroom_run(Problem(vehicles, base.tasks, base.durations), 10.0) is None
 
 
 def test_rte_16_with_lunch_the_planner_is_not_worse_than_vroom_alone():
-    problem = _field_day(seed=8, visits=40)
+    problem = field_day(seed=8, visits=40)
     # 40 visits: VROOM's full search ends by itself long before either budget runs out.
     alone = repair(problem, VroomSolver(threads=1).solve(problem, 2.5))
 
