@@ -483,14 +483,7 @@ def initial_penalties(data) -> tuple[list[float], float, float]:
     reachable = distances[distances < FORBIDDEN_LEG]
     leg = float(np.mean(reachable)) if reachable.size else 1.0
     timed = durations[durations < FORBIDDEN_LEG]
-    mean_duration = max(float(np.mean(timed)), 1.0) if timed.size else 1.0
-    per_second = leg / mean_duration
-    prizes = [c.prize for c in data.clients() if not c.required]
-    if prizes:
-        # Time warp must not buy prizes: a visit's prize over the time it takes (its service
-        # and a leg) is what a second of warp would earn by serving one visit more.
-        service = float(np.mean([c.service_duration for c in data.clients()]))
-        per_second = max(per_second, float(np.mean(prizes)) / (service + mean_duration))
+    per_second = leg / max(float(np.mean(timed)), 1.0) if timed.size else 1.0
     loads = []
     for dimension in range(data.num_load_dimensions):
         demand = [max(c.delivery[dimension], c.pickup[dimension]) for c in data.clients()]
